@@ -1,0 +1,116 @@
+"""CoachPro: practice management for relationship coaches."""
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+
+from config import DEV_SECRET_KEY, Config, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The app was configured in a way it cannot safely run with."""
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` is a config class, or a dict of overrides on the env's class."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    load_config(app, config)
+    validate_config(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> None:
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(config_from_env())
+        app.config.update(config or {})
+
+
+def validate_config(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production":
+        secret = app.config.get("SECRET_KEY") or ""
+        if secret == DEV_SECRET_KEY or len(secret) < 32:
+            raise ConfigurationError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in "
+                "production: it signs sessions and password-reset links, so a guessable key "
+                "lets anyone sign in as anyone. Generate one with: "
+                'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+    try:
+        ZoneInfo(app.config["PRACTICE_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigurationError(
+            f"PRACTICE_TIMEZONE={app.config['PRACTICE_TIMEZONE']!r} is not an IANA time zone "
+            "(for example America/New_York or Europe/Berlin)."
+        ) from exc
+
+
+def register_extensions(app: Flask) -> None:
+    from coachpro.extensions import csrf, db, limiter, login_manager, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    from coachpro import models  # noqa: F401  (registers the mappers)
+    from coachpro.auth.sessions import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from coachpro.auth import bp as auth_bp
+    from coachpro.coach import bp as coach_bp
+    from coachpro.portal import bp as portal_bp
+    from coachpro.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(coach_bp, url_prefix="/coach")
+    app.register_blueprint(portal_bp, url_prefix="/portal")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from coachpro.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from coachpro.security_headers import apply_security_headers
+
+    app.after_request(apply_security_headers)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from coachpro.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from coachpro.cli import register
+
+    register(app)

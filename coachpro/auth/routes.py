@@ -1,0 +1,105 @@
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from coachpro.auth import bp
+from coachpro.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
+from coachpro.auth.sessions import home_url_for
+from coachpro.extensions import limiter
+from coachpro.services import accounts
+
+
+def _form_email() -> str:
+    return accounts.normalize_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    # A successful sign-in redirects; only failures count against the account's budget.
+    return response.status_code != 302
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths; never `//evil.example` or `https://…`."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("30 per 15 minutes", methods=["POST"], key_func=lambda: request.remote_addr or "")
+@limiter.limit(
+    "8 per 15 minutes",
+    methods=["POST"],
+    key_func=lambda: "login:" + _form_email(),
+    deduct_when=_failed,
+    scope="login-account",
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_url_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()  # a fresh session on sign-in: nothing carried over from before
+            login_user(user, remember=form.remember.data)
+            accounts.record_sign_in(user)
+            flash(f"Welcome back, {user.display_name.split(' ')[0]}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
+        form.password.errors.append("That email and password do not match an account.")
+    status = 401 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+@limiter.limit(
+    "3 per hour", methods=["POST"], key_func=lambda: "forgot:" + _form_email(), scope="forgot"
+)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        flash(
+            "If an account uses that address, a reset link is on its way. "
+            "It works once, within the next hour.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+def reset_password(token: str):
+    try:
+        user = accounts.user_for_reset_token(token)
+    except accounts.InvalidResetLink as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(user, form.password.data)
+        except accounts.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            logout_user()
+            session.clear()
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=user)

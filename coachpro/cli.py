@@ -1,0 +1,69 @@
+"""`flask --app coachpro …` commands."""
+
+import time
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from coachpro.extensions import db
+from coachpro.models import Role
+from coachpro.services.accounts import AccountError, create_user
+from coachpro.services.demo import seed_demo
+from coachpro.services.mail_delivery import deliver_due
+
+outbox = AppGroup("outbox", help="Deliver queued email.")
+
+
+@click.command("create-coach")
+@click.option("--email", required=True, help="The address the coach signs in with.")
+@click.option("--name", required=True, help="The coach's name as clients see it.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given.",
+)
+def create_coach_command(email: str, name: str, password: str) -> None:
+    """Create a coach account."""
+    try:
+        user = create_user(email=email, display_name=name, role=Role.COACH, password=password)
+        db.session.commit()
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Coach {user.display_name} <{user.email}> can now sign in.")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Fill the database with a demo practice (safe to run again)."""
+    summary = seed_demo()
+    click.echo(f"Demo practice ready ({summary.couples_created} new couples).")
+    click.echo(f"  Coach sign-in:  {summary.coach_email}  /  {summary.password}")
+    for email in summary.client_emails:
+        click.echo(f"  Client sign-in: {email}  /  {summary.password}")
+
+
+@outbox.command("send")
+@click.option("--watch", is_flag=True, help="Keep running, checking for mail every few seconds.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
+def outbox_send_command(watch: bool, interval: float) -> None:
+    """Deliver the email that is due, then exit (or keep going with --watch)."""
+    while True:
+        report = deliver_due()
+        if report.attempted or not watch:
+            click.echo(
+                f"sent {len(report.sent)}, will retry {len(report.retrying)}, "
+                f"failed {len(report.failed)}"
+            )
+        if not watch:
+            return
+        time.sleep(interval)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_coach_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(outbox)

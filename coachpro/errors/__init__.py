@@ -1,0 +1,69 @@
+"""Error pages in the app's look, or JSON for API clients. A 500 never shows internals."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from coachpro.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "Please go back and try again."),
+    403: ("This page is not yours to see", "You are signed in, but this area belongs to someone else."),
+    404: ("We could not find that page", "The link may be old, or the address mistyped."),
+    405: ("That action is not allowed here", "Please use the buttons on the page."),
+    413: ("That was too large", "Please send something smaller."),
+    429: ("Too many tries", "Please wait a few minutes before trying again."),
+    500: ("Something went wrong on our side", "It has been noted. Please try again in a moment."),
+}
+
+
+def _wants_json() -> bool:
+    if request.path.startswith(("/api/", "/healthz", "/stripe/")):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _respond(status: int, detail: str | None = None):
+    title, hint = MESSAGES.get(status, MESSAGES[400])
+    if _wants_json():
+        return jsonify(error={"status": status, "title": title, "detail": detail or hint}), status
+    return render_template("errors/error.html", status=status, title=title, hint=detail or hint), status
+
+
+def handle_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    detail = None
+    if error.code == 429:
+        detail = "Too many attempts in a short time. Please wait a few minutes and try again."
+    response = _respond(error.code, detail)
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        body, status = response
+        return body, status, {"Allow": ", ".join(error.valid_methods)}
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    return _respond(
+        400,
+        "This form had expired or was sent from somewhere else. Reload the page and try again.",
+    )
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return _respond(InternalServerError.code)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

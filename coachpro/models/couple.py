@@ -1,0 +1,88 @@
+"""Client couples and their two partners."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coachpro.extensions import db
+from coachpro.models.package import Package
+from coachpro.models.types import UTCDateTime, utcnow
+from coachpro.models.user import User
+
+
+class CoupleStatus(StrEnum):
+    LEAD = "lead"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    ARCHIVED = "archived"
+
+
+class Couple(db.Model):
+    __tablename__ = "couples"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('lead', 'active', 'paused', 'completed', 'archived')", name="status_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default=CoupleStatus.LEAD)
+    # The current package; a package that couples belong to cannot be deleted.
+    package_id: Mapped[int | None] = mapped_column(
+        ForeignKey("packages.id", ondelete="RESTRICT"), index=True
+    )
+    timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    source: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    package: Mapped[Package | None] = relationship()
+    partners: Mapped[list["Partner"]] = relationship(
+        back_populates="couple",
+        order_by="Partner.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def display_name(self) -> str:
+        return " & ".join(p.first_name for p in self.partners) or f"Couple {self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Couple {self.id} {self.status}>"
+
+
+class Partner(db.Model):
+    __tablename__ = "partners"
+    __table_args__ = (
+        # Positions 1 and 2, unique per couple: a couple can never have a third partner.
+        CheckConstraint("position IN (1, 2)", name="position_one_or_two"),
+        UniqueConstraint("couple_id", "position", name="uq_partners_couple_position"),
+        CheckConstraint("email IS NULL OR email = lower(email)", name="email_lowercase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80), default="")
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    pronouns: Mapped[str | None] = mapped_column(String(40))
+    # A sign-in belongs to at most one partner, so a user is in at most one couple.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+
+    couple: Mapped[Couple] = relationship(back_populates="partners")
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.id} of couple {self.couple_id}>"

@@ -1,0 +1,29 @@
+from flask import jsonify, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from coachpro.extensions import db, limiter
+from coachpro.public import bp
+from coachpro.services.catalog import offered_packages
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html", packages=offered_packages())
+
+
+@bp.get("/book")
+def book():
+    # The booking flow is its own piece of work; until then, say so plainly.
+    return render_template("public/book_soon.html")
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

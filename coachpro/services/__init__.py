@@ -1,0 +1,1 @@
+"""The transaction boundary: load, call domain logic, persist, enqueue email, commit."""

@@ -1,0 +1,157 @@
+"""Creating accounts, checking passwords, and password-reset tokens."""
+
+import hashlib
+import hmac
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from coachpro.domain.passwords import password_problem
+from coachpro.domain.timezones import is_valid_timezone
+from coachpro.extensions import db
+from coachpro.models import Role, User
+from coachpro.models.types import utcnow
+from coachpro.services.outbox import enqueue_templated
+
+RESET_SALT = "coachpro.password-reset"
+# Checked against when the email is unknown, so both paths cost one hash verification.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-just-timing")
+
+
+class AccountError(ValueError):
+    """A change to an account that cannot be made; the message is shown to the person."""
+
+
+class EmailTaken(AccountError):
+    pass
+
+
+class InvalidResetLink(AccountError):
+    pass
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def checked_email(email: str) -> str:
+    """The normalized address, or AccountError with a message a person can act on."""
+    try:
+        return normalize_email(validate_email(email.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError as exc:
+        raise AccountError(str(exc)) from exc
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    *, email: str, display_name: str, role: Role, password: str | None, timezone: str | None = None
+) -> User:
+    """Add a user to the session (the caller commits)."""
+    email = checked_email(email)
+    if not display_name.strip():
+        raise AccountError("A name is required.")
+    timezone = timezone or current_app.config["PRACTICE_TIMEZONE"]
+    if not is_valid_timezone(timezone):
+        raise AccountError(f"{timezone!r} is not a time zone we know.")
+    if find_user_by_email(email) is not None:
+        raise EmailTaken(f"There is already an account for {email}.")
+    user = User(email=email, display_name=display_name.strip(), role=role, timezone=timezone)
+    if password is not None:
+        _set_password(user, password)
+    db.session.add(user)
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    if problem := password_problem(password):
+        raise AccountError(problem)
+    user.password_hash = generate_password_hash(password)
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password and end every other session of this user. Commits."""
+    _set_password(user, password)
+    user.session_version += 1
+    db.session.commit()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None — without saying which part was wrong."""
+    user = find_user_by_email(email)
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def record_sign_in(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.commit()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes whenever the password does, which makes each reset link single-use.
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, (user.password_hash or "").encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def make_reset_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "f": _password_fingerprint(user)})
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address belongs to an active user; otherwise do nothing. Commits.
+
+    The caller shows the same message either way, so nobody can probe which emails exist.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = make_reset_token(user)
+    # Built from BASE_URL, never the request's Host header, so a forged Host cannot steal links.
+    link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
+    enqueue_templated(
+        to=[user.email],
+        subject=f"Reset your {current_app.config['PRACTICE_NAME']} password",
+        template="password_reset",
+        user=user,
+        link=link,
+        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+    db.session.commit()
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a valid, unexpired, unused reset token is for; InvalidResetLink otherwise."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired as exc:
+        raise InvalidResetLink("This reset link has expired. Ask for a new one below.") from exc
+    except BadSignature as exc:
+        raise InvalidResetLink("This reset link is not valid. Ask for a new one below.") from exc
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if (
+        user is None
+        or not user.active
+        or not hmac.compare_digest(str(data.get("f")), _password_fingerprint(user))
+    ):
+        raise InvalidResetLink("This reset link has already been used. Ask for a new one below.")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = user_for_reset_token(token)
+    change_password(user, password)
+    return user

@@ -1,0 +1,95 @@
+"""A realistic demo practice, so every page has something to show. Safe to run twice."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from coachpro.extensions import db
+from coachpro.models import Couple, CoupleStatus, Package, Partner, Role, User
+from coachpro.models.types import utcnow
+from coachpro.services.accounts import create_user, find_user_by_email
+
+DEMO_PASSWORD = "coachpro-demo"
+DEMO_COACH_EMAIL = "coach@example.com"
+
+# (package slug, status, days since they arrived, couple time zone, source,
+#  (first, last, email, pronouns) for each partner, whether the partners can sign in)
+_COUPLES = [
+    ("old-flames", CoupleStatus.ACTIVE, 40, "America/New_York", "Podcast interview",
+     (("Maya", "Okafor", "maya@example.com", "she/her"),
+      ("Jordan", "Okafor", "jordan@example.com", "he/him")), True),
+    ("new-sparks", CoupleStatus.ACTIVE, 21, "America/Chicago", "Friend's recommendation",
+     (("Priya", "Raman", "priya@example.com", "she/her"),
+      ("Sam", "Lindqvist", "sam@example.com", "they/them")), False),
+    ("glow-embers", CoupleStatus.ACTIVE, 65, "Europe/London", "Instagram",
+     (("Tomás", "Herrera", "tomas@example.com", "he/him"),
+      ("Lucía", "Herrera", "lucia@example.com", "she/her")), False),
+    ("glow-embers", CoupleStatus.PAUSED, 90, "America/Denver", "Parenting workshop",
+     (("Aisha", "Bello", "aisha@example.com", None),
+      ("Kwame", "Bello", "kwame@example.com", None)), False),
+    ("new-sparks", CoupleStatus.LEAD, 2, "America/Los_Angeles", "Google search",
+     (("Hannah", "Cho", "hannah@example.com", "she/her"),
+      ("Leo", "Marchetti", "leo@example.com", "he/him")), False),
+    ("old-flames", CoupleStatus.COMPLETED, 200, "America/New_York", "Returning client referral",
+     (("Ruth", "Adler", "ruth@example.com", "she/her"),
+      ("David", "Adler", "david@example.com", "he/him")), False),
+    ("old-flames", CoupleStatus.ACTIVE, 12, "Europe/Berlin", "Blog post on trust repair",
+     (("Jonas", "Weber", "jonas@example.com", "he/him"),
+      ("Elif", "Yilmaz", "elif@example.com", "she/her")), False),
+]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    coach_email: str
+    client_emails: list[str]
+    password: str
+    couples_created: int
+
+
+def seed_demo() -> DemoSummary:
+    """Create the demo coach and couples that are missing. Commits."""
+    if find_user_by_email(DEMO_COACH_EMAIL) is None:
+        create_user(
+            email=DEMO_COACH_EMAIL,
+            display_name="Rosa Delgado",
+            role=Role.COACH,
+            password=DEMO_PASSWORD,
+        )
+    packages = {p.slug: p for p in db.session.scalars(select(Package))}
+    existing = set(db.session.scalars(select(Partner.email).where(Partner.email.is_not(None))))
+    now = utcnow()
+    created = 0
+    client_emails = []
+    for slug, status, days_ago, tz, source, people, can_sign_in in _COUPLES:
+        if can_sign_in:
+            client_emails.extend(person[2] for person in people)
+        if people[0][2] in existing:
+            continue
+        arrived = now - timedelta(days=days_ago)
+        couple = Couple(
+            status=status,
+            package=packages.get(slug),
+            timezone=tz,
+            source=source,
+            created_at=arrived,
+            status_changed_at=arrived,
+        )
+        for position, (first, last, email, pronouns) in enumerate(people, start=1):
+            partner = Partner(
+                position=position, first_name=first, last_name=last, email=email, pronouns=pronouns
+            )
+            if can_sign_in:
+                partner.user = create_user(
+                    email=email,
+                    display_name=f"{first} {last}",
+                    role=Role.CLIENT,
+                    password=DEMO_PASSWORD,
+                    timezone=tz,
+                )
+            couple.partners.append(partner)
+        db.session.add(couple)
+        created += 1
+    db.session.commit()
+    return DemoSummary(DEMO_COACH_EMAIL, client_emails, DEMO_PASSWORD, created)

@@ -1,0 +1,168 @@
+"""The outbox worker: claim due messages, deliver them, record the outcome.
+
+Claiming is a compare-and-set on the row's status, so two workers never hold the
+same message; on PostgreSQL the candidate rows are also read `FOR UPDATE SKIP LOCKED`
+so workers do not even queue behind each other. A claim is a lease: if a worker dies
+mid-send, the message becomes due again when the lease runs out.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from coachpro.domain.retry import retry_delay
+from coachpro.extensions import db
+from coachpro.integrations.mailer import (
+    FileTransport,
+    OutgoingEmail,
+    SmtpTransport,
+    Transport,
+    build_mime,
+    message_id_for,
+)
+from coachpro.models import OutboxMessage, OutboxStatus
+from coachpro.models.types import utcnow
+from coachpro.services.outbox import decode_attachments
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> int:
+        return len(self.sent) + len(self.retrying) + len(self.failed)
+
+
+def transport_from_config() -> Transport:
+    config = current_app.config
+    if config["MAIL_SERVER"]:
+        return SmtpTransport(
+            host=config["MAIL_SERVER"],
+            port=config["MAIL_PORT"],
+            username=config["MAIL_USERNAME"],
+            password=config["MAIL_PASSWORD"],
+            use_tls=config["MAIL_USE_TLS"],
+            use_ssl=config["MAIL_USE_SSL"],
+        )
+    if not config["MAIL_FILE_DIR"]:
+        raise RuntimeError("No MAIL_SERVER and no MAIL_FILE_DIR: there is nowhere to send mail.")
+    return FileTransport(Path(config["MAIL_FILE_DIR"]))
+
+
+def _due(now: datetime):
+    return or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_expires_at < now),
+    )
+
+
+def claim_due(now: datetime, limit: int) -> list[tuple[int, datetime]]:
+    """Take up to `limit` due messages for this worker; returns (id, lease) pairs. Commits."""
+    candidates = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    lease = now + LEASE
+    claimed = []
+    for message_id in candidates:
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, _due(now))
+            .values(
+                status=OutboxStatus.SENDING,
+                lease_expires_at=lease,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append((message_id, lease))
+    db.session.commit()
+    return claimed
+
+
+def deliver_due(
+    transport: Transport | None = None, *, now: datetime | None = None, batch_size: int = 50
+) -> DeliveryReport:
+    """Deliver every message due at `now` (claimed in batches) and report what happened."""
+    transport = transport or transport_from_config()
+    now = now or utcnow()
+    report = DeliveryReport()
+    while claimed := claim_due(now, batch_size):
+        for message_id, lease in claimed:
+            _deliver_one(transport, message_id, lease, report)
+        if len(claimed) < batch_size:
+            break
+    return report
+
+
+def _deliver_one(transport: Transport, message_id: int, lease: datetime, report: DeliveryReport):
+    config = current_app.config
+    message = db.session.get(OutboxMessage, message_id)
+    mime = build_mime(
+        OutgoingEmail(
+            sender=message.sender,
+            recipients=message.recipients,
+            subject=message.subject,
+            text_body=message.text_body,
+            html_body=message.html_body,
+            attachments=decode_attachments(message.attachments),
+            message_id=message_id_for(message.id, urlsplit(config["BASE_URL"]).hostname or "localhost"),
+            date=message.created_at,
+        )
+    )
+    attempts = message.attempts
+    db.session.rollback()  # do not hold a transaction open while talking to SMTP
+    try:
+        transport.send(mime)
+    except Exception as exc:  # any failure is retried; the error is kept for the coach to read
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        finished_at = utcnow()
+        if attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+            values = {"status": OutboxStatus.FAILED, "lease_expires_at": None}
+            report.failed.append(message_id)
+        else:
+            delay = retry_delay(attempts, config["OUTBOX_RETRY_BASE_SECONDS"])
+            values = {
+                "status": OutboxStatus.PENDING,
+                "lease_expires_at": None,
+                "next_attempt_at": finished_at + delay,
+            }
+            report.retrying.append(message_id)
+        values["last_error"] = error
+        log.warning("outbox message %s attempt %s failed: %s", message_id, attempts, error)
+    else:
+        values = {
+            "status": OutboxStatus.SENT,
+            "lease_expires_at": None,
+            "sent_at": utcnow(),
+            "last_error": None,
+        }
+        report.sent.append(message_id)
+    # Only the lease holder records the outcome; a reclaimed message belongs to the new holder.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.lease_expires_at == lease,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

@@ -1,0 +1,98 @@
+"""Putting email in the outbox, in the caller's transaction.
+
+Nothing here commits: the message is written together with the change that caused it,
+so either both happen or neither does.
+"""
+
+import base64
+from collections.abc import Sequence
+
+from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from coachpro.extensions import db
+from coachpro.integrations.mailer import Attachment
+from coachpro.models import OutboxMessage
+
+
+def enqueue_email(
+    *,
+    to: Sequence[str],
+    subject: str,
+    text_body: str,
+    html_body: str | None = None,
+    attachments: Sequence[Attachment] = (),
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Add a message to the current transaction. With a `dedupe_key` seen before, return that one."""
+    recipients = [addr.strip() for addr in to if addr and addr.strip()]
+    if not recipients:
+        raise ValueError("an email needs at least one recipient")
+    if dedupe_key is not None:
+        existing = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+        )
+        if existing is not None:
+            return existing
+    message = OutboxMessage(
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        recipients=recipients,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        attachments=[_encode(a) for a in attachments],
+        dedupe_key=dedupe_key,
+    )
+    try:
+        # A savepoint, so losing a race on the dedupe key leaves the caller's change intact.
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+        ).one()
+    return message
+
+
+def enqueue_templated(
+    *,
+    to: Sequence[str],
+    subject: str,
+    template: str,
+    attachments: Sequence[Attachment] = (),
+    dedupe_key: str | None = None,
+    **context: object,
+) -> OutboxMessage:
+    """Render `email/<template>.txt` and `.html` and enqueue them as one multipart message."""
+    context.setdefault("practice_name", current_app.config["PRACTICE_NAME"])
+    context.setdefault("base_url", current_app.config["BASE_URL"])
+    return enqueue_email(
+        to=to,
+        subject=subject,
+        text_body=render_template(f"email/{template}.txt", **context),
+        html_body=render_template(f"email/{template}.html", **context),
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _encode(attachment: Attachment) -> dict[str, str | None]:
+    return {
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "data_b64": base64.b64encode(attachment.data).decode("ascii"),
+        "calendar_method": attachment.calendar_method,
+    }
+
+
+def decode_attachments(rows: list[dict]) -> list[Attachment]:
+    return [
+        Attachment(
+            filename=row["filename"],
+            content_type=row["content_type"],
+            data=base64.b64decode(row["data_b64"]),
+            calendar_method=row.get("calendar_method"),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,26 @@
+"""Filters and globals the templates use."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+from coachpro.domain.money import format_money
+
+
+def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """Show an instant in the viewer's zone (the practice's for visitors)."""
+    if value is None:
+        return ""
+    zone = getattr(current_user, "timezone", None) or current_app.config["PRACTICE_TIMEZONE"]
+    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(format_money, "money")
+    app.add_template_filter(local_time, "local_time")
+
+    @app.context_processor
+    def practice():
+        return {"practice_name": app.config["PRACTICE_NAME"]}
