@@ -4,7 +4,7 @@ import time
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from coachpro.extensions import db
 from coachpro.models import Role
@@ -25,6 +25,7 @@ outbox = AppGroup("outbox", help="Deliver queued email.")
     confirmation_prompt=True,
     help="Asked for when not given.",
 )
+@with_appcontext
 def create_coach_command(email: str, name: str, password: str) -> None:
     """Create a coach account."""
     try:
@@ -37,6 +38,7 @@ def create_coach_command(email: str, name: str, password: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Fill the database with a demo practice (safe to run again)."""
     summary = seed_demo()

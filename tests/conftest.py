@@ -1,0 +1,304 @@
+"""Fixtures in the Flask-tutorial style: app, client, runner, sign-in helpers, factories.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+The schema is built once per run by the real migrations; each test then starts from
+the fresh-install state (empty tables, plus the rows the migrations ship, e.g. packages).
+"""
+
+import os
+
+os.environ["COACHPRO_ENV"] = "testing"
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, insert, select, text
+from werkzeug.serving import make_server
+
+from coachpro import create_app
+from coachpro.extensions import db
+from coachpro.models import Couple, Partner, Role
+from coachpro.services.accounts import create_user
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+PASSWORD = "correct horse battery"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally when a real service is missing; in CI a missing service is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs this and it is missing: {reason}")
+    pytest.skip(reason)
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'coachpro-test.sqlite3'}"
+
+
+def make_app(database_url: str, **overrides) -> Flask:
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_FILE_DIR": "",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def fresh_install_rows(database_url) -> dict[str, list[dict]]:
+    """Migrate the empty test database once and remember what a fresh install contains."""
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        rows = {
+            table.name: [dict(r._mapping) for r in db.session.execute(select(table))]
+            for table in db.metadata.sorted_tables
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return rows
+
+
+def reset_database(rows: dict[str, list[dict]]) -> None:
+    """Empty every table and put back the rows a fresh install ships with."""
+    db.session.remove()
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+        for table in tables:
+            if rows.get(table.name):
+                conn.execute(insert(table), rows[table.name])
+                if conn.dialect.name == "postgresql" and "id" in table.c:
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT max(id) FROM {table.name}))"
+                        )
+                    )
+
+
+@pytest.fixture
+def app(database_url, fresh_install_rows, tmp_path) -> Iterator[Flask]:
+    app = make_app(database_url, MAIL_FILE_DIR=str(tmp_path / "mail"))
+    yield app
+    with app.app_context():
+        reset_database(fresh_install_rows)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def create_account(app):
+    """create_account(role=Role.COACH, email=..., name=..., active=True) -> Account."""
+    counter = iter(range(1, 10_000))
+
+    def factory(
+        role: Role = Role.COACH,
+        email: str | None = None,
+        name: str = "Test Person",
+        password: str = PASSWORD,
+        active: bool = True,
+    ) -> Account:
+        email = email or f"{role.value}{next(counter)}@example.com"
+        with app.app_context():
+            user = create_user(email=email, display_name=name, role=role, password=password)
+            user.active = active
+            db.session.commit()
+            return Account(user.id, user.email, password)
+
+    return factory
+
+
+@pytest.fixture
+def coach(create_account) -> Account:
+    return create_account(Role.COACH, email="rosa@example.com", name="Rosa Delgado")
+
+
+@dataclass(frozen=True)
+class CoupleAccounts:
+    couple_id: int
+    partner_a: Account
+    partner_b: Account
+
+
+@pytest.fixture
+def create_couple(app, create_account):
+    """create_couple(first_names=("Maya", "Jordan"), package_slug="old-flames") -> CoupleAccounts."""
+    counter = iter(range(1, 10_000))
+
+    def factory(first_names=("Maya", "Jordan"), package_slug: str | None = "old-flames"):
+        n = next(counter)
+        accounts = [
+            create_account(Role.CLIENT, email=f"{name.lower()}{n}@example.com", name=name)
+            for name in first_names
+        ]
+        with app.app_context():
+            from coachpro.models import Package
+
+            package = db.session.scalar(select(Package).where(Package.slug == package_slug))
+            couple = Couple(status="active", package=package)
+            for position, (name, account) in enumerate(zip(first_names, accounts, strict=True), 1):
+                couple.partners.append(
+                    Partner(
+                        position=position,
+                        first_name=name,
+                        last_name="Tester",
+                        email=account.email,
+                        user_id=account.id,
+                    )
+                )
+            db.session.add(couple)
+            db.session.commit()
+            return CoupleAccounts(couple.id, accounts[0], accounts[1])
+
+    return factory
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, account: Account | str, password: str | None = None, **extra):
+        email = account if isinstance(account, str) else account.email
+        if password is None:
+            password = PASSWORD if isinstance(account, str) else account.password
+        return self._client.post("/login", data={"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The test app served over real HTTP on a free localhost port, in a thread."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests belong to the PostgreSQL pass: deselected (not skipped) on SQLite."""
+    if is_postgres(TEST_DATABASE_URL):
+        return
+    keep = [i for i in items if i.get_closest_marker("postgres_only") is None]
+    dropped = [i for i in items if i.get_closest_marker("postgres_only") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every message it receives, parsed."""
+
+    def __init__(self):
+        self.messages: list = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes
+        from email.policy import default
+
+        message = message_from_bytes(envelope.content, policy=default)
+        with self.lock:
+            self.messages.append((envelope.rcpt_tos, message))
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    handler: RecordingHandler
+
+    @property
+    def messages(self) -> list:
+        with self.handler.lock:
+            return [m for _, m in self.handler.messages]
+
+    @property
+    def envelopes(self) -> list:
+        with self.handler.lock:
+            return list(self.handler.messages)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on localhost that records what it is sent."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield SmtpServer(controller.hostname, controller.port, handler)
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_app(database_url, fresh_install_rows, smtp_server) -> Iterator[Flask]:
+    """The app configured to deliver mail to the recording SMTP server."""
+    app = make_app(database_url, MAIL_SERVER=smtp_server.host, MAIL_PORT=smtp_server.port)
+    yield app
+    with app.app_context():
+        reset_database(fresh_install_rows)
+        db.engine.dispose()

@@ -1,0 +1,41 @@
+from datetime import timedelta
+
+import pytest
+
+from coachpro.domain.passwords import password_problem
+from coachpro.domain.retry import MAX_RETRY_DELAY, retry_delay
+from coachpro.domain.timezones import is_valid_timezone, timezone_choices
+
+
+def test_retry_delay_doubles_and_is_capped():
+    assert [retry_delay(n, 60) for n in (1, 2, 3)] == [
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+    ]
+    assert retry_delay(40, 60) == MAX_RETRY_DELAY
+    with pytest.raises(ValueError):
+        retry_delay(0, 60)
+
+
+@pytest.mark.parametrize(
+    ("password", "acceptable"),
+    [
+        ("short", False),
+        ("        ", False),
+        ("eight ch", True),
+        ("correct horse battery staple " * 20, True),  # long passphrases are fine
+        ("x" * 1025, False),
+    ],
+)
+def test_password_rules_favour_length(password, acceptable):
+    assert (password_problem(password) is None) is acceptable
+
+
+def test_time_zones_are_iana_names():
+    assert is_valid_timezone("Europe/Berlin")
+    assert not is_valid_timezone("Mars/Olympus_Mons")
+    assert not is_valid_timezone("")
+    assert not is_valid_timezone("../../etc/passwd")
+    choices = timezone_choices()
+    assert "America/New_York" in choices and "US/Eastern" not in choices

@@ -1,0 +1,66 @@
+"""The migrations build exactly the models' schema, on SQLite and on PostgreSQL."""
+
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from coachpro.extensions import db
+from coachpro.models import Package
+from tests.conftest import TEST_DATABASE_URL, is_postgres, make_app
+
+
+@pytest.fixture
+def empty_database_url(tmp_path) -> Iterator[str]:
+    """A database with nothing in it, separate from the one the other tests share."""
+    if not is_postgres(TEST_DATABASE_URL):
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    name = "coachpro_migration_check"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def schema_differences(app) -> list:
+    with app.app_context():
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        db.engine.dispose()
+    return differences
+
+
+def test_upgrade_on_an_empty_database_yields_exactly_the_models_schema(empty_database_url):
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+    assert schema_differences(app) == []
+    with app.app_context():
+        slugs = db.session.scalars(select(Package.slug).order_by(Package.position)).all()
+        assert slugs == ["new-sparks", "old-flames", "glow-embers"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_downgrade_to_nothing_and_back_again(empty_database_url):
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert db.session.scalar(select(Package.id).limit(1)) is not None
+        db.session.remove()
+        db.engine.dispose()
+    assert schema_differences(app) == []
