@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
 
 # Marks a secret that only development and tests may use; production refuses it.
-DEV_SECRET_KEY = "dev-only-not-secret"
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  (a marker production refuses)
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -115,7 +115,5 @@ def config_from_env() -> type[Config]:
     """The configuration class named by COACHPRO_ENV (default: development)."""
     name = os.environ.get("COACHPRO_ENV", "development").strip().lower()
     if name not in CONFIGS:
-        raise RuntimeError(
-            f"COACHPRO_ENV={name!r} is not one of {', '.join(sorted(CONFIGS))}."
-        )
+        raise RuntimeError(f"COACHPRO_ENV={name!r} is not one of {', '.join(sorted(CONFIGS))}.")
     return CONFIGS[name]

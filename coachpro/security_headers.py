@@ -31,7 +31,8 @@ def apply_security_headers(response: Response) -> Response:
     if current_app.config.get("HSTS_ENABLED"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # Pages for a signed-in person hold private data: never keep them in a shared cache.
-    if current_user.is_authenticated or request.path.startswith(("/portal", "/coach", "/password", "/login")):
+    if current_user.is_authenticated or request.path.startswith(
+        ("/portal", "/coach", "/password", "/login")
+    ):
         headers["Cache-Control"] = "no-store"
     return response
-

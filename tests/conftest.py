@@ -167,7 +167,7 @@ class CoupleAccounts:
 
 @pytest.fixture
 def create_couple(app, create_account):
-    """create_couple(first_names=("Maya", "Jordan"), package_slug="old-flames") -> CoupleAccounts."""
+    """create_couple(first_names=("Maya", "Jordan"), package_slug="old-flames")."""
     counter = iter(range(1, 10_000))
 
     def factory(first_names=("Maya", "Jordan"), package_slug: str | None = "old-flames"):

@@ -43,13 +43,12 @@ def test_a_sign_in_belongs_to_at_most_one_partner(app, create_couple):
 
 
 def test_emails_are_unique_whatever_their_case(app, coach):
-    with app.app_context():
-        with pytest.raises(EmailTaken):
-            create_user(email="ROSA@EXAMPLE.COM", display_name="Dup", role=Role.COACH, password=None)
+    with app.app_context(), pytest.raises(EmailTaken):
+        create_user(email="ROSA@EXAMPLE.COM", display_name="Dup", role=Role.COACH, password=None)
     assert violates(
         app,
-        "INSERT INTO users (email, display_name, role, timezone, active, session_version, created_at)"
-        " VALUES ('Rosa@Example.com', 'x', 'coach', 'UTC', true, 1, CURRENT_TIMESTAMP)",
+        "INSERT INTO users (email, display_name, role, timezone, active, session_version,"
+        " created_at) VALUES ('Rosa@Example.com', 'x', 'coach', 'UTC', true, 1, CURRENT_TIMESTAMP)",
     )
 
 

@@ -43,6 +43,9 @@ class ResetPasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         "Repeat the new password",
-        validators=[DataRequired("Repeat the password."), EqualTo("password", "The passwords differ.")],
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The passwords differ."),
+        ],
     )
     submit = SubmitField("Set new password")

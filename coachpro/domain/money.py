@@ -4,7 +4,15 @@ from dataclasses import dataclass
 
 # Currencies whose minor unit is not the cent. Everything else has two decimals.
 _MINOR_DIGITS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3}
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥", "CHF": "CHF "}
+_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "JPY": "¥",
+    "CHF": "CHF ",
+}
 
 
 class InvalidMoney(ValueError):
@@ -18,9 +26,13 @@ class Money:
 
     def __post_init__(self) -> None:
         if isinstance(self.cents, bool) or not isinstance(self.cents, int):
-            raise InvalidMoney(f"amount must be an integer number of minor units, got {self.cents!r}")
+            raise InvalidMoney(
+                f"amount must be an integer number of minor units, got {self.cents!r}"
+            )
         if not (len(self.currency) == 3 and self.currency.isalpha() and self.currency.isupper()):
-            raise InvalidMoney(f"currency must be an ISO 4217 code such as USD, got {self.currency!r}")
+            raise InvalidMoney(
+                f"currency must be an ISO 4217 code such as USD, got {self.currency!r}"
+            )
 
     def __str__(self) -> str:
         return format_money(self.cents, self.currency)

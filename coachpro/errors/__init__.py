@@ -12,7 +12,10 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
-    403: ("This page is not yours to see", "You are signed in, but this area belongs to someone else."),
+    403: (
+        "This page is not yours to see",
+        "You are signed in, but this area belongs to someone else.",
+    ),
     404: ("We could not find that page", "The link may be old, or the address mistyped."),
     405: ("That action is not allowed here", "Please use the buttons on the page."),
     413: ("That was too large", "Please send something smaller."),
@@ -32,7 +35,9 @@ def _respond(status: int, detail: str | None = None):
     title, hint = MESSAGES.get(status, MESSAGES[400])
     if _wants_json():
         return jsonify(error={"status": status, "title": title, "detail": detail or hint}), status
-    return render_template("errors/error.html", status=status, title=title, hint=detail or hint), status
+    return render_template(
+        "errors/error.html", status=status, title=title, hint=detail or hint
+    ), status
 
 
 def handle_http_error(error: HTTPException):

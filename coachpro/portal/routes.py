@@ -11,6 +11,4 @@ from coachpro.services.portal_home import other_partner, partner_for
 @role_required(Role.CLIENT)
 def today():
     me = partner_for(current_user)
-    return render_template(
-        "portal/today.html", me=me, partner=other_partner(me) if me else None
-    )
+    return render_template("portal/today.html", me=me, partner=other_partner(me) if me else None)

@@ -82,7 +82,7 @@ def change_password(user: User, password: str) -> None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None — without saying which part was wrong."""
+    """The active user with this email and password, or None, without saying what was wrong."""
     user = find_user_by_email(email)
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)

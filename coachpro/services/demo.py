@@ -6,37 +6,100 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from coachpro.extensions import db
-from coachpro.models import Couple, CoupleStatus, Package, Partner, Role, User
+from coachpro.models import Couple, CoupleStatus, Package, Partner, Role
 from coachpro.models.types import utcnow
 from coachpro.services.accounts import create_user, find_user_by_email
 
-DEMO_PASSWORD = "coachpro-demo"
+DEMO_PASSWORD = "coachpro-demo"  # noqa: S105  (printed for the demo; never in production data)
 DEMO_COACH_EMAIL = "coach@example.com"
 
 # (package slug, status, days since they arrived, couple time zone, source,
 #  (first, last, email, pronouns) for each partner, whether the partners can sign in)
 _COUPLES = [
-    ("old-flames", CoupleStatus.ACTIVE, 40, "America/New_York", "Podcast interview",
-     (("Maya", "Okafor", "maya@example.com", "she/her"),
-      ("Jordan", "Okafor", "jordan@example.com", "he/him")), True),
-    ("new-sparks", CoupleStatus.ACTIVE, 21, "America/Chicago", "Friend's recommendation",
-     (("Priya", "Raman", "priya@example.com", "she/her"),
-      ("Sam", "Lindqvist", "sam@example.com", "they/them")), False),
-    ("glow-embers", CoupleStatus.ACTIVE, 65, "Europe/London", "Instagram",
-     (("Tomás", "Herrera", "tomas@example.com", "he/him"),
-      ("Lucía", "Herrera", "lucia@example.com", "she/her")), False),
-    ("glow-embers", CoupleStatus.PAUSED, 90, "America/Denver", "Parenting workshop",
-     (("Aisha", "Bello", "aisha@example.com", None),
-      ("Kwame", "Bello", "kwame@example.com", None)), False),
-    ("new-sparks", CoupleStatus.LEAD, 2, "America/Los_Angeles", "Google search",
-     (("Hannah", "Cho", "hannah@example.com", "she/her"),
-      ("Leo", "Marchetti", "leo@example.com", "he/him")), False),
-    ("old-flames", CoupleStatus.COMPLETED, 200, "America/New_York", "Returning client referral",
-     (("Ruth", "Adler", "ruth@example.com", "she/her"),
-      ("David", "Adler", "david@example.com", "he/him")), False),
-    ("old-flames", CoupleStatus.ACTIVE, 12, "Europe/Berlin", "Blog post on trust repair",
-     (("Jonas", "Weber", "jonas@example.com", "he/him"),
-      ("Elif", "Yilmaz", "elif@example.com", "she/her")), False),
+    (
+        "old-flames",
+        CoupleStatus.ACTIVE,
+        40,
+        "America/New_York",
+        "Podcast interview",
+        (
+            ("Maya", "Okafor", "maya@example.com", "she/her"),
+            ("Jordan", "Okafor", "jordan@example.com", "he/him"),
+        ),
+        True,
+    ),
+    (
+        "new-sparks",
+        CoupleStatus.ACTIVE,
+        21,
+        "America/Chicago",
+        "Friend's recommendation",
+        (
+            ("Priya", "Raman", "priya@example.com", "she/her"),
+            ("Sam", "Lindqvist", "sam@example.com", "they/them"),
+        ),
+        False,
+    ),
+    (
+        "glow-embers",
+        CoupleStatus.ACTIVE,
+        65,
+        "Europe/London",
+        "Instagram",
+        (
+            ("Tomás", "Herrera", "tomas@example.com", "he/him"),
+            ("Lucía", "Herrera", "lucia@example.com", "she/her"),
+        ),
+        False,
+    ),
+    (
+        "glow-embers",
+        CoupleStatus.PAUSED,
+        90,
+        "America/Denver",
+        "Parenting workshop",
+        (
+            ("Aisha", "Bello", "aisha@example.com", None),
+            ("Kwame", "Bello", "kwame@example.com", None),
+        ),
+        False,
+    ),
+    (
+        "new-sparks",
+        CoupleStatus.LEAD,
+        2,
+        "America/Los_Angeles",
+        "Google search",
+        (
+            ("Hannah", "Cho", "hannah@example.com", "she/her"),
+            ("Leo", "Marchetti", "leo@example.com", "he/him"),
+        ),
+        False,
+    ),
+    (
+        "old-flames",
+        CoupleStatus.COMPLETED,
+        200,
+        "America/New_York",
+        "Returning client referral",
+        (
+            ("Ruth", "Adler", "ruth@example.com", "she/her"),
+            ("David", "Adler", "david@example.com", "he/him"),
+        ),
+        False,
+    ),
+    (
+        "old-flames",
+        CoupleStatus.ACTIVE,
+        12,
+        "Europe/Berlin",
+        "Blog post on trust repair",
+        (
+            ("Jonas", "Weber", "jonas@example.com", "he/him"),
+            ("Elif", "Yilmaz", "elif@example.com", "she/her"),
+        ),
+        False,
+    ),
 ]
 
 

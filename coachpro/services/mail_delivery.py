@@ -122,7 +122,9 @@ def _deliver_one(transport: Transport, message_id: int, lease: datetime, report:
             text_body=message.text_body,
             html_body=message.html_body,
             attachments=decode_attachments(message.attachments),
-            message_id=message_id_for(message.id, urlsplit(config["BASE_URL"]).hostname or "localhost"),
+            message_id=message_id_for(
+                message.id, urlsplit(config["BASE_URL"]).hostname or "localhost"
+            ),
             date=message.created_at,
         )
     )

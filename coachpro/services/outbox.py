@@ -25,7 +25,7 @@ def enqueue_email(
     attachments: Sequence[Attachment] = (),
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
-    """Add a message to the current transaction. With a `dedupe_key` seen before, return that one."""
+    """Add a message to the current transaction; a `dedupe_key` seen before returns that one."""
     recipients = [addr.strip() for addr in to if addr and addr.strip()]
     if not recipients:
         raise ValueError("an email needs at least one recipient")

@@ -21,4 +21,3 @@ def partner_for(user: User) -> Partner | None:
 
 def other_partner(partner: Partner) -> Partner | None:
     return next((p for p in partner.couple.partners if p.id != partner.id), None)
-

@@ -22,7 +22,12 @@ def test_amounts_are_shown_in_their_currency(cents, currency, shown):
 
 @pytest.mark.parametrize(
     ("typed", "currency", "cents"),
-    [("1,250.5", "USD", 125050), ("1250", "USD", 125000), (".99", "EUR", 99), ("3000", "JPY", 3000)],
+    [
+        ("1,250.5", "USD", 125050),
+        ("1250", "USD", 125000),
+        (".99", "EUR", 99),
+        ("3000", "JPY", 3000),
+    ],
 )
 def test_typed_amounts_become_exact_minor_units(typed, currency, cents):
     assert parse_major_units(typed, currency) == cents

@@ -58,7 +58,7 @@ def test_message_arrives_over_smtp_as_text_and_html(smtp_app, smtp_server):
     with smtp_app.app_context():
         report = deliver_due()
     assert len(report.sent) == 1
-    (rcpts, message), = smtp_server.envelopes
+    ((rcpts, message),) = smtp_server.envelopes
     assert rcpts == ["maya@example.com"]
     assert message["Subject"] == "Welcome"
     assert message.get_body(("plain",)).get_content().strip() == "Plain words"
@@ -206,11 +206,15 @@ def test_postgres_workers_skip_rows_another_worker_has_locked(smtp_app):
         with engine.connect() as other:
             other.exec_driver_sql("SET lock_timeout = '2s'")
             # Worker B does not wait for A's rows: it takes the other two at once.
-            free = other.execute(
-                select(OutboxMessage.id)
-                .order_by(OutboxMessage.id)
-                .with_for_update(skip_locked=True)
-            ).scalars().all()
+            free = (
+                other.execute(
+                    select(OutboxMessage.id)
+                    .order_by(OutboxMessage.id)
+                    .with_for_update(skip_locked=True)
+                )
+                .scalars()
+                .all()
+            )
             other.rollback()
         assert free == ids[2:]
         db.session.rollback()

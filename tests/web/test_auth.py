@@ -85,7 +85,9 @@ def test_next_only_redirects_within_the_app(client, auth, coach):
     auth.logout()
     for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = client.post(
-            "/login", query_string={"next": evil}, data={"email": coach.email, "password": coach.password}
+            "/login",
+            query_string={"next": evil},
+            data={"email": coach.email, "password": coach.password},
         )
         assert response.headers["Location"] == "/coach/", evil
         auth.logout()
@@ -113,7 +115,9 @@ def test_password_reset_by_email_end_to_end(app, client, auth, coach):
     assert "Choose a new password" in client.get(path).text
     mismatch = client.post(path, data={"password": "a brand new secret", "confirm": "different"})
     assert "The passwords differ." in mismatch.text
-    done = client.post(path, data={"password": "a brand new secret", "confirm": "a brand new secret"})
+    done = client.post(
+        path, data={"password": "a brand new secret", "confirm": "a brand new secret"}
+    )
     assert done.headers["Location"] == "/login"
 
     assert auth.login(coach).status_code == 401  # old password no longer works

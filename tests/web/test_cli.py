@@ -8,12 +8,21 @@ from coachpro.models import Couple, Partner, Role, User
 
 def test_create_coach_with_password_option(app, runner, client):
     result = runner.invoke(
-        args=["create-coach", "--email", "Sam@Example.com", "--name", "Sam Rivers",
-              "--password", "a long enough secret"]
+        args=[
+            "create-coach",
+            "--email",
+            "Sam@Example.com",
+            "--name",
+            "Sam Rivers",
+            "--password",
+            "a long enough secret",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "Sam Rivers <sam@example.com> can now sign in." in result.output
-    response = client.post("/login", data={"email": "sam@example.com", "password": "a long enough secret"})
+    response = client.post(
+        "/login", data={"email": "sam@example.com", "password": "a long enough secret"}
+    )
     assert response.headers["Location"] == "/coach/"
 
 
@@ -39,7 +48,15 @@ def test_create_coach_explains_bad_input(app, runner, coach):
     )
     assert short.exit_code != 0 and "at least 8 characters" in short.output
     bad = runner.invoke(
-        args=["create-coach", "--email", "not-an-email", "--name", "X", "--password", "long enough pw"]
+        args=[
+            "create-coach",
+            "--email",
+            "not-an-email",
+            "--name",
+            "X",
+            "--password",
+            "long enough pw",
+        ]
     )
     assert bad.exit_code != 0 and "Error" in bad.output
 
@@ -58,6 +75,8 @@ def test_seed_demo_builds_a_practice_once(app, runner, client):
         packages_used = db.session.scalar(select(func.count(func.distinct(Couple.package_id))))
     assert couples >= 6 and all(n == 2 for _, n in per_couple)
     assert packages_used == 3
-    signed_in = client.post("/login", data={"email": "coach@example.com", "password": "coachpro-demo"})
+    signed_in = client.post(
+        "/login", data={"email": "coach@example.com", "password": "coachpro-demo"}
+    )
     assert signed_in.headers["Location"] == "/coach/"
     assert "Maya Okafor" in client.get("/coach/").text

@@ -36,7 +36,9 @@ def test_session_cookie_is_httponly_and_samesite(client, auth, coach):
         assert "SameSite=Lax" in cookie
 
 
-def test_production_cookies_are_secure_and_hsts_is_sent(database_url, fresh_install_rows, monkeypatch):
+def test_production_cookies_are_secure_and_hsts_is_sent(
+    database_url, fresh_install_rows, monkeypatch
+):
     class Prod(ProductionConfig):
         SECRET_KEY = "x" * 48
         SQLALCHEMY_DATABASE_URI = database_url

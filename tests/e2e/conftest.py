@@ -1,0 +1,52 @@
+"""Real headless Chromium (Debian's), driven by Playwright. Never a downloaded browser."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from coachpro.extensions import db
+from tests.conftest import make_app, require, reset_database
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def app(database_url, fresh_install_rows, tmp_path):
+    """Browser journeys use the app as a person meets it: CSRF protection on."""
+    app = make_app(database_url, WTF_CSRF_ENABLED=True, MAIL_FILE_DIR=str(tmp_path / "mail"))
+    yield app
+    with app.app_context():
+        reset_database(fresh_install_rows)
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    require(os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    yield context.new_page()
+    context.close()
