@@ -66,6 +66,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "coachpro")
 
+    # How many reverse proxies sit in front of the app (0 = none). With a proxy, client
+    # addresses (used for throttling) and https come from its X-Forwarded-* headers.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

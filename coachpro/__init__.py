@@ -24,6 +24,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     validate_config(app)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -58,6 +59,14 @@ def validate_config(app: Flask) -> None:
             f"PRACTICE_TIMEZONE={app.config['PRACTICE_TIMEZONE']!r} is not an IANA time zone "
             "(for example America/New_York or Europe/Berlin)."
         ) from exc
+
+
+def trust_proxies(app: Flask) -> None:
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
 def register_extensions(app: Flask) -> None:

@@ -122,3 +122,20 @@ def test_static_assets_are_served_by_the_app(client):
         assert css.headers["Content-Type"].startswith("text/css")
     html = client.get("/").text
     assert "http://" not in html.split("<body")[0]  # nothing in <head> comes from elsewhere
+
+
+def test_behind_a_trusted_proxy_throttling_sees_each_client(database_url, fresh_install_rows):
+    app = make_app(database_url, TRUSTED_PROXIES=1)
+    client = app.test_client()
+
+    def attempt(ip):
+        return client.post(
+            "/login",
+            data={"email": f"{ip}@example.com", "password": "wrong-password"},
+            headers={"X-Forwarded-For": ip},
+        ).status_code
+
+    assert [attempt("203.0.113.7") for _ in range(31)][-1] == 429
+    assert attempt("198.51.100.2") == 401  # another visitor behind the same proxy is unaffected
+    with app.app_context():
+        db.engine.dispose()
