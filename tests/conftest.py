@@ -12,6 +12,7 @@ os.environ["COACHPRO_ENV"] = "testing"
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,13 +106,24 @@ def reset_database(rows: dict[str, list[dict]]) -> None:
                     )
 
 
+@contextmanager
+def app_for_test(database_url, fresh_install_rows, **overrides) -> Iterator[Flask]:
+    """An app on the shared test database, which is put back to fresh-install state after."""
+    app = make_app(database_url, **overrides)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            reset_database(fresh_install_rows)
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app(database_url, fresh_install_rows, tmp_path) -> Iterator[Flask]:
-    app = make_app(database_url, MAIL_FILE_DIR=str(tmp_path / "mail"))
-    yield app
-    with app.app_context():
-        reset_database(fresh_install_rows)
-        db.engine.dispose()
+    with app_for_test(
+        database_url, fresh_install_rows, MAIL_FILE_DIR=str(tmp_path / "mail")
+    ) as app:
+        yield app
 
 
 @pytest.fixture
@@ -297,8 +309,7 @@ def smtp_server() -> Iterator[SmtpServer]:
 @pytest.fixture
 def smtp_app(database_url, fresh_install_rows, smtp_server) -> Iterator[Flask]:
     """The app configured to deliver mail to the recording SMTP server."""
-    app = make_app(database_url, MAIL_SERVER=smtp_server.host, MAIL_PORT=smtp_server.port)
-    yield app
-    with app.app_context():
-        reset_database(fresh_install_rows)
-        db.engine.dispose()
+    with app_for_test(
+        database_url, fresh_install_rows, MAIL_SERVER=smtp_server.host, MAIL_PORT=smtp_server.port
+    ) as app:
+        yield app

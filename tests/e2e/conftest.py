@@ -5,8 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from coachpro.extensions import db
-from tests.conftest import make_app, require, reset_database
+from tests.conftest import app_for_test, require
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -15,11 +14,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 @pytest.fixture
 def app(database_url, fresh_install_rows, tmp_path):
     """Browser journeys use the app as a person meets it: CSRF protection on."""
-    app = make_app(database_url, WTF_CSRF_ENABLED=True, MAIL_FILE_DIR=str(tmp_path / "mail"))
-    yield app
-    with app.app_context():
-        reset_database(fresh_install_rows)
-        db.engine.dispose()
+    with app_for_test(
+        database_url,
+        fresh_install_rows,
+        WTF_CSRF_ENABLED=True,
+        MAIL_FILE_DIR=str(tmp_path / "mail"),
+    ) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")
