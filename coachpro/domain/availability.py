@@ -1,0 +1,256 @@
+"""Free consult slots: the practice's rules, busy time and a clock in; free slots out.
+
+Pure: no Flask, no database, no clock. Every instant is an aware datetime; working hours
+are wall-clock minutes in the practice's time zone, so "13:00-18:00" means 13:00-18:00 on
+a DST transition day too (the classic bug is to add hours to local midnight).
+
+Rules of the calendar:
+- A day's hours are its date override if it has one (an empty override = closed all day),
+  otherwise the weekly hours for its weekday.
+- Slot starts are taken every `step` minutes of wall-clock time from each range's start;
+  a slot must end (in real elapsed time) by the range's end. A local time that does not
+  exist (the spring-forward gap) offers no slot; one that happens twice (the fall-back
+  overlap) offers both instants.
+- Busy time (consults, coaching sessions) is widened by the buffers before and after,
+  and so is every candidate slot: two events are always `before + after` minutes apart.
+- A slot must start at least `min_notice` after `now`, on a practice-local date no more
+  than `horizon_days` after today, on a day with fewer consults than `max_per_day`.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+MINUTES_PER_DAY = 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """Wall-clock minutes after local midnight; `end` may be 1440 (midnight at the day's end)."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end <= MINUTES_PER_DAY):
+            raise ValueError(f"a time range needs 0 <= start < end <= 1440, got {self}")
+
+    @classmethod
+    def parse(cls, text: str) -> "TimeRange":
+        """'09:00-17:00' -> TimeRange(540, 1020)."""
+        start, _, end = text.partition("-")
+        return cls(_minutes(start), _minutes(end))
+
+    def __str__(self) -> str:
+        return f"{_hhmm(self.start)}-{_hhmm(self.end)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("intervals are made of aware datetimes")
+        if self.end <= self.start:
+            raise ValueError("an interval must end after it starts")
+
+    def overlaps(self, other: "Interval") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def widened(self, before: timedelta, after: timedelta) -> "Interval":
+        return Interval(self.start - before, self.end + after)
+
+
+@dataclass(frozen=True)
+class AvailabilityRules:
+    timezone: str
+    # weekday (0 = Monday) -> ranges
+    weekly_hours: Mapping[int, Sequence[TimeRange]]
+    # a date -> its ranges instead of the weekly ones; an empty sequence closes the day
+    overrides: Mapping[date, Sequence[TimeRange]] = field(default_factory=dict)
+    consult_minutes: int = 30
+    buffer_before_minutes: int = 0
+    buffer_after_minutes: int = 0
+    min_notice: timedelta = timedelta(hours=12)
+    horizon_days: int = 60
+    step_minutes: int = 30
+    max_per_day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.consult_minutes <= 0 or self.step_minutes <= 0:
+            raise ValueError("consult length and slot step must be positive")
+        if self.buffer_before_minutes < 0 or self.buffer_after_minutes < 0:
+            raise ValueError("buffers cannot be negative")
+        if self.horizon_days < 0 or self.min_notice < timedelta(0):
+            raise ValueError("horizon and minimum notice cannot be negative")
+        ZoneInfo(self.timezone)  # raises for an unknown zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def length(self) -> timedelta:
+        return timedelta(minutes=self.consult_minutes)
+
+    @property
+    def buffer_before(self) -> timedelta:
+        return timedelta(minutes=self.buffer_before_minutes)
+
+    @property
+    def buffer_after(self) -> timedelta:
+        return timedelta(minutes=self.buffer_after_minutes)
+
+    def hours_on(self, day: date) -> Sequence[TimeRange]:
+        if day in self.overrides:
+            return self.overrides[day]
+        return self.weekly_hours.get(day.weekday(), ())
+
+
+class SlotProblem(StrEnum):
+    TOO_SOON = "too_soon"
+    TOO_FAR = "too_far"
+    NOT_OFFERED = "not_offered"  # outside hours, off the step, or the day is closed
+    DAY_FULL = "day_full"
+    TAKEN = "taken"
+
+
+def local_day(instant: datetime, zone: ZoneInfo) -> date:
+    return instant.astimezone(zone).date()
+
+
+def candidate_slots(rules: AvailabilityRules, day: date) -> list[Interval]:
+    """Every slot the hours offer on a practice-local `day`, before notice, caps or busy time."""
+    zone = rules.zone
+    found: dict[datetime, Interval] = {}
+    for hours in rules.hours_on(day):
+        range_start = _earliest(day, hours.start, zone)
+        range_end = _latest(day, hours.end, zone)
+        for minute in range(hours.start, hours.end, rules.step_minutes):
+            for start in _instants(day, minute, zone):
+                end = start + rules.length
+                if start >= range_start and end <= range_end:
+                    found.setdefault(start, Interval(start, end))
+    return [found[k] for k in sorted(found)]
+
+
+def free_slots(
+    rules: AvailabilityRules,
+    busy: Iterable[Interval],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    consults_per_day: Mapping[date, int] | None = None,
+) -> list[Interval]:
+    """Free slots on practice-local days `first_day`..`last_day` (inclusive), in time order."""
+    zone = rules.zone
+    # Aware arithmetic in a local zone is wall-clock arithmetic; notice is real elapsed time.
+    now = now.astimezone(UTC)
+    consults_per_day = consults_per_day or {}
+    today = local_day(now, zone)
+    first_day = max(first_day, today)
+    last_day = min(last_day, today + timedelta(days=rules.horizon_days))
+    earliest_start = now + rules.min_notice
+    blocked = sorted(
+        (b.widened(rules.buffer_before, rules.buffer_after) for b in busy), key=lambda b: b.start
+    )
+    slots: list[Interval] = []
+    day = first_day
+    while day <= last_day:
+        if rules.max_per_day is None or consults_per_day.get(day, 0) < rules.max_per_day:
+            for slot in candidate_slots(rules, day):
+                if slot.start >= earliest_start and not _collides(slot, rules, blocked):
+                    slots.append(slot)
+        day += timedelta(days=1)
+    return slots
+
+
+def slot_problem(
+    rules: AvailabilityRules,
+    busy: Iterable[Interval],
+    start: datetime,
+    now: datetime,
+    consults_per_day: Mapping[date, int] | None = None,
+) -> SlotProblem | None:
+    """Why a consult cannot start at `start`, or None if it can. The server's last word."""
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware datetime")
+    start = start.astimezone(UTC)
+    now = now.astimezone(UTC)
+    zone = rules.zone
+    if start < now + rules.min_notice:
+        return SlotProblem.TOO_SOON
+    day = local_day(start, zone)
+    if day > local_day(now, zone) + timedelta(days=rules.horizon_days):
+        return SlotProblem.TOO_FAR
+    slot = next((s for s in candidate_slots(rules, day) if s.start == start), None)
+    if slot is None:
+        return SlotProblem.NOT_OFFERED
+    if rules.max_per_day is not None and (consults_per_day or {}).get(day, 0) >= rules.max_per_day:
+        return SlotProblem.DAY_FULL
+    blocked = [b.widened(rules.buffer_before, rules.buffer_after) for b in busy]
+    if _collides(slot, rules, blocked):
+        return SlotProblem.TAKEN
+    return None
+
+
+def _collides(slot: Interval, rules: AvailabilityRules, blocked: Sequence[Interval]) -> bool:
+    wide = slot.widened(rules.buffer_before, rules.buffer_after)
+    return any(wide.overlaps(b) for b in blocked)
+
+
+def _instants(day: date, minute: int, zone: ZoneInfo) -> list[datetime]:
+    """The real instants a local wall-clock time names: none (gap), one, or two (overlap)."""
+    if minute >= MINUTES_PER_DAY:
+        return []
+    wall = datetime.combine(day, time(minute // 60, minute % 60))
+    instants = []
+    for fold in (0, 1):
+        local = wall.replace(tzinfo=zone, fold=fold)
+        utc = local.astimezone(UTC)
+        # A time in the gap does not survive the round trip back to wall-clock time.
+        if utc.astimezone(zone).replace(tzinfo=None) == wall and utc not in instants:
+            instants.append(utc)
+    return instants
+
+
+def _earliest(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    instants = _instants(day, minute, zone)
+    if instants:
+        return instants[0]
+    # In the spring-forward gap. fold=0 reads it with the old offset, which lands after the
+    # jump: the narrower reading, so a range never starts earlier than the coach meant.
+    return _wall(day, minute, zone, fold=0)
+
+
+def _latest(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    if minute >= MINUTES_PER_DAY:
+        return _earliest(day + timedelta(days=1), 0, zone)
+    instants = _instants(day, minute, zone)
+    if instants:
+        return instants[-1]
+    # In the gap, fold=1 (the new offset) lands before the jump: again the narrower reading.
+    return _wall(day, minute, zone, fold=1)
+
+
+def _wall(day: date, minute: int, zone: ZoneInfo, fold: int) -> datetime:
+    wall = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone).replace(fold=fold)
+    return wall.astimezone(UTC)
+
+
+def _minutes(text: str) -> int:
+    hours, _, minutes = text.strip().partition(":")
+    if not hours.isdigit() or not minutes.isdigit():
+        raise ValueError(f"{text!r} is not a time like 09:30")
+    value = int(hours) * 60 + int(minutes)
+    if int(minutes) >= 60 or value > MINUTES_PER_DAY:
+        raise ValueError(f"{text!r} is not a time of day")
+    return value
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

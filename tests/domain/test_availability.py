@@ -1,0 +1,223 @@
+"""Slot computation, straight from the pure function: hours, DST, notice, buffers, caps."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coachpro.domain.availability import (
+    AvailabilityRules,
+    Interval,
+    SlotProblem,
+    TimeRange,
+    candidate_slots,
+    free_slots,
+    slot_problem,
+)
+
+NY = "America/New_York"
+BERLIN = "Europe/Berlin"
+WEEKDAYS_9_TO_5 = {d: [TimeRange.parse("09:00-17:00")] for d in range(5)}
+LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def rules(tz=NY, hours=None, **kwargs) -> AvailabilityRules:
+    kwargs.setdefault("min_notice", timedelta(0))
+    kwargs.setdefault("horizon_days", 400)
+    return AvailabilityRules(timezone=tz, weekly_hours=hours or WEEKDAYS_9_TO_5, **kwargs)
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def local(tz, *args, fold=0) -> datetime:
+    return datetime(*args, tzinfo=ZoneInfo(tz)).replace(fold=fold)
+
+
+def starts(slots) -> list[datetime]:
+    return [s.start for s in slots]
+
+
+def walls(slots, tz) -> list[str]:
+    return [s.start.astimezone(ZoneInfo(tz)).strftime("%H:%M %Z") for s in slots]
+
+
+def test_a_plain_weekday_offers_every_half_hour_that_fits():
+    day = date(2026, 12, 7)  # a Monday
+    slots = free_slots(rules(), [], day, day, LONG_AGO)
+    assert len(slots) == 16
+    assert walls(slots[:2], NY) == ["09:00 EST", "09:30 EST"]
+    assert walls(slots[-1:], NY) == ["16:30 EST"]
+    assert all(s.end - s.start == timedelta(minutes=30) for s in slots)
+    assert free_slots(rules(), [], date(2026, 12, 6), date(2026, 12, 6), LONG_AGO) == []  # Sunday
+
+
+def test_slot_length_and_step_can_differ():
+    day = date(2026, 12, 7)
+    slots = free_slots(
+        rules(hours={0: [TimeRange.parse("09:00-11:00")]}, consult_minutes=45, step_minutes=15),
+        [],
+        day,
+        day,
+        LONG_AGO,
+    )
+    assert walls(slots, NY) == [
+        "09:00 EST", "09:15 EST", "09:30 EST", "09:45 EST", "10:00 EST", "10:15 EST",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("tz", "day", "first_utc", "label"),
+    [
+        (NY, date(2026, 3, 8), utc(2026, 3, 8, 17, 0), "13:00 EDT"),  # spring forward
+        (NY, date(2026, 11, 1), utc(2026, 11, 1, 18, 0), "13:00 EST"),  # fall back
+        (BERLIN, date(2026, 3, 29), utc(2026, 3, 29, 11, 0), "13:00 CEST"),
+        (BERLIN, date(2026, 10, 25), utc(2026, 10, 25, 12, 0), "13:00 CET"),
+    ],
+)
+def test_afternoon_hours_on_a_dst_transition_day_keep_their_wall_clock_times(
+    tz, day, first_utc, label
+):
+    sunday_afternoons = {6: [TimeRange.parse("13:00-18:00")]}
+    slots = free_slots(rules(tz, sunday_afternoons), [], day, day, LONG_AGO)
+    assert len(slots) == 10
+    assert slots[0].start == first_utc
+    assert walls(slots, tz)[0] == label
+    assert walls(slots, tz)[-1].startswith("17:30")
+    assert slots[-1].end == first_utc + timedelta(hours=5)
+
+
+def test_a_local_time_that_does_not_exist_offers_no_slot():
+    early = {6: [TimeRange.parse("01:00-04:00")]}
+    slots = candidate_slots(rules(NY, early), date(2026, 3, 8))
+    assert walls(slots, NY) == ["01:00 EST", "01:30 EST", "03:00 EDT", "03:30 EDT"]
+    assert starts(slots) == [utc(2026, 3, 8, 6), utc(2026, 3, 8, 6, 30), utc(2026, 3, 8, 7),
+                             utc(2026, 3, 8, 7, 30)]  # fmt: skip
+    between = utc(2026, 3, 8, 7, 15)  # 03:15 EDT: a real instant, but off the step
+    assert slot_problem(rules(NY, early), [], between, LONG_AGO) is SlotProblem.NOT_OFFERED
+
+
+def test_a_local_time_that_happens_twice_offers_both_instants_in_order():
+    night = {6: [TimeRange.parse("00:00-03:00")]}
+    slots = candidate_slots(rules(NY, night), date(2026, 11, 1))
+    assert walls(slots, NY) == [
+        "00:00 EDT", "00:30 EDT", "01:00 EDT", "01:30 EDT",
+        "01:00 EST", "01:30 EST", "02:00 EST", "02:30 EST",
+    ]  # fmt: skip
+    assert starts(slots) == sorted(starts(slots))
+    assert slots[-1].end == utc(2026, 11, 1, 8, 0)  # 03:00 EST
+    second_one_thirty = local(NY, 2026, 11, 1, 1, 30, fold=1)
+    assert slot_problem(rules(NY, night), [], second_one_thirty, LONG_AGO) is None
+
+
+def test_berlin_ambiguous_hour_is_offered_twice():
+    night = {6: [TimeRange.parse("02:00-03:00")]}
+    slots = candidate_slots(rules(BERLIN, night), date(2026, 10, 25))
+    assert walls(slots, BERLIN) == ["02:00 CEST", "02:30 CEST", "02:00 CET", "02:30 CET"]
+
+
+def test_minimum_notice_ending_on_a_dst_day_counts_real_hours():
+    # Saturday 20:00 EST + 12 real hours = Sunday 09:00 EDT (not 08:00: an hour vanished).
+    now = local(NY, 2026, 3, 7, 20, 0)
+    sunday_mornings = {6: [TimeRange.parse("08:00-12:00")]}
+    r = rules(NY, sunday_mornings, min_notice=timedelta(hours=12))
+    slots = free_slots(r, [], date(2026, 3, 7), date(2026, 3, 8), now)
+    assert walls(slots, NY)[0] == "09:00 EDT"
+    assert len(slots) == 6
+    assert slot_problem(r, [], local(NY, 2026, 3, 8, 8, 30), now) is SlotProblem.TOO_SOON
+
+
+def test_overrides_close_a_day_or_replace_its_hours():
+    closed, special = date(2026, 12, 24), date(2026, 12, 26)  # a Thursday, a Saturday
+    r = rules(overrides={closed: [], special: [TimeRange.parse("10:00-11:00")]})
+    assert free_slots(r, [], closed, closed, LONG_AGO) == []
+    assert walls(free_slots(r, [], special, special, LONG_AGO), NY) == ["10:00 EST", "10:30 EST"]
+    assert slot_problem(r, [], local(NY, 2026, 12, 24, 10), LONG_AGO) is SlotProblem.NOT_OFFERED
+
+
+def test_several_ranges_in_one_day():
+    split = {0: [TimeRange.parse("09:00-10:00"), TimeRange.parse("14:00-15:00")]}
+    day = date(2026, 12, 7)
+    assert walls(free_slots(rules(hours=split), [], day, day, LONG_AGO), NY) == [
+        "09:00 EST", "09:30 EST", "14:00 EST", "14:30 EST",
+    ]  # fmt: skip
+
+
+def test_busy_time_and_buffers_keep_events_apart():
+    day = date(2026, 12, 7)
+    booked = Interval(local(NY, 2026, 12, 7, 10, 0), local(NY, 2026, 12, 7, 10, 30))
+    r = rules(buffer_before_minutes=15, buffer_after_minutes=15)
+    free = walls(free_slots(r, [booked], day, day, LONG_AGO), NY)
+    assert "09:00 EST" in free and "11:00 EST" in free
+    assert "09:30 EST" not in free and "10:00 EST" not in free and "10:30 EST" not in free
+    assert slot_problem(r, [booked], local(NY, 2026, 12, 7, 10, 30), LONG_AGO) is SlotProblem.TAKEN
+    no_buffers = walls(free_slots(rules(), [booked], day, day, LONG_AGO), NY)
+    assert "09:30 EST" in no_buffers and "10:30 EST" in no_buffers
+
+
+def test_busy_time_of_any_length_blocks_what_it_covers():
+    day = date(2026, 12, 7)
+    session = Interval(local(NY, 2026, 12, 7, 12, 15), local(NY, 2026, 12, 7, 13, 30))
+    free = walls(free_slots(rules(), [session], day, day, LONG_AGO), NY)
+    assert "11:30 EST" in free and "13:30 EST" in free
+    assert not {"12:00 EST", "12:30 EST", "13:00 EST"} & set(free)
+
+
+def test_daily_cap_closes_a_full_day():
+    monday, tuesday = date(2026, 12, 7), date(2026, 12, 8)
+    r = rules(max_per_day=2)
+    slots = free_slots(r, [], monday, tuesday, LONG_AGO, consults_per_day={monday: 2})
+    assert {s.start.astimezone(ZoneInfo(NY)).date() for s in slots} == {tuesday}
+    at_ten = local(NY, 2026, 12, 7, 10)
+    assert slot_problem(r, [], at_ten, LONG_AGO, {monday: 2}) is SlotProblem.DAY_FULL
+    assert slot_problem(r, [], at_ten, LONG_AGO, {monday: 1}) is None
+
+
+def test_horizon_limits_how_far_ahead_one_can_book():
+    now = local(NY, 2026, 12, 7, 8, 0)
+    r = rules(horizon_days=3)
+    slots = free_slots(r, [], date(2026, 12, 7), date(2027, 1, 31), now)
+    assert max(s.start for s in slots).astimezone(ZoneInfo(NY)).date() == date(2026, 12, 10)
+    assert slot_problem(r, [], local(NY, 2026, 12, 11, 9), now) is SlotProblem.TOO_FAR
+
+
+def test_past_days_are_never_offered():
+    now = local(NY, 2026, 12, 9, 12, 0)
+    slots = free_slots(rules(), [], date(2026, 12, 1), date(2026, 12, 9), now)
+    assert slots and all(s.start >= now for s in slots)
+
+
+@pytest.mark.parametrize(
+    ("start", "problem"),
+    [
+        (local(NY, 2026, 12, 7, 10, 10), SlotProblem.NOT_OFFERED),  # off the step
+        (local(NY, 2026, 12, 7, 16, 45), SlotProblem.NOT_OFFERED),  # would run past 17:00
+        (local(NY, 2026, 12, 7, 18, 0), SlotProblem.NOT_OFFERED),  # outside hours
+        (local(NY, 2026, 12, 5, 10, 0), SlotProblem.NOT_OFFERED),  # Saturday
+        (local(NY, 2026, 12, 7, 10, 0), None),
+        # 16:00 in Tokyo is 02:00 in New York: closed, whatever the sender's zone.
+        (datetime(2026, 12, 7, 16, 0, tzinfo=ZoneInfo("Asia/Tokyo")), SlotProblem.NOT_OFFERED),
+    ],
+)
+def test_slot_problem_recomputes_the_rules_whatever_is_sent(start, problem):
+    assert slot_problem(rules(), [], start, LONG_AGO) is problem
+
+
+def test_the_same_instant_in_another_zone_is_the_same_slot():
+    tokyo = datetime(2026, 12, 8, 0, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # Mon 10:00 EST
+    assert slot_problem(rules(), [], tokyo, LONG_AGO) is None
+
+
+def test_naive_datetimes_and_bad_rules_are_refused():
+    with pytest.raises(ValueError):
+        slot_problem(rules(), [], datetime(2026, 12, 7, 10), LONG_AGO)
+    with pytest.raises(ValueError):
+        TimeRange.parse("17:00-09:00")
+    with pytest.raises(ValueError):
+        TimeRange.parse("9am-5pm")
+    with pytest.raises(ValueError):
+        rules(consult_minutes=0)
+    with pytest.raises(ValueError):
+        rules(buffer_before_minutes=-5)
+    assert str(TimeRange.parse("09:00-24:00")) == "09:00-24:00"
