@@ -61,6 +61,13 @@ class Config:
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 
+    # Sites allowed to embed the booking page and call the booking API from the browser.
+    BOOKING_ALLOWED_ORIGINS = [
+        o.strip().rstrip("/")
+        for o in os.environ.get("BOOKING_ALLOWED_ORIGINS", "").split(",")
+        if o.strip()
+    ]
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

@@ -90,13 +90,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from coachpro.api import bp as api_bp
     from coachpro.auth import bp as auth_bp
+    from coachpro.booking import bp as booking_bp
     from coachpro.coach import bp as coach_bp
     from coachpro.portal import bp as portal_bp
     from coachpro.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(booking_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(coach_bp, url_prefix="/coach")
     app.register_blueprint(portal_bp, url_prefix="/portal")
 

@@ -9,10 +9,12 @@ from flask.cli import AppGroup, with_appcontext
 from coachpro.extensions import db
 from coachpro.models import Role
 from coachpro.services.accounts import AccountError, create_user
+from coachpro.services.consults import send_due_reminders
 from coachpro.services.demo import seed_demo
 from coachpro.services.mail_delivery import deliver_due
 
 outbox = AppGroup("outbox", help="Deliver queued email.")
+reminders = AppGroup("reminders", help="Consult reminders.")
 
 
 @click.command("create-coach")
@@ -65,7 +67,15 @@ def outbox_send_command(watch: bool, interval: float) -> None:
         time.sleep(interval)
 
 
+@reminders.command("send")
+def reminders_send_command() -> None:
+    """Queue the reminders that are due (safe to run every minute from cron)."""
+    count = send_due_reminders()
+    click.echo(f"queued {count} reminder{'s' if count != 1 else ''}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_coach_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox)
+    app.cli.add_command(reminders)

@@ -1,6 +1,6 @@
 """Headers every response carries."""
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from flask_login import current_user
 
 # Only our own origin: no CDNs, no inline script or style.
@@ -22,10 +22,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def apply_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if g.get("embed"):
+        # The booking widget: framed by the coach's own site(s), and nobody else.
+        ancestors = " ".join(["'self'", *current_app.config["BOOKING_ALLOWED_ORIGINS"]])
+        policy = CONTENT_SECURITY_POLICY.replace(
+            "frame-ancestors 'none'", f"frame-ancestors {ancestors}"
+        )
+        headers.setdefault("Content-Security-Policy", policy)
+    else:
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config.get("HSTS_ENABLED"):

@@ -20,7 +20,17 @@ def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(in_zone, "in_zone")
 
     @app.context_processor
     def practice():
         return {"practice_name": app.config["PRACTICE_NAME"]}
+
+
+def in_zone(value: datetime | None, zone: str | ZoneInfo, fmt: str = "%A %-d %B %Y, %H:%M") -> str:
+    """An instant as wall-clock time in a given zone, with the zone's abbreviation."""
+    if value is None:
+        return ""
+    zone = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+    local = value.astimezone(zone)
+    return f"{local.strftime(fmt)} ({local.tzname()})"

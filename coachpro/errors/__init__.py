@@ -10,6 +10,15 @@ from coachpro.extensions import db
 
 log = logging.getLogger(__name__)
 
+CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "rate_limited",
+    500: "server_error",
+}
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
     403: (
@@ -34,7 +43,8 @@ def _wants_json() -> bool:
 def _respond(status: int, detail: str | None = None):
     title, hint = MESSAGES.get(status, MESSAGES[400])
     if _wants_json():
-        return jsonify(error={"status": status, "title": title, "detail": detail or hint}), status
+        code = CODES.get(status, "error")
+        return jsonify(error=code, message=f"{title}. {detail or hint}"), status
     return render_template(
         "errors/error.html", status=status, title=title, hint=detail or hint
     ), status

@@ -12,12 +12,6 @@ def index():
     return render_template("public/index.html", packages=offered_packages())
 
 
-@bp.get("/book")
-def book():
-    # The booking flow is its own piece of work; until then, say so plainly.
-    return render_template("public/book_soon.html")
-
-
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():

@@ -33,12 +33,6 @@ def test_landing_page_follows_the_coachs_edits(app, client):
     assert "Glow Embers" not in html
 
 
-def test_book_page_says_booking_is_coming(client):
-    page = client.get("/book")
-    assert page.status_code == 200
-    assert "Online booking is opening very soon" in page.text
-
-
 def test_health_reports_a_reachable_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200

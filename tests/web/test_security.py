@@ -88,7 +88,7 @@ def test_missing_pages_look_like_the_app_and_api_clients_get_json(client):
     assert "We could not find that page" in page.text and "<nav" in page.text
     api = client.get("/api/v1/nothing")
     assert api.status_code == 404
-    assert api.get_json()["error"]["status"] == 404
+    assert api.get_json()["error"] == "not_found"
 
 
 def test_a_crash_shows_a_polite_page_that_leaks_nothing(app):

@@ -1,0 +1,181 @@
+"""The booking API for the coach's own website: JSON in, JSON out, no cookies needed.
+
+CORS is answered only for origins listed in BOOKING_ALLOWED_ORIGINS.
+"""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, jsonify, request
+
+from coachpro.api import bp
+from coachpro.domain.availability import Interval
+from coachpro.domain.timezones import is_valid_timezone
+from coachpro.extensions import csrf, limiter
+from coachpro.models.types import utcnow
+from coachpro.services import consults
+from coachpro.services.calendar import slots_for_visitor
+
+MAX_RANGE_DAYS = 62
+
+csrf.exempt(bp)
+
+
+def _error(status: int, code: str, message: str, **extra):
+    return jsonify(error=code, message=message, **extra), status
+
+
+def _slot_json(slot: Interval, zone: ZoneInfo) -> dict[str, str]:
+    return {
+        "start": slot.start.astimezone(zone).isoformat(),
+        "end": slot.end.astimezone(zone).isoformat(),
+    }
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    origin = request.headers.get("Origin", "").rstrip("/")
+    response.headers.add("Vary", "Origin")
+    if origin and origin in current_app.config["BOOKING_ALLOWED_ORIGINS"]:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/slots", methods=["GET", "OPTIONS"])
+@limiter.limit("120 per minute", key_func=lambda: request.remote_addr or "")
+def slots():
+    if request.method == "OPTIONS":
+        return "", 204
+    fields = {}
+    zone_name = request.args.get("tz") or current_app.config["PRACTICE_TIMEZONE"]
+    if not is_valid_timezone(zone_name):
+        fields["tz"] = "Use an IANA time zone such as Europe/Berlin."
+    zone = ZoneInfo(zone_name) if "tz" not in fields else None
+    today = utcnow().astimezone(zone or ZoneInfo("UTC")).date()
+    first, last = today, today + timedelta(days=13)
+    for name in ("from", "to"):
+        if request.args.get(name):
+            try:
+                value = date.fromisoformat(request.args[name])
+            except ValueError:
+                fields[name] = "Use a date like 2026-12-07."
+                continue
+            if name == "from":
+                first = value
+            else:
+                last = value
+    if not fields and last < first:
+        fields["to"] = "Must not be before 'from'."
+    if not fields and (last - first).days >= MAX_RANGE_DAYS:
+        fields["to"] = f"Ask for at most {MAX_RANGE_DAYS} days at a time."
+    if fields:
+        return _error(422, "invalid", "Some parameters are not valid.", fields=fields)
+    found = slots_for_visitor(first, last, zone, utcnow())
+    return jsonify(timezone=zone.key, slots=[_slot_json(s, zone) for s in found])
+
+
+def _malformed():
+    return _error(400, "malformed_json", "Send a JSON object with Content-Type: application/json.")
+
+
+def _json_body() -> dict | None:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def _consult_json(consult, zone: ZoneInfo, status: int = 200):
+    return jsonify(
+        id=consult.public_id,
+        status=consult.status,
+        start=consult.start_at.astimezone(zone).isoformat(),
+        end=consult.end_at.astimezone(zone).isoformat(),
+        manage_url=consults.manage_url(consult),
+        invite_url=consults.invite_url(consult),
+    ), status
+
+
+def _slot_taken(exc: consults.SlotUnavailable, zone: ZoneInfo):
+    code = "slot_taken" if exc.problem.value in ("taken", "day_full") else "slot_unavailable"
+    return _error(
+        409,
+        code,
+        str(exc),
+        reason=exc.problem.value,
+        alternatives=[_slot_json(s, zone) for s in exc.alternatives],
+    )
+
+
+@bp.route("/consults", methods=["POST", "OPTIONS"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+def create_consult():
+    if request.method == "OPTIONS":
+        return "", 204
+    body = _json_body()
+    if body is None:
+        return _malformed()
+    try:
+        booking = consults.parse_consult_request(body)
+        consult = consults.book_consult(booking)
+    except consults.InvalidConsult as exc:
+        return _error(422, "invalid", str(exc), fields=exc.fields)
+    except consults.SlotUnavailable as exc:
+        return _slot_taken(exc, ZoneInfo(_zone_or_practice(body)))
+    return _consult_json(consult, ZoneInfo(booking.timezone), 201)
+
+
+def _zone_or_practice(body: dict) -> str:
+    name = body.get("timezone")
+    if isinstance(name, str) and is_valid_timezone(name):
+        return name
+    return current_app.config["PRACTICE_TIMEZONE"]
+
+
+def _consult_for(token: str):
+    consult = consults.consult_for_token(token)
+    if consult is None:
+        return None, _error(404, "not_found", "No consult has this link.")
+    return consult, None
+
+
+@bp.route("/consults/<token>/cancel", methods=["POST", "OPTIONS"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+def cancel_consult(token: str):
+    if request.method == "OPTIONS":
+        return "", 204
+    consult, error = _consult_for(token)
+    if error:
+        return error
+    try:
+        consults.cancel_consult(consult, by="visitor")
+    except consults.ConsultClosed as exc:
+        return _error(409, "consult_closed", str(exc))
+    return _consult_json(consult, ZoneInfo(consult.visitor_timezone))
+
+
+@bp.route("/consults/<token>/reschedule", methods=["POST", "OPTIONS"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+def reschedule_consult(token: str):
+    if request.method == "OPTIONS":
+        return "", 204
+    consult, error = _consult_for(token)
+    if error:
+        return error
+    body = _json_body()
+    if body is None:
+        return _malformed()
+    try:
+        new_start = consults.parse_start(body.get("start"))
+    except ValueError as exc:
+        return _error(422, "invalid", "Some fields are not valid.", fields={"start": str(exc)})
+    zone = ZoneInfo(consult.visitor_timezone)
+    try:
+        consults.reschedule_consult(consult, new_start, by="visitor")
+    except consults.SlotUnavailable as exc:
+        return _slot_taken(exc, zone)
+    except consults.ConsultClosed as exc:
+        return _error(409, "consult_closed", str(exc))
+    return _consult_json(consult, zone)

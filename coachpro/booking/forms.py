@@ -1,0 +1,83 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class ConsultForm(FlaskForm):
+    start = HiddenField()
+    timezone = HiddenField()
+    partner_one = StringField(
+        "Your first name",
+        validators=[DataRequired("Enter your first name."), Length(max=80)],
+    )
+    partner_two = StringField(
+        "Your partner's first name",
+        validators=[DataRequired("Enter your partner's first name."), Length(max=80)],
+    )
+    email = EmailField(
+        "Email for the confirmation",
+        validators=[
+            DataRequired("Enter an email address we can reach you at."),
+            Email("That does not look like an email address."),
+            Length(max=254),
+        ],
+    )
+    partner_email = EmailField(
+        "Your partner's email (optional)",
+        validators=[
+            Optional(),
+            Email("That does not look like an email address."),
+            Length(max=254),
+        ],
+    )
+    phone = TelField("Phone (optional)", validators=[Optional(), Length(max=40)])
+    package = SelectField("Which package are you curious about?", choices=[], validate_choice=True)
+    message = TextAreaField(
+        "What would you like to work on together? (optional)",
+        validators=[Optional(), Length(max=2000, message="Keep this under 2000 characters.")],
+    )
+    # A honeypot: hidden from people, irresistible to bots.
+    website = StringField("Leave this empty", validators=[Optional()])
+    submit = SubmitField("Book our free consult")
+
+    def as_request_data(self) -> dict:
+        return {
+            "start": self.start.data,
+            "timezone": self.timezone.data,
+            "partner_names": [self.partner_one.data or "", self.partner_two.data or ""],
+            "email": self.email.data,
+            "partner_email": self.partner_email.data or None,
+            "phone": self.phone.data or None,
+            "package": self.package.data or None,
+            "message": self.message.data or None,
+        }
+
+    FIELD_FOR = {
+        "partner_names": "partner_one",
+        "start": "start",
+        "timezone": "timezone",
+    }
+
+    def show_errors(self, fields: dict[str, str]) -> None:
+        """Put a service's per-field messages next to the matching inputs."""
+        for name, message in fields.items():
+            field = getattr(self, self.FIELD_FOR.get(name, name), None)
+            if field is not None:
+                field.errors = [*field.errors, message]
+
+
+class RescheduleForm(FlaskForm):
+    start = HiddenField(validators=[DataRequired("Choose a new time.")])
+    submit = SubmitField("Move our consult here")
+
+
+class CancelForm(FlaskForm):
+    submit = SubmitField("Cancel our consult")

@@ -1,0 +1,201 @@
+"""The public booking pages: pick a time, book, and manage the booking by its private link."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+
+from coachpro.booking import bp
+from coachpro.booking.forms import CancelForm, ConsultForm, RescheduleForm
+from coachpro.booking.picker import TZ_COOKIE, build_picker, visitor_zone
+from coachpro.domain.invites import google_calendar_url
+from coachpro.domain.timezones import timezone_choices
+from coachpro.extensions import db, limiter
+from coachpro.models import Package
+from coachpro.models.types import utcnow
+from coachpro.services import consults
+from coachpro.services.calendar import practice_zone
+
+REMEMBER_ZONE_SECONDS = 365 * 24 * 3600
+
+
+def _remember_zone(response: Response, zone: ZoneInfo, guessed: bool) -> Response:
+    if not guessed:
+        response.set_cookie(
+            TZ_COOKIE, zone.key, max_age=REMEMBER_ZONE_SECONDS, samesite="Lax", httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )  # fmt: skip
+    return response
+
+
+@bp.get("/book")
+def book():
+    embed = request.args.get("embed") == "1"
+    g.embed = embed  # lets the booking page be framed by the coach's own site
+    picker = build_picker(utcnow())
+    html = render_template(
+        "booking/book.html",
+        picker=picker,
+        embed=embed,
+        zones=timezone_choices(),
+        practice_zone=practice_zone(),
+        package=request.args.get("package", ""),
+    )
+    return _remember_zone(Response(html), picker.zone, picker.zone_guessed)
+
+
+def _package_choices() -> list[tuple[str, str]]:
+    packages = db.session.scalars(
+        select(Package).where(Package.active.is_(True)).order_by(Package.position)
+    )
+    return [("", "Not sure yet")] + [(p.slug, p.name) for p in packages]
+
+
+@bp.route("/book/details", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+def details():
+    form = ConsultForm()
+    form.package.choices = _package_choices()
+    zone, _ = visitor_zone()
+    if request.method == "GET":
+        form.start.data = request.args.get("start", "")
+        form.timezone.data = zone.key
+        form.package.data = request.args.get("package", "")
+    try:
+        start = consults.parse_start(form.start.data)
+    except ValueError:
+        flash("Please choose a time first.", "info")
+        return redirect(url_for("booking.book"))
+    status = 200
+    if form.validate_on_submit():
+        if form.website.data:
+            abort(400)  # the honeypot was filled in: a bot
+        try:
+            request_data = consults.parse_consult_request(form.as_request_data())
+            consult = consults.book_consult(request_data)
+        except consults.InvalidConsult as exc:
+            form.show_errors(exc.fields)
+            status = 422
+        except consults.SlotUnavailable as exc:
+            return render_template(
+                "booking/taken.html", problem=str(exc), alternatives=exc.alternatives, zone=zone
+            ), 409
+        else:
+            flash("You're booked! A confirmation is on its way to your inbox.", "success")
+            return redirect(url_for("booking.manage", token=consults.manage_token(consult)))
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "booking/details.html", form=form, start=start, zone=zone, practice_zone=practice_zone()
+    ), status
+
+
+def _consult_or_404(token: str):
+    consult = consults.consult_for_token(token)
+    if consult is None:
+        abort(404)
+    return consult
+
+
+@bp.get("/book/<token>")
+def manage(token: str):
+    consult = _consult_or_404(token)
+    event = consults.consult_event(consult)
+    return render_template(
+        "booking/manage.html",
+        consult=consult,
+        token=token,
+        zone=ZoneInfo(consult.visitor_timezone),
+        practice_zone=practice_zone(),
+        google_url=google_calendar_url(event),
+        cancel_form=CancelForm(),
+        changeable=consult.is_live and consult.start_at > utcnow(),
+    )
+
+
+@bp.post("/book/<token>/cancel")
+@limiter.limit("20 per hour", key_func=lambda: request.remote_addr or "")
+def cancel(token: str):
+    consult = _consult_or_404(token)
+    if CancelForm().validate_on_submit():
+        try:
+            consults.cancel_consult(consult, by="visitor")
+        except consults.ConsultError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Your consult is cancelled. We have emailed you the calendar update.", "info")
+    return redirect(url_for("booking.manage", token=token))
+
+
+@bp.route("/book/<token>/reschedule", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+def reschedule(token: str):
+    consult = _consult_or_404(token)
+    if not consult.is_live or consult.start_at <= utcnow():
+        flash("This consult can no longer be moved. You are welcome to book a new one.", "error")
+        return redirect(url_for("booking.manage", token=token))
+    form = RescheduleForm()
+    if form.validate_on_submit():
+        try:
+            new_start = consults.parse_start(form.start.data)
+            consults.reschedule_consult(consult, new_start, by="visitor")
+        except ValueError as exc:
+            flash(str(exc), "error")
+        except consults.SlotUnavailable as exc:
+            flash(str(exc), "error")
+        except consults.ConsultError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("booking.manage", token=token))
+        else:
+            flash("Done: your consult has a new time, and we emailed the update.", "success")
+            return redirect(url_for("booking.manage", token=token))
+    picker = build_picker(utcnow())
+    html = render_template(
+        "booking/reschedule.html",
+        consult=consult,
+        token=token,
+        picker=picker,
+        form=form,
+        zones=timezone_choices(),
+        practice_zone=practice_zone(),
+    )
+    return _remember_zone(Response(html), picker.zone, picker.zone_guessed)
+
+
+@bp.get("/book/<token>/invite.ics")
+def invite(token: str):
+    consult = _consult_or_404(token)
+    data, _method = consults.consult_invite(consult)
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": 'attachment; filename="free-consult.ics"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.app_template_global()
+def picker_url(endpoint: str, extra: dict, **params) -> str:
+    """url_for with the page's fixed parameters; `from_` stands for `from`, a keyword in Python."""
+    values = {**extra, **params}
+    if "from_" in values:
+        values["from"] = values.pop("from_")
+    return url_for(endpoint, **values)
+
+
+@bp.app_template_global()
+def slot_label(start: datetime, zone: ZoneInfo) -> str:
+    return start.astimezone(zone).strftime("%H:%M")

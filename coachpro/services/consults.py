@@ -1,0 +1,461 @@
+"""Booking, rescheduling and cancelling free consults, with their emails and invites.
+
+Every change takes the calendar lock first (`lock_calendar`), re-checks the slot against
+the rules and the latest bookings, writes, enqueues its email, and commits: one transaction.
+"""
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from itsdangerous import BadSignature, Signer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from coachpro.domain.availability import Interval, SlotProblem, slot_problem
+from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, invite_ics
+from coachpro.domain.timezones import is_valid_timezone
+from coachpro.extensions import db
+from coachpro.integrations.mailer import Attachment
+from coachpro.models import Consult, ConsultStatus, Package, Role, User
+from coachpro.models.types import utcnow
+from coachpro.services.calendar import (
+    booking_settings,
+    busy_and_counts,
+    load_rules,
+    lock_calendar,
+    next_open_slots,
+    practice_zone,
+)
+from coachpro.services.outbox import enqueue_templated
+
+SLOT_MESSAGES = {
+    SlotProblem.TAKEN: "Sorry, that time was just taken. Here are the next free times.",
+    SlotProblem.DAY_FULL: "Sorry, that day just filled up. Here are the next free times.",
+    SlotProblem.TOO_SOON: "That time is too soon to book. Please choose a later one.",
+    SlotProblem.TOO_FAR: "That time is too far ahead to book yet. Please choose an earlier one.",
+    SlotProblem.NOT_OFFERED: "That time is not one we offer. Please choose one from the list.",
+}
+
+
+class ConsultError(Exception):
+    """A booking change that cannot be made; `str()` is a message for the visitor."""
+
+
+@dataclass
+class InvalidConsult(ConsultError):
+    fields: dict[str, str]
+
+    def __str__(self) -> str:
+        return "Please correct the highlighted fields."
+
+
+@dataclass
+class SlotUnavailable(ConsultError):
+    problem: SlotProblem
+    alternatives: list[Interval]
+
+    def __str__(self) -> str:
+        return SLOT_MESSAGES[self.problem]
+
+
+class ConsultClosed(ConsultError):
+    """The consult was cancelled, or has already taken place."""
+
+
+@dataclass(frozen=True)
+class ConsultRequest:
+    start: datetime
+    timezone: str
+    partner_names: tuple[str, str]
+    email: str
+    partner_email: str | None = None
+    phone: str | None = None
+    package: str | None = None
+    message: str | None = None
+
+
+# ---------------------------------------------------------------- reading what people send
+
+
+def parse_start(value: Any) -> datetime:
+    """An ISO 8601 instant with its UTC offset; ValueError otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("Choose a time.")
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValueError("That is not a date and time (use ISO 8601, with an offset).") from exc
+    if parsed.tzinfo is None:
+        raise ValueError("Include the UTC offset, e.g. 2026-12-07T10:00:00-05:00.")
+    return parsed
+
+
+def parse_consult_request(raw: Mapping[str, Any]) -> ConsultRequest:
+    """Read a booking from the form or the API; InvalidConsult says what is wrong, per field."""
+    errors: dict[str, str] = {}
+
+    def text(name: str, limit: int, required: str | None = None) -> str | None:
+        value = raw.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                errors[name] = required
+            return None
+        if not isinstance(value, str):
+            errors[name] = "Must be text."
+            return None
+        value = value.strip()
+        if len(value) > limit:
+            errors[name] = f"Keep this under {limit} characters."
+            return None
+        return value
+
+    try:
+        start = parse_start(raw.get("start"))
+    except ValueError as exc:
+        errors["start"] = str(exc)
+        start = None
+
+    timezone = text("timezone", 64) or current_app.config["PRACTICE_TIMEZONE"]
+    if not is_valid_timezone(timezone):
+        errors["timezone"] = "Choose a time zone from the list (like Europe/Berlin)."
+
+    names = raw.get("partner_names")
+    if not isinstance(names, list | tuple) or len(names) != 2:
+        errors["partner_names"] = "Enter both partners' first names."
+        names = ("", "")
+    names = tuple(n.strip() if isinstance(n, str) else "" for n in names)
+    if not errors.get("partner_names"):
+        if not all(names):
+            errors["partner_names"] = "Enter both partners' first names."
+        elif any(len(n) > 80 for n in names):
+            errors["partner_names"] = "Keep each name under 80 characters."
+
+    email_text = text("email", 254, "Enter an email address we can reach you at.")
+    email = _email(email_text, "email", errors)
+    partner_email = _email(text("partner_email", 254), "partner_email", errors)
+    phone = text("phone", 40)
+    if phone and not all(c.isdigit() or c in " +-()." for c in phone):
+        errors["phone"] = "Use digits, spaces and + - ( ) only."
+    package = text("package", 64)
+    message = text("message", 2000)
+
+    if errors:
+        raise InvalidConsult(errors)
+    return ConsultRequest(
+        start=start,
+        timezone=timezone,
+        partner_names=names,
+        email=email,
+        partner_email=partner_email,
+        phone=phone,
+        package=package,
+        message=message,
+    )
+
+
+def _email(value: str | None, field: str, errors: dict[str, str]) -> str | None:
+    if value is None:
+        return None
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        errors[field] = "That does not look like an email address."
+        return None
+
+
+# ---------------------------------------------------------------- manage links
+
+
+def _signer() -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt="coachpro.consult-manage")
+
+
+def manage_token(consult: Consult) -> str:
+    return _signer().sign(consult.public_id).decode()
+
+
+def consult_for_token(token: str) -> Consult | None:
+    """The consult a manage token opens, or None for a forged or unknown token."""
+    try:
+        public_id = _signer().unsign(token).decode()
+    except BadSignature:
+        return None
+    return db.session.scalar(select(Consult).where(Consult.public_id == public_id))
+
+
+def manage_url(consult: Consult) -> str:
+    return _absolute("booking.manage", token=manage_token(consult))
+
+
+def invite_url(consult: Consult) -> str:
+    return _absolute("booking.invite", token=manage_token(consult))
+
+
+def _absolute(endpoint: str, **values) -> str:
+    # BASE_URL, never the request's Host: these links travel by email.
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+# ---------------------------------------------------------------- changes
+
+
+def book_consult(request: ConsultRequest, now: datetime | None = None) -> Consult:
+    """Book a consult if its slot is still free. Commits. SlotUnavailable/InvalidConsult if not."""
+    now = now or utcnow()
+    package = _package(request.package)
+    settings = lock_calendar()
+    _check_slot(request.start, now)
+    consult = Consult(
+        public_id=secrets.token_urlsafe(12),
+        start_at=request.start,
+        end_at=request.start + timedelta(minutes=settings.consult_minutes),
+        partner_one_name=request.partner_names[0],
+        partner_two_name=request.partner_names[1],
+        email=request.email,
+        partner_email=request.partner_email,
+        phone=request.phone,
+        package=package,
+        message=request.message,
+        visitor_timezone=request.timezone,
+    )
+    db.session.add(consult)
+    _flush_or_taken(request.start, now)
+    _send(consult, "booked")
+    db.session.commit()
+    return consult
+
+
+def reschedule_consult(
+    consult: Consult, new_start: datetime, *, by: str, now: datetime | None = None
+) -> Consult:
+    """Move a booked consult to another free slot, keeping its invite UID. Commits."""
+    now = now or utcnow()
+    lock_calendar()
+    db.session.refresh(consult)  # another request may have changed it before we got the lock
+    _check_changeable(consult, now)
+    if new_start == consult.start_at:
+        db.session.rollback()
+        return consult
+    _check_slot(new_start, now, ignore_consult_id=consult.id)
+    length = consult.end_at - consult.start_at
+    consult.start_at = new_start
+    consult.end_at = new_start + length
+    consult.sequence += 1
+    _flush_or_taken(new_start, now)
+    _send(consult, "rescheduled")
+    db.session.commit()
+    return consult
+
+
+def cancel_consult(consult: Consult, *, by: str, now: datetime | None = None) -> Consult:
+    """Cancel a booked consult and send the CANCEL invites. Commits."""
+    now = now or utcnow()
+    lock_calendar()
+    db.session.refresh(consult)
+    _check_changeable(consult, now)
+    consult.status = ConsultStatus.CANCELLED
+    consult.cancelled_at = now
+    consult.cancelled_by = by
+    consult.sequence += 1
+    _send(consult, "cancelled")
+    db.session.commit()
+    return consult
+
+
+def _check_changeable(consult: Consult, now: datetime) -> None:
+    if consult.status != ConsultStatus.BOOKED or consult.start_at <= now:
+        db.session.rollback()
+    if consult.status == ConsultStatus.CANCELLED:
+        raise ConsultClosed("This consult was cancelled. You are welcome to book a new one.")
+    if consult.status != ConsultStatus.BOOKED or consult.start_at <= now:
+        raise ConsultClosed("This consult has already taken place, so it can no longer change.")
+
+
+def _check_slot(start: datetime, now: datetime, ignore_consult_id: int | None = None) -> None:
+    """Re-check a slot under the calendar lock (the caller holds it)."""
+    settings = booking_settings()
+    day = start.astimezone(practice_zone()).date()
+    rules = load_rules(settings, day, day)
+    busy, per_day = busy_and_counts(day, day, ignore_consult_id=ignore_consult_id)
+    problem = slot_problem(rules, busy, start, now, per_day)
+    if problem is not None:
+        db.session.rollback()
+        raise SlotUnavailable(problem, next_open_slots(start, now))
+
+
+def _flush_or_taken(start: datetime, now: datetime) -> None:
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Only reachable if something bypassed the calendar lock; the index still holds.
+        db.session.rollback()
+        raise SlotUnavailable(SlotProblem.TAKEN, next_open_slots(start, now)) from None
+
+
+def _package(slug: str | None) -> Package | None:
+    if not slug:
+        return None
+    package = db.session.scalar(select(Package).where(Package.slug == slug, Package.active))
+    if package is None:
+        raise InvalidConsult({"package": "Choose one of our packages, or leave it open."})
+    return package
+
+
+# ---------------------------------------------------------------- emails and invites
+
+
+def organizer() -> Person:
+    _, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return Person(current_app.config["PRACTICE_NAME"], address or "hello@example.com")
+
+
+def consult_event(consult: Consult, *, for_coach: bool = False) -> CalendarEvent:
+    """The calendar event for a consult; the same UID for everyone, forever."""
+    practice = current_app.config["PRACTICE_NAME"]
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "coachpro.local"
+    if for_coach:
+        summary = f"Free consult: {consult.names}"
+        description = f"Free consult with {consult.names} <{consult.email}>."
+    else:
+        summary = f"Free consult with {practice}"
+        description = (
+            f"Your free consult with {practice}.\nTo reschedule or cancel: {manage_url(consult)}"
+        )
+    return CalendarEvent(
+        uid=f"consult-{consult.public_id}@{host}",
+        sequence=consult.sequence,
+        start=consult.start_at,
+        end=consult.end_at,
+        summary=summary,
+        description=description,
+        organizer=organizer(),
+        attendees=tuple(
+            Person(name, email)
+            for name, email in (
+                (consult.partner_one_name, consult.email),
+                (consult.partner_two_name, consult.partner_email),
+            )
+            if email
+        ),
+        cancelled=consult.status == ConsultStatus.CANCELLED,
+        url=None if for_coach else manage_url(consult),
+    )
+
+
+def consult_invite(consult: Consult, *, for_coach: bool = False, now: datetime | None = None):
+    """The current state of the consult's invite, as .ics bytes and the method used."""
+    method = (
+        InviteMethod.CANCEL if consult.status == ConsultStatus.CANCELLED else InviteMethod.REQUEST
+    )
+    return invite_ics(consult_event(consult, for_coach=for_coach), method, now or utcnow()), method
+
+
+def _attachment(consult: Consult, *, for_coach: bool) -> Attachment:
+    data, method = consult_invite(consult, for_coach=for_coach)
+    return Attachment("invite.ics", "text/calendar", data, calendar_method=method.value)
+
+
+def coach_emails() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(User.email)
+            .where(User.role == Role.COACH, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+SUBJECTS = {
+    "booked": "Your free consult is booked: {when}",
+    "rescheduled": "Your free consult has moved to {when}",
+    "cancelled": "Your free consult on {when} is cancelled",
+    "reminder": "Reminder: your free consult is {when}",
+}
+COACH_SUBJECTS = {
+    "booked": "New consult: {names}, {when}",
+    "rescheduled": "Consult moved: {names}, now {when}",
+    "cancelled": "Consult cancelled: {names}, {when}",
+}
+
+
+def _send(consult: Consult, kind: str) -> None:
+    visitor_zone = ZoneInfo(consult.visitor_timezone)
+    couple = [e for e in (consult.email, consult.partner_email) if e]
+    key = f"consult:{consult.public_id}:{consult.sequence}:{kind}"
+    enqueue_templated(
+        to=couple,
+        subject=SUBJECTS[kind].format(when=_when(consult.start_at, visitor_zone)),
+        template=f"consult_{kind}",
+        attachments=[_attachment(consult, for_coach=False)],
+        dedupe_key=f"{key}:couple",
+        consult=consult,
+        visitor_zone=visitor_zone,
+        practice_zone=practice_zone(),
+        manage_url=manage_url(consult),
+    )
+    coaches = coach_emails()
+    if coaches and kind in COACH_SUBJECTS:
+        enqueue_templated(
+            to=coaches,
+            subject=COACH_SUBJECTS[kind].format(
+                names=consult.names, when=_when(consult.start_at, practice_zone())
+            ),
+            template="consult_coach_notice",
+            attachments=[_attachment(consult, for_coach=True)],
+            dedupe_key=f"{key}:coach",
+            consult=consult,
+            kind=kind,
+            practice_zone=practice_zone(),
+        )
+
+
+def _when(instant: datetime, zone: ZoneInfo) -> str:
+    local = instant.astimezone(zone)
+    return f"{local:%a %-d %b, %H:%M} {local.tzname()}"
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Enqueue a reminder for each booked consult entering its reminder window. Commits.
+
+    Safe to run as often as you like: a consult is reminded once per start time, and the
+    outbox's de-duplication key catches a race between two schedulers.
+    """
+    now = now or utcnow()
+    window = timedelta(hours=booking_settings().reminder_hours)
+    due = db.session.scalars(
+        select(Consult).where(
+            Consult.status == ConsultStatus.BOOKED,
+            Consult.start_at > now,
+            Consult.start_at <= now + window,
+        )
+    ).all()
+    sent = 0
+    for consult in due:
+        if consult.reminder_sent_for == consult.start_at:
+            continue
+        consult.reminder_sent_for = consult.start_at
+        # Booked inside the window: the confirmation that just went out is reminder enough.
+        if consult.created_at >= consult.start_at - window:
+            continue
+        visitor_zone = ZoneInfo(consult.visitor_timezone)
+        enqueue_templated(
+            to=[e for e in (consult.email, consult.partner_email) if e],
+            subject=SUBJECTS["reminder"].format(when=_when(consult.start_at, visitor_zone)),
+            template="consult_reminder",
+            dedupe_key=f"consult:{consult.public_id}:reminder:{consult.start_at.isoformat()}",
+            consult=consult,
+            visitor_zone=visitor_zone,
+            practice_zone=practice_zone(),
+            manage_url=manage_url(consult),
+        )
+        sent += 1
+    db.session.commit()
+    return sent
