@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, jsonify, request
 
 from coachpro.api import bp
-from coachpro.domain.availability import Interval
+from coachpro.domain.availability import Interval, SlotProblem
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import csrf, limiter
 from coachpro.models.types import utcnow
@@ -99,13 +99,19 @@ def _consult_json(consult, zone: ZoneInfo, status: int = 200):
 
 
 def _slot_taken(exc: consults.SlotUnavailable, zone: ZoneInfo):
-    code = "slot_taken" if exc.problem.value in ("taken", "day_full") else "slot_unavailable"
+    """409 when someone else got there first; 422 when the time was never bookable."""
+    alternatives = [_slot_json(s, zone) for s in exc.alternatives]
+    if exc.problem in (SlotProblem.TAKEN, SlotProblem.DAY_FULL):
+        return _error(
+            409, "slot_taken", str(exc), reason=exc.problem.value, alternatives=alternatives
+        )
     return _error(
-        409,
-        code,
-        str(exc),
+        422,
+        "invalid",
+        "Some fields are not valid.",
+        fields={"start": str(exc)},
         reason=exc.problem.value,
-        alternatives=[_slot_json(s, zone) for s in exc.alternatives],
+        alternatives=alternatives,
     )
 
 

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from coachpro.domain.passwords import password_problem
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
+from coachpro.links import absolute_url
 from coachpro.models import Role, User
 from coachpro.models.types import utcnow
 from coachpro.services.outbox import enqueue_templated
@@ -121,7 +122,7 @@ def request_password_reset(email: str) -> None:
         return
     token = make_reset_token(user)
     # Built from BASE_URL, never the request's Host header, so a forged Host cannot steal links.
-    link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
+    link = absolute_url("auth.reset_password", token=token)
     enqueue_templated(
         to=[user.email],
         subject=f"Reset your {current_app.config['PRACTICE_NAME']} password",

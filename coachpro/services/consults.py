@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,7 @@ from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, invite_
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
 from coachpro.integrations.mailer import Attachment
+from coachpro.links import absolute_url
 from coachpro.models import Consult, ConsultStatus, Package, Role, User
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import (
@@ -192,16 +193,11 @@ def consult_for_token(token: str) -> Consult | None:
 
 
 def manage_url(consult: Consult) -> str:
-    return _absolute("booking.manage", token=manage_token(consult))
+    return absolute_url("booking.manage", token=manage_token(consult))
 
 
 def invite_url(consult: Consult) -> str:
-    return _absolute("booking.invite", token=manage_token(consult))
-
-
-def _absolute(endpoint: str, **values) -> str:
-    # BASE_URL, never the request's Host: these links travel by email.
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    return absolute_url("booking.invite", token=manage_token(consult))
 
 
 # ---------------------------------------------------------------- changes

@@ -1,0 +1,61 @@
+"""A couple in another time zone books a free consult in a real browser."""
+
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from coachpro.extensions import db
+from coachpro.models import Consult
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def tokyo_phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server,
+        timezone_id="Asia/Tokyo",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_visitor_in_tokyo_books_and_sees_the_time_in_both_zones(tokyo_phone, app):
+    page = tokyo_phone
+    page.goto("/book")
+    # The page detects the browser's zone and shows times in it.
+    page.wait_for_url("**tz=Asia%2FTokyo**")
+    assert page.get_by_label("Times are shown in").input_value() == "Asia/Tokyo"
+    first_slot = page.locator("a.slot").first
+    shown = first_slot.inner_text()
+    first_slot.click()
+    page.get_by_label("Your first name").fill("Aiko")
+    page.get_by_label("Your partner's first name").fill("Ren")
+    page.get_by_label("Email for the confirmation").fill("aiko@example.com")
+    page.get_by_label("Which package are you curious about?").select_option("new-sparks")
+    page.get_by_role("button", name="Book our free consult").click()
+    page.wait_for_url("**/book/*.*")
+
+    with app.app_context():
+        consult = db.session.scalar(select(Consult))
+    tokyo = consult.start_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    new_york = consult.start_at.astimezone(ZoneInfo("America/New_York"))
+    assert tokyo.strftime("%H:%M") == shown
+    card = page.locator(".chosen-time").inner_text()
+    assert tokyo.strftime("%H:%M (JST)") in card
+    assert new_york.strftime("%H:%M (%Z)") in card
+    assert consult.visitor_timezone == "Asia/Tokyo"
+    assert page.get_by_role("link", name="Download invite (.ics)").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_changing_the_zone_by_hand_is_remembered(page):
+    page.goto("/book?tz=America/New_York")
+    page.get_by_label("Times are shown in").select_option("Europe/Lisbon")
+    page.wait_for_url("**tz=Europe%2FLisbon**")
+    page.goto("/book")
+    assert page.get_by_label("Times are shown in").input_value() == "Europe/Lisbon"
