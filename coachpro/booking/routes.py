@@ -24,6 +24,7 @@ from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import db, limiter
 from coachpro.models import Package
 from coachpro.models.types import utcnow
+from coachpro.services import calendar_feed as feed_service
 from coachpro.services import consults
 from coachpro.services.calendar import practice_zone
 
@@ -185,6 +186,19 @@ def invite(token: str):
             "Cache-Control": "no-store",
         },
     )
+
+
+@bp.get("/calendar/<secret>.ics")
+@limiter.limit("60 per minute", key_func=lambda: request.remote_addr or "")
+def calendar_feed(secret: str):
+    data = feed_service.calendar_feed(secret)
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, no-cache"
+    # Calendar apps poll; an unchanged feed costs them (and us) a 304 and no body.
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.app_template_global()

@@ -1,12 +1,258 @@
-from flask import render_template
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from coachpro.auth.sessions import role_required
+from coachpro.booking.picker import build_picker
 from coachpro.coach import bp
-from coachpro.models import Role
+from coachpro.coach.forms import (
+    ActionForm,
+    AvailabilityForm,
+    CoachRescheduleForm,
+    ConvertForm,
+    OverrideForm,
+)
+from coachpro.domain.availability import TimeRange, format_ranges
+from coachpro.domain.timezones import timezone_choices
+from coachpro.extensions import db
+from coachpro.models import Consult, ConsultStatus, Package, Role
+from coachpro.models.types import utcnow
+from coachpro.services import availability, consults
+from coachpro.services.calendar import booking_settings, practice_zone
+from coachpro.services.calendar_feed import feed_urls
+from coachpro.services.consult_admin import (
+    ConsultView,
+    convert_to_couple,
+    list_consults,
+    mark_no_show,
+    upcoming_consults,
+)
 from coachpro.services.practice_overview import practice_overview
 
 
 @bp.get("/")
 @role_required(Role.COACH)
 def dashboard():
-    return render_template("coach/dashboard.html", overview=practice_overview())
+    return render_template(
+        "coach/dashboard.html",
+        overview=practice_overview(),
+        consults=upcoming_consults(utcnow()),
+        zone=practice_zone(),
+    )
+
+
+# ---------------------------------------------------------------- availability
+
+
+@bp.route("/availability", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def availability_page():
+    settings = booking_settings()
+    form = AvailabilityForm()
+    if request.method == "GET":
+        form.process(
+            obj=settings,
+            min_notice_hours=settings.min_notice_minutes // 60,
+            **{f"hours_{d}": text for d, text in availability.weekly_hours_text().items()},
+        )
+    elif form.validate_on_submit():
+        availability.save_availability(
+            availability.BookingRules(
+                consult_minutes=form.consult_minutes.data,
+                step_minutes=form.step_minutes.data,
+                buffer_before_minutes=form.buffer_before_minutes.data,
+                buffer_after_minutes=form.buffer_after_minutes.data,
+                min_notice_minutes=form.min_notice_hours.data * 60,
+                horizon_days=form.horizon_days.data,
+                max_per_day=form.max_per_day.data,
+                reminder_hours=form.reminder_hours.data,
+            ),
+            {d: field.ranges for d, field in enumerate(form.weekday_fields())},
+        )
+        flash("Availability saved. New bookings follow it from now on.", "success")
+        return redirect(url_for("coach.availability_page"))
+    return _availability_template(
+        form, OverrideForm(formdata=None), 200 if request.method == "GET" else 422
+    )
+
+
+def _availability_template(form, override_form, status):
+    settings = booking_settings()
+    webcal, https = feed_urls(settings)
+    today = utcnow().astimezone(practice_zone()).date()
+    overrides = availability.upcoming_overrides(today)
+    grouped: dict[date, list] = {}
+    for row in overrides:
+        grouped.setdefault(row.day, []).append(row)
+    return render_template(
+        "coach/availability.html",
+        form=form,
+        override_form=override_form,
+        overrides=grouped,
+        describe=_describe_override,
+        action_form=ActionForm(),
+        zone=practice_zone(),
+        feed_webcal=webcal,
+        feed_https=https,
+        embed_url=url_for("booking.book", embed="1", _external=False),
+    ), status
+
+
+def _describe_override(rows) -> str:
+    if any(r.closed for r in rows):
+        return "Closed all day"
+    return "Open " + format_ranges(TimeRange(r.start_minute, r.end_minute) for r in rows)
+
+
+@bp.post("/availability/overrides")
+@role_required(Role.COACH)
+def add_override():
+    override_form = OverrideForm()
+    if override_form.validate_on_submit():
+        ranges = [] if override_form.closed.data else override_form.hours.ranges
+        availability.add_override(override_form.day.data, ranges, override_form.note.data or None)
+        flash(f"Saved {override_form.day.data:%A %-d %B}.", "success")
+        return redirect(url_for("coach.availability_page"))
+    form = AvailabilityForm(formdata=None, obj=booking_settings())
+    form.min_notice_hours.data = booking_settings().min_notice_minutes // 60
+    for d, text in availability.weekly_hours_text().items():
+        getattr(form, f"hours_{d}").data = text
+    return _availability_template(form, override_form, 422)
+
+
+@bp.post("/availability/overrides/<day>/delete")
+@role_required(Role.COACH)
+def remove_override(day: str):
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if ActionForm().validate_on_submit() and availability.remove_override(when):
+        flash(f"{when:%A %-d %B} follows your weekly hours again.", "info")
+    return redirect(url_for("coach.availability_page"))
+
+
+@bp.post("/availability/feed")
+@role_required(Role.COACH)
+def regenerate_feed():
+    if ActionForm().validate_on_submit():
+        availability.regenerate_feed_secret()
+        flash("New calendar feed address made. The old one no longer works.", "info")
+    return redirect(url_for("coach.availability_page") + "#feed")
+
+
+# ---------------------------------------------------------------- consults
+
+
+@bp.get("/consults")
+@role_required(Role.COACH)
+def consults_page():
+    try:
+        view = ConsultView(request.args.get("view", ConsultView.UPCOMING))
+    except ValueError:
+        view = ConsultView.UPCOMING
+    status = request.args.get("status") or None
+    if status not in {None, *ConsultStatus}:
+        status = None
+    page = request.args.get("page", 1, type=int) or 1
+    listing = list_consults(view, status, page, utcnow())
+    convert_form = ConvertForm()
+    convert_form.package.choices = _package_choices()
+    return render_template(
+        "coach/consults.html",
+        listing=listing,
+        view=view,
+        status=status,
+        statuses=list(ConsultStatus),
+        zone=practice_zone(),
+        now=utcnow(),
+        action_form=ActionForm(),
+        convert_form=convert_form,
+    )
+
+
+def _package_choices():
+    packages = db.session.scalars(select(Package).order_by(Package.position))
+    return [("", "No package yet")] + [(str(p.id), p.name) for p in packages]
+
+
+def _consult_or_404(consult_id: int) -> Consult:
+    consult = db.session.get(Consult, consult_id)
+    if consult is None:
+        abort(404)
+    return consult
+
+
+def _back():
+    return redirect(request.form.get("next") or url_for("coach.consults_page"))
+
+
+@bp.post("/consults/<int:consult_id>/cancel")
+@role_required(Role.COACH)
+def cancel_consult(consult_id: int):
+    consult = _consult_or_404(consult_id)
+    if ActionForm().validate_on_submit():
+        try:
+            consults.cancel_consult(consult, by="coach")
+        except consults.ConsultError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Cancelled the consult with {consult.names}; they have been emailed.", "info")
+    return _back()
+
+
+@bp.post("/consults/<int:consult_id>/no-show")
+@role_required(Role.COACH)
+def no_show(consult_id: int):
+    consult = _consult_or_404(consult_id)
+    if ActionForm().validate_on_submit():
+        try:
+            mark_no_show(consult)
+        except consults.ConsultError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Marked {consult.names} as a no-show.", "info")
+    return _back()
+
+
+@bp.post("/consults/<int:consult_id>/convert")
+@role_required(Role.COACH)
+def convert(consult_id: int):
+    consult = _consult_or_404(consult_id)
+    form = ConvertForm()
+    form.package.choices = _package_choices()
+    if form.validate_on_submit():
+        package = db.session.get(Package, int(form.package.data)) if form.package.data else None
+        try:
+            convert_to_couple(consult, package)
+        except consults.ConsultError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{consult.names} are now a client couple.", "success")
+    return _back()
+
+
+@bp.route("/consults/<int:consult_id>/reschedule", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def reschedule_consult(consult_id: int):
+    consult = _consult_or_404(consult_id)
+    form = CoachRescheduleForm()
+    if form.validate_on_submit():
+        try:
+            consults.reschedule_consult(consult, consults.parse_start(form.start.data), by="coach")
+        except ValueError as exc:
+            flash(str(exc), "error")
+        except consults.ConsultError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Moved the consult with {consult.names}; they have the new invite.", "success")
+            return redirect(url_for("coach.consults_page"))
+    return render_template(
+        "coach/reschedule.html",
+        consult=consult,
+        form=form,
+        picker=build_picker(utcnow()),
+        zones=timezone_choices(),
+        zone=practice_zone(),
+    )

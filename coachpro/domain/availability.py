@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 MINUTES_PER_DAY = 24 * 60
@@ -254,3 +255,26 @@ def _minutes(text: str) -> int:
 
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_ranges(text: str) -> list[TimeRange]:
+    """'09:00-12:00, 13:00-17:00' -> sorted ranges; '' -> none. ValueError says what is wrong."""
+    ranges = []
+    for part in text.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        try:
+            ranges.append(TimeRange.parse(part))
+        except ValueError:
+            raise ValueError(
+                f"{part.strip()!r} is not a range like 09:00-17:00 (start before end)."
+            ) from None
+    ranges.sort(key=lambda r: r.start)
+    for earlier, later in pairwise(ranges):
+        if later.start < earlier.end:
+            raise ValueError(f"{earlier} and {later} overlap.")
+    return ranges
+
+
+def format_ranges(ranges: Iterable[TimeRange]) -> str:
+    return ", ".join(str(r) for r in ranges)

@@ -221,3 +221,18 @@ def test_naive_datetimes_and_bad_rules_are_refused():
     with pytest.raises(ValueError):
         rules(buffer_before_minutes=-5)
     assert str(TimeRange.parse("09:00-24:00")) == "09:00-24:00"
+
+
+def test_hours_are_typed_as_comma_separated_ranges():
+    from coachpro.domain.availability import format_ranges, parse_ranges
+
+    assert parse_ranges("13:00-17:00, 09:00-12:00") == [
+        TimeRange(540, 720),
+        TimeRange(780, 1020),
+    ]
+    assert parse_ranges("  ") == []
+    assert format_ranges(parse_ranges("9:00-12:00")) == "09:00-12:00"
+    with pytest.raises(ValueError, match="overlap"):
+        parse_ranges("09:00-12:00, 11:00-13:00")
+    with pytest.raises(ValueError, match="not a range"):
+        parse_ranges("nine to five")

@@ -60,4 +60,4 @@ def test_dashboard_uses_a_fixed_number_of_queries(app, client, auth, coach):
     with count_queries(app) as large:
         assert client.get("/coach/").status_code == 200
     assert len(small) == len(large)
-    assert len(large) <= 8
+    assert len(large) <= 10

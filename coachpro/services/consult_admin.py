@@ -1,0 +1,101 @@
+"""What the coach does with consults: list them, mark no-shows, turn them into couples."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from coachpro.extensions import db
+from coachpro.models import Consult, ConsultStatus, Couple, CoupleStatus, Package, Partner
+from coachpro.models.types import utcnow
+from coachpro.services.consults import ConsultError
+
+PAGE_SIZE = 20
+
+
+class ConsultView(StrEnum):
+    UPCOMING = "upcoming"
+    PAST = "past"
+
+
+@dataclass(frozen=True)
+class ConsultPage:
+    consults: list[Consult]
+    page: int
+    pages: int
+    total: int
+
+
+def list_consults(view: ConsultView, status: str | None, page: int, now: datetime) -> ConsultPage:
+    """One page of consults: upcoming soonest first, past most recent first. Two queries."""
+    query = select(Consult)
+    if view is ConsultView.UPCOMING:
+        query = query.where(Consult.end_at >= now).order_by(Consult.start_at, Consult.id)
+    else:
+        query = query.where(Consult.end_at < now).order_by(Consult.start_at.desc(), Consult.id)
+    if status:
+        query = query.where(Consult.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    consults = db.session.scalars(
+        query.options(joinedload(Consult.package)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return ConsultPage(list(consults), page, pages, total)
+
+
+def upcoming_consults(now: datetime, limit: int = 5) -> list[Consult]:
+    return list(
+        db.session.scalars(
+            select(Consult)
+            .where(Consult.status == ConsultStatus.BOOKED, Consult.start_at >= now)
+            .order_by(Consult.start_at)
+            .limit(limit)
+        )
+    )
+
+
+def mark_no_show(consult: Consult, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if consult.status != ConsultStatus.BOOKED or consult.start_at > now:
+        raise ConsultError("Only a booked consult that has started can be marked as a no-show.")
+    consult.status = ConsultStatus.NO_SHOW
+    db.session.commit()
+
+
+def convert_to_couple(consult: Consult, package: Package | None) -> Couple:
+    """A client couple made from what the visitors typed. Commits."""
+    if consult.couple_id is not None:
+        raise ConsultError("This consult is already a client couple.")
+    if consult.status == ConsultStatus.CANCELLED:
+        raise ConsultError("A cancelled consult cannot become a client couple.")
+    emails = [e for e in (consult.email, consult.partner_email) if e]
+    taken = db.session.scalar(
+        select(Partner.email)
+        .join(Couple)
+        .where(Partner.email.in_(emails), Couple.status != CoupleStatus.ARCHIVED)
+        .limit(1)
+    )
+    if taken:
+        raise ConsultError(f"{taken} already belongs to a client couple.")
+    couple = Couple(
+        status=CoupleStatus.ACTIVE if package else CoupleStatus.LEAD,
+        package=package,
+        timezone=consult.visitor_timezone,
+        source="Free consult",
+    )
+    couple.partners.append(
+        Partner(position=1, first_name=consult.partner_one_name, email=consult.email,
+                phone=consult.phone)
+    )  # fmt: skip
+    couple.partners.append(
+        Partner(position=2, first_name=consult.partner_two_name, email=consult.partner_email)
+    )
+    db.session.add(couple)
+    db.session.flush()
+    consult.couple_id = couple.id
+    consult.status = ConsultStatus.CONVERTED
+    db.session.commit()
+    return couple
