@@ -204,7 +204,7 @@ def feed_path(app):
 
 
 def test_calendar_feed_shows_every_consult_and_cancelled_ones_as_cancelled(client, app):
-    kept_id, kept = book_one(app, 0)
+    _, kept = book_one(app, 0)
     gone_id, _ = book_one(app, 3, email="other@example.com")
     with app.app_context():
         consults.cancel_consult(db.session.get(Consult, gone_id), by="coach")
