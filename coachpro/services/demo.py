@@ -1,14 +1,16 @@
 """A realistic demo practice, so every page has something to show. Safe to run twice."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from coachpro.extensions import db
-from coachpro.models import Couple, CoupleStatus, Package, Partner, Role
+from coachpro.models import Consult, Couple, CoupleStatus, Package, Partner, Role
 from coachpro.models.types import utcnow
 from coachpro.services.accounts import create_user, find_user_by_email
+from coachpro.services.calendar import open_slots, practice_zone
 
 DEMO_PASSWORD = "coachpro-demo"  # noqa: S105  (printed for the demo; never in production data)
 DEMO_COACH_EMAIL = "coach@example.com"
@@ -155,4 +157,73 @@ def seed_demo() -> DemoSummary:
         db.session.add(couple)
         created += 1
     db.session.commit()
+    _seed_consults(packages, now)
     return DemoSummary(DEMO_COACH_EMAIL, client_emails, DEMO_PASSWORD, created)
+
+
+# (first names, email, their zone, package slug, what they wrote, slot index or days ago)
+_CONSULTS = [
+    (
+        ("Nadia", "Omar"),
+        "nadia@example.com",
+        "Europe/Paris",
+        "new-sparks",
+        "We just moved in together and keep misreading each other.",
+        2,
+    ),
+    (
+        ("Chris", "Dana"),
+        "chris@example.com",
+        "America/Chicago",
+        "old-flames",
+        "Twenty years in, we feel more like flatmates than partners.",
+        9,
+    ),
+    (
+        ("Ben", "Ivy"),
+        "ben@example.com",
+        "America/New_York",
+        "glow-embers",
+        "Since our second child arrived we barely talk about anything but logistics.",
+        17,
+    ),
+    (
+        ("Lena", "Marco"),
+        "lena@example.com",
+        "Europe/Berlin",
+        "old-flames",
+        "Rebuilding trust after a difficult year.",
+        -3,
+    ),
+]
+
+
+def _seed_consults(packages: dict, now) -> None:
+    """A few consults: some coming up (at really free times), one that already happened."""
+    if db.session.scalar(select(Consult.id).limit(1)) is not None:
+        return
+    today = now.astimezone(practice_zone()).date()
+    slots = open_slots(today, today + timedelta(days=21), now)
+    for (one, two), email, tz, slug, message, when in _CONSULTS:
+        if when >= 0:
+            if when >= len(slots):
+                continue
+            start, end = slots[when].start, slots[when].end
+        else:
+            start = now + timedelta(days=when)
+            end = start + timedelta(minutes=30)
+        db.session.add(
+            Consult(
+                public_id=secrets.token_urlsafe(12),
+                start_at=start,
+                end_at=end,
+                partner_one_name=one,
+                partner_two_name=two,
+                email=email,
+                package=packages.get(slug),
+                message=message,
+                visitor_timezone=tz,
+                created_at=min(now, start) - timedelta(days=2),
+            )
+        )
+    db.session.commit()
