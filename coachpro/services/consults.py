@@ -232,11 +232,22 @@ def book_consult(request: ConsultRequest, now: datetime | None = None) -> Consul
 def reschedule_consult(
     consult: Consult, new_start: datetime, *, by: str, now: datetime | None = None
 ) -> Consult:
-    """Move a booked consult to another free slot, keeping its invite UID. Commits."""
+    """Move a booked consult to another free slot, keeping its invite UID. Commits.
+
+    Minimum notice applies to changes too: a visitor cannot move a consult that is already
+    inside it (they can still cancel, and the coach can still move it).
+    """
     now = now or utcnow()
-    lock_calendar()
+    settings = lock_calendar()
     db.session.refresh(consult)  # another request may have changed it before we got the lock
     _check_changeable(consult, now)
+    notice = timedelta(minutes=settings.min_notice_minutes)
+    if by == "visitor" and consult.start_at < now + notice:
+        db.session.rollback()
+        raise ConsultClosed(
+            "Your consult is too close to move online. You can still cancel it here, "
+            "or reply to your confirmation email and we will sort it out."
+        )
     if new_start == consult.start_at:
         db.session.rollback()
         return consult

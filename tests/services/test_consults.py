@@ -236,3 +236,16 @@ def test_a_consult_booked_inside_the_reminder_window_gets_no_extra_reminder(app)
 def test_reminders_command_is_safe_to_run_repeatedly(app):
     result = app.test_cli_runner().invoke(args=["reminders", "send"])
     assert result.exit_code == 0 and "queued 0 reminders" in result.output
+
+
+def test_minimum_notice_applies_to_changes_too(app):
+    slots = free_slots_ahead(app)
+    with app.app_context():
+        consult = consults.book_consult(booking(slots[0].start))
+        just_before = slots[0].start - timedelta(hours=2)  # inside the 12 h notice
+        with pytest.raises(consults.ConsultClosed, match="too close to move online"):
+            consults.reschedule_consult(consult, slots[4].start, by="visitor", now=just_before)
+        moved = consults.reschedule_consult(consult, slots[-1].start, by="coach", now=just_before)
+        assert moved.start_at == slots[-1].start
+        consults.cancel_consult(moved, by="visitor", now=slots[-1].start - timedelta(hours=1))
+        assert moved.status == "cancelled"
