@@ -1,6 +1,6 @@
 """The public booking pages: pick a time, book, and manage the booking by its private link."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -26,7 +26,7 @@ from coachpro.models import Package
 from coachpro.models.types import utcnow
 from coachpro.services import calendar_feed as feed_service
 from coachpro.services import consults
-from coachpro.services.calendar import practice_zone
+from coachpro.services.calendar import booking_settings, practice_zone
 
 REMEMBER_ZONE_SECONDS = 365 * 24 * 3600
 
@@ -122,7 +122,12 @@ def manage(token: str):
         google_url=google_calendar_url(event),
         cancel_form=CancelForm(),
         changeable=consult.is_live and consult.start_at > utcnow(),
+        movable=consult.is_live and consult.start_at > utcnow() + _notice(),
     )
+
+
+def _notice() -> timedelta:
+    return timedelta(minutes=booking_settings().min_notice_minutes)
 
 
 @bp.post("/book/<token>/cancel")
