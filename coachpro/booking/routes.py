@@ -52,6 +52,7 @@ def book():
         zones=timezone_choices(),
         practice_zone=practice_zone(),
         package=request.args.get("package", ""),
+        consult_minutes=booking_settings().consult_minutes,
     )
     return _remember_zone(Response(html), picker.zone, picker.zone_guessed)
 

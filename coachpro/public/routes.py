@@ -4,12 +4,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from coachpro.extensions import db, limiter
 from coachpro.public import bp
+from coachpro.services.calendar import booking_settings
 from coachpro.services.catalog import offered_packages
 
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html", packages=offered_packages())
+    return render_template(
+        "public/index.html",
+        packages=offered_packages(),
+        consult_minutes=booking_settings().consult_minutes,
+    )
 
 
 @bp.get("/healthz")
