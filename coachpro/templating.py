@@ -33,4 +33,6 @@ def in_zone(value: datetime | None, zone: str | ZoneInfo, fmt: str = "%A %-d %B 
         return ""
     zone = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
     local = value.astimezone(zone)
+    if "%H" not in fmt:  # a date alone needs no zone name
+        return local.strftime(fmt)
     return f"{local.strftime(fmt)} ({local.tzname()})"

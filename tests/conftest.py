@@ -10,6 +10,7 @@ import os
 os.environ["COACHPRO_ENV"] = "testing"
 
 import socket
+from datetime import date
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from coachpro import create_app
 from coachpro.extensions import db
 from coachpro.models import Couple, Partner, Role
 from coachpro.services.accounts import create_user
+from coachpro.services.couples import enroll
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -192,7 +194,7 @@ def create_couple(app, create_account):
             from coachpro.models import Package
 
             package = db.session.scalar(select(Package).where(Package.slug == package_slug))
-            couple = Couple(status="active", package=package)
+            couple = Couple(status="lead")
             for position, (name, account) in enumerate(zip(first_names, accounts, strict=True), 1):
                 couple.partners.append(
                     Partner(
@@ -205,6 +207,8 @@ def create_couple(app, create_account):
                 )
             db.session.add(couple)
             db.session.commit()
+            if package is not None:
+                enroll(couple, package, date.today())
             return CoupleAccounts(couple.id, accounts[0], accounts[1])
 
     return factory

@@ -1,6 +1,7 @@
 """The migrations build exactly the models' schema, on SQLite and on PostgreSQL."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -64,3 +65,27 @@ def test_downgrade_to_nothing_and_back_again(empty_database_url):
         db.session.remove()
         db.engine.dispose()
     assert schema_differences(app) == []
+
+
+def test_existing_couples_get_their_history_when_upgrading(empty_database_url):
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0002_booking")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO couples (status, package_id, timezone, created_at,"
+                    " status_changed_at) VALUES ('active', 2, 'UTC', :at, :at)"
+                ),
+                {"at": datetime(2026, 3, 1, 12, tzinfo=UTC)},
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            enrollment = conn.execute(
+                text("SELECT package_id, start_date, sessions_included FROM enrollments")
+            ).one()
+            statuses = conn.execute(text("SELECT status FROM couple_status_changes")).all()
+        db.engine.dispose()
+    assert enrollment.package_id == 2 and enrollment.sessions_included == 8
+    assert str(enrollment.start_date) == "2026-03-01"
+    assert [s.status for s in statuses] == ["active"]

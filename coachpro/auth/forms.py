@@ -49,3 +49,25 @@ class ResetPasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField("Set new password")
+
+
+class AcceptInviteForm(FlaskForm):
+    password = PasswordField(
+        "Choose a password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat it",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The passwords differ."),
+        ],
+    )
+    submit = SubmitField("Open my portal")

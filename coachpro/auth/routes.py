@@ -4,10 +4,15 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from coachpro.auth import bp
-from coachpro.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm
+from coachpro.auth.forms import (
+    AcceptInviteForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+)
 from coachpro.auth.sessions import home_url_for
 from coachpro.extensions import limiter
-from coachpro.services import accounts
+from coachpro.services import accounts, portal_access
 
 
 def _form_email() -> str:
@@ -103,3 +108,26 @@ def reset_password(token: str):
             flash("Your password is changed. Sign in with the new one.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=user)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+def accept_invite(token: str):
+    try:
+        partner = portal_access.partner_for_invite(token)
+    except portal_access.InviteError as exc:
+        return render_template("auth/invite_invalid.html", message=str(exc)), 410
+    form = AcceptInviteForm()
+    if form.validate_on_submit():
+        try:
+            user = portal_access.accept_invite(token, form.password.data)
+        except (portal_access.InviteError, accounts.AccountError) as exc:
+            form.password.errors.append(str(exc))
+        else:
+            logout_user()
+            session.clear()
+            login_user(user)
+            accounts.record_sign_in(user)
+            flash(f"Welcome, {partner.first_name}. This is your private space.", "success")
+            return redirect(url_for("portal.today"))
+    return render_template("auth/accept_invite.html", form=form, partner=partner)

@@ -43,21 +43,22 @@ class Picker:
         return self.first_day + timedelta(days=WINDOW_DAYS)
 
 
-def visitor_zone() -> tuple[ZoneInfo, bool]:
-    """The zone from ?tz=, else the remembered one, else the practice's (a guess)."""
-    for candidate in (request.args.get("tz"), request.cookies.get(TZ_COOKIE)):
+def visitor_zone(known: str | None = None) -> tuple[ZoneInfo, bool]:
+    """The zone from ?tz=, else the remembered one, else `known` (a signed-in person's),
+    else the practice's (a guess the browser may correct)."""
+    for candidate in (request.args.get("tz"), request.cookies.get(TZ_COOKIE), known):
         if candidate and is_valid_timezone(candidate):
             return ZoneInfo(candidate), False
     return practice_zone(), True
 
 
-def build_picker(now: datetime) -> Picker:
-    zone, guessed = visitor_zone()
+def build_picker(now: datetime, minutes: int | None = None, known_zone: str | None = None):
+    zone, guessed = visitor_zone(known_zone)
     today = now.astimezone(zone).date()
     first_day = _date_arg("from") or today
     first_day = max(first_day, today)
     last_day = first_day + timedelta(days=WINDOW_DAYS - 1)
-    slots = slots_for_visitor(first_day, last_day, zone, now)
+    slots = slots_for_visitor(first_day, last_day, zone, now, minutes=minutes)
     by_day = {
         day: list(group)
         for day, group in groupby(slots, key=lambda s: s.start.astimezone(zone).date())

@@ -14,15 +14,14 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
 from coachpro.booking import bp
 from coachpro.booking.forms import CancelForm, ConsultForm, RescheduleForm
 from coachpro.booking.picker import TZ_COOKIE, build_picker, visitor_zone
+from coachpro.choices import package_choices
 from coachpro.domain.invites import google_calendar_url
 from coachpro.domain.timezones import timezone_choices
-from coachpro.extensions import db, limiter
-from coachpro.models import Package
+from coachpro.extensions import limiter
 from coachpro.models.types import utcnow
 from coachpro.services import calendar_feed as feed_service
 from coachpro.services import consults
@@ -57,18 +56,11 @@ def book():
     return _remember_zone(Response(html), picker.zone, picker.zone_guessed)
 
 
-def _package_choices() -> list[tuple[str, str]]:
-    packages = db.session.scalars(
-        select(Package).where(Package.active.is_(True)).order_by(Package.position)
-    )
-    return [("", "Not sure yet")] + [(p.slug, p.name) for p in packages]
-
-
 @bp.route("/book/details", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
 def details():
     form = ConsultForm()
-    form.package.choices = _package_choices()
+    form.package.choices = package_choices(blank="Not sure yet", by="slug", offered_only=True)
     zone, _ = visitor_zone()
     if request.method == "GET":
         form.start.data = request.args.get("start", "")

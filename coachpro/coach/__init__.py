@@ -2,4 +2,9 @@ from flask import Blueprint
 
 bp = Blueprint("coach", __name__)
 
-from coachpro.coach import routes  # noqa: E402, F401
+from coachpro.coach import (  # noqa: E402, F401
+    couple_routes,
+    practice_routes,
+    routes,
+    session_routes,
+)

@@ -2,11 +2,15 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    EmailField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
+    TelField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -93,3 +97,106 @@ class ConvertForm(FlaskForm):
 
 class CoachRescheduleForm(FlaskForm):
     start = HiddenField(validators=[DataRequired("Choose a new time.")])
+
+
+class PackageForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[DataRequired("Give the package a name."), Length(max=120)]
+    )
+    audience = StringField(
+        "Who it is for", validators=[DataRequired("Say who it is for."), Length(max=300)]
+    )
+    description = TextAreaField(
+        "Description", validators=[DataRequired("Describe the package."), Length(max=4000)]
+    )
+    price = StringField("Price", validators=[DataRequired("Enter a price, e.g. 1,200.00")])
+    currency = SelectField(
+        "Currency",
+        choices=[
+            SelectChoice(c) for c in ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NZD", "JPY")
+        ],
+    )
+    sessions_included = IntegerField(
+        "Coaching sessions included",
+        validators=[InputRequired("Enter a number."), NumberRange(1, 100, "Use 1 to 100.")],
+    )
+    session_minutes = IntegerField(
+        "Minutes per session",
+        validators=[InputRequired("Enter a number."), NumberRange(15, 480, "Use 15 to 480.")],
+    )
+    active = BooleanField("Offered to new couples (shown on the public page)")
+    submit = SubmitField("Save package")
+
+
+PARTNER_FIELDS = ("first_name", "last_name", "email", "phone", "pronouns")
+
+
+class CoupleForm(FlaskForm):
+    partner1_first_name = StringField("First name", validators=[Length(max=80)])
+    partner1_last_name = StringField("Last name", validators=[Length(max=80)])
+    partner1_email = EmailField("Email", validators=[Length(max=254)])
+    partner1_phone = TelField("Phone (optional)", validators=[Length(max=40)])
+    partner1_pronouns = StringField("Pronouns (optional)", validators=[Length(max=40)])
+    partner2_first_name = StringField("First name", validators=[Length(max=80)])
+    partner2_last_name = StringField("Last name", validators=[Length(max=80)])
+    partner2_email = EmailField("Email", validators=[Length(max=254)])
+    partner2_phone = TelField("Phone (optional)", validators=[Length(max=40)])
+    partner2_pronouns = StringField("Pronouns (optional)", validators=[Length(max=40)])
+    timezone = SelectField("Their time zone", choices=[])
+    source = StringField("How they found you (optional)", validators=[Length(max=200)])
+    submit = SubmitField("Save couple")
+
+    def partner_fields(self, n: int):
+        return [getattr(self, f"partner{n}_{name}") for name in PARTNER_FIELDS]
+
+    def show_errors(self, fields: dict[str, str]) -> None:
+        for name, message in fields.items():
+            target = getattr(self, name, None)
+            if target is not None:
+                target.errors = [*target.errors, message]
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice(s, s.capitalize())
+            for s in ("lead", "active", "paused", "completed", "archived")
+        ],
+    )
+    submit = SubmitField("Change status")
+
+
+class EnrollForm(FlaskForm):
+    package = SelectField("Package", choices=[], validate_choice=True)
+    start_date = DateField("Start date", validators=[DataRequired("Choose a start date.")])
+    submit = SubmitField("Enroll")
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        "Private note",
+        validators=[DataRequired("Write something first."), Length(max=10000)],
+    )
+    submit = SubmitField("Save note")
+
+
+class SessionForm(FlaskForm):
+    day = DateField("Date", validators=[DataRequired("Choose a date.")])
+    time = StringField(
+        "Time (practice time zone)", validators=[DataRequired("Enter a time like 14:30.")]
+    )
+    location = StringField("Video link or place (optional)", validators=[Length(max=300)])
+    submit = SubmitField("Schedule session")
+
+
+class SessionNotesForm(FlaskForm):
+    notes = TextAreaField("Session notes (only you see these)", validators=[Length(max=10000)])
+    submit = SubmitField("Save notes")
+
+
+class EraseForm(FlaskForm):
+    confirmation = StringField(
+        "Type the couple's names to confirm", validators=[DataRequired("Type their names.")]
+    )
+    submit = SubmitField("Erase this couple for good")

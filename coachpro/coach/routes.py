@@ -1,10 +1,10 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from coachpro.auth.sessions import role_required
 from coachpro.booking.picker import build_picker
+from coachpro.choices import package_choices
 from coachpro.coach import bp
 from coachpro.coach.forms import (
     ActionForm,
@@ -158,7 +158,7 @@ def consults_page():
     page = request.args.get("page", 1, type=int) or 1
     listing = list_consults(view, status, page, utcnow())
     convert_form = ConvertForm()
-    convert_form.package.choices = _package_choices()
+    convert_form.package.choices = package_choices(blank="No package yet")
     return render_template(
         "coach/consults.html",
         listing=listing,
@@ -170,11 +170,6 @@ def consults_page():
         action_form=ActionForm(),
         convert_form=convert_form,
     )
-
-
-def _package_choices():
-    packages = db.session.scalars(select(Package).order_by(Package.position))
-    return [("", "No package yet")] + [(str(p.id), p.name) for p in packages]
 
 
 def _consult_or_404(consult_id: int) -> Consult:
@@ -221,7 +216,7 @@ def no_show(consult_id: int):
 def convert(consult_id: int):
     consult = _consult_or_404(consult_id)
     form = ConvertForm()
-    form.package.choices = _package_choices()
+    form.package.choices = package_choices(blank="No package yet")
     if form.validate_on_submit():
         package = db.session.get(Package, int(form.package.data)) if form.package.data else None
         try:

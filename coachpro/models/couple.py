@@ -76,6 +76,10 @@ class Partner(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )
+    # The one invitation link that may still be used; cleared when used, resent or revoked.
+    invite_nonce: Mapped[str | None] = mapped_column(String(32))
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    intake_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     couple: Mapped[Couple] = relationship(back_populates="partners")
     user: Mapped[User | None] = relationship()

@@ -1,14 +1,82 @@
-from flask import render_template
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
+from coachpro.booking.picker import build_picker
+from coachpro.domain.timezones import timezone_choices
 from coachpro.models import Role
+from coachpro.models.types import utcnow
 from coachpro.portal import bp
+from coachpro.portal.forms import BookSessionForm, IntakeForm
+from coachpro.services import coaching, intake
+from coachpro.services.consults import parse_start
+from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.portal_home import other_partner, partner_for
+
+
+def _me():
+    me = partner_for(current_user)
+    if me is None:
+        abort(403)
+    return me
 
 
 @bp.get("/")
 @role_required(Role.CLIENT)
 def today():
     me = partner_for(current_user)
-    return render_template("portal/today.html", me=me, partner=other_partner(me) if me else None)
+    if me is not None and intake.needs_intake(me):
+        return redirect(url_for("portal.intake_page"))
+    enrollment = current_enrollment(me.couple_id) if me else None
+    return render_template(
+        "portal/today.html",
+        me=me,
+        partner=other_partner(me) if me else None,
+        enrollment=enrollment,
+        usage=session_usage(enrollment),
+        sessions=coaching.upcoming_sessions(me.couple_id, utcnow()) if me else [],
+    )
+
+
+@bp.route("/intake", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def intake_page():
+    me = _me()
+    form = IntakeForm()
+    questions = intake.active_questions()
+    if form.validate_on_submit():
+        intake.save_intake(me, {q.id: request.form.get(f"answer-{q.id}", "") for q in questions})
+        flash("Thank you. Only your coach reads these answers.", "success")
+        return redirect(url_for("portal.today"))
+    return render_template("portal/intake.html", me=me, questions=questions, form=form)
+
+
+@bp.route("/sessions/book", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def book_session():
+    me = _me()
+    enrollment = current_enrollment(me.couple_id)
+    usage = session_usage(enrollment)
+    if enrollment is None or usage.remaining <= 0:
+        flash("There are no sessions left to book in your package.", "info")
+        return redirect(url_for("portal.today"))
+    form = BookSessionForm()
+    if form.validate_on_submit():
+        try:
+            coaching.schedule_session(me.couple, parse_start(form.start.data), by="partner")
+        except (ValueError, coaching.SessionError) as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Booked! You both have the invite by email.", "success")
+            return redirect(url_for("portal.today"))
+    return render_template(
+        "portal/book_session.html",
+        me=me,
+        usage=usage,
+        minutes=enrollment.session_minutes,
+        picker=build_picker(
+            utcnow(), minutes=enrollment.session_minutes, known_zone=current_user.timezone
+        ),
+        zones=timezone_choices(),
+        form=form,
+    )

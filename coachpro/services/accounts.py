@@ -64,12 +64,13 @@ def create_user(
         raise EmailTaken(f"There is already an account for {email}.")
     user = User(email=email, display_name=display_name.strip(), role=role, timezone=timezone)
     if password is not None:
-        _set_password(user, password)
+        set_password(user, password)
     db.session.add(user)
     return user
 
 
-def _set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str) -> None:
+    """Hash and set a password that meets the rules; AccountError says why one does not."""
     if problem := password_problem(password):
         raise AccountError(problem)
     user.password_hash = generate_password_hash(password)
@@ -77,7 +78,7 @@ def _set_password(user: User, password: str) -> None:
 
 def change_password(user: User, password: str) -> None:
     """Set a new password and end every other session of this user. Commits."""
-    _set_password(user, password)
+    set_password(user, password)
     user.session_version += 1
     db.session.commit()
 

@@ -9,7 +9,15 @@ from sqlalchemy import select, update
 
 from coachpro.domain.availability import AvailabilityRules, Interval, TimeRange, free_slots
 from coachpro.extensions import db
-from coachpro.models import BookingSettings, Consult, ConsultStatus, DateOverride, WeeklyHours
+from coachpro.models import (
+    COUNTS_AGAINST_PACKAGE,
+    BookingSettings,
+    CoachingSession,
+    Consult,
+    ConsultStatus,
+    DateOverride,
+    WeeklyHours,
+)
 
 # A consult that was cancelled frees its time; every other state keeps it taken.
 _HOLDS_TIME = (ConsultStatus.BOOKED, ConsultStatus.NO_SHOW, ConsultStatus.CONVERTED)
@@ -36,7 +44,15 @@ def lock_calendar() -> BookingSettings:
     return settings
 
 
-def load_rules(settings: BookingSettings, first_day: date, last_day: date) -> AvailabilityRules:
+def load_rules(
+    settings: BookingSettings,
+    first_day: date,
+    last_day: date,
+    *,
+    minutes: int | None = None,
+    daily_cap: bool = True,
+) -> AvailabilityRules:
+    """The coach's rules; `minutes` books a different length (a package's sessions)."""
     weekly: dict[int, list[TimeRange]] = {}
     for row in db.session.scalars(select(WeeklyHours).order_by(WeeklyHours.start_minute)):
         weekly.setdefault(row.weekday, []).append(TimeRange(row.start_minute, row.end_minute))
@@ -58,13 +74,13 @@ def load_rules(settings: BookingSettings, first_day: date, last_day: date) -> Av
         timezone=current_app.config["PRACTICE_TIMEZONE"],
         weekly_hours=weekly,
         overrides=overrides,
-        consult_minutes=settings.consult_minutes,
+        consult_minutes=minutes or settings.consult_minutes,
         buffer_before_minutes=settings.buffer_before_minutes,
         buffer_after_minutes=settings.buffer_after_minutes,
         min_notice=timedelta(minutes=settings.min_notice_minutes),
         horizon_days=settings.horizon_days,
         step_minutes=settings.step_minutes,
-        max_per_day=settings.max_per_day,
+        max_per_day=settings.max_per_day if daily_cap else None,
     )
 
 
@@ -76,9 +92,14 @@ def _day_bounds(first_day: date, last_day: date, zone: ZoneInfo) -> tuple[dateti
 
 
 def busy_and_counts(
-    first_day: date, last_day: date, *, ignore_consult_id: int | None = None
+    first_day: date,
+    last_day: date,
+    *,
+    ignore_consult_id: int | None = None,
+    ignore_session_id: int | None = None,
 ) -> tuple[list[Interval], Counter]:
-    """Busy intervals near these practice-local days, and consults per practice-local day."""
+    """Busy intervals (consults and coaching sessions) near these practice-local days, and
+    consults per practice-local day."""
     zone = practice_zone()
     start, end = _day_bounds(first_day, last_day, zone)
     query = select(Consult.id, Consult.start_at, Consult.end_at).where(
@@ -87,27 +108,41 @@ def busy_and_counts(
     if ignore_consult_id is not None:
         query = query.where(Consult.id != ignore_consult_id)
     rows = db.session.execute(query).all()
+    sessions = select(CoachingSession.start_at, CoachingSession.end_at).where(
+        CoachingSession.status.in_(COUNTS_AGAINST_PACKAGE),
+        CoachingSession.start_at < end,
+        CoachingSession.end_at > start,
+    )
+    if ignore_session_id is not None:
+        sessions = sessions.where(CoachingSession.id != ignore_session_id)
     busy = [Interval(r.start_at, r.end_at) for r in rows]
+    busy += [Interval(r.start_at, r.end_at) for r in db.session.execute(sessions)]
+    # Only consults count towards the daily consult cap.
     per_day = Counter(r.start_at.astimezone(zone).date() for r in rows)
     return busy, per_day
 
 
-def open_slots(first_day: date, last_day: date, now: datetime) -> list[Interval]:
-    """Free slots on practice-local days first_day..last_day."""
+def open_slots(
+    first_day: date, last_day: date, now: datetime, *, minutes: int | None = None
+) -> list[Interval]:
+    """Free slots on practice-local days first_day..last_day: consults, or with `minutes`,
+    coaching sessions of that length (which the daily consult cap does not limit)."""
     settings = booking_settings()
-    rules = load_rules(settings, first_day, last_day)
+    rules = load_rules(settings, first_day, last_day, minutes=minutes, daily_cap=minutes is None)
     busy, per_day = busy_and_counts(first_day, last_day)
     return free_slots(rules, busy, first_day, last_day, now, per_day)
 
 
-def slots_for_visitor(first_day: date, last_day: date, zone: ZoneInfo, now: datetime):
+def slots_for_visitor(
+    first_day: date, last_day: date, zone: ZoneInfo, now: datetime, *, minutes: int | None = None
+):
     """Free slots whose start falls on the visitor's local days first_day..last_day."""
     practice = practice_zone()
     lo = _shift_day(first_day, zone, practice, earliest=True)
     hi = _shift_day(last_day, zone, practice, earliest=False)
     return [
         slot
-        for slot in open_slots(lo, hi, now)
+        for slot in open_slots(lo, hi, now, minutes=minutes)
         if first_day <= slot.start.astimezone(zone).date() <= last_day
     ]
 

@@ -7,10 +7,22 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from coachpro.extensions import db
-from coachpro.models import Consult, Couple, CoupleStatus, Package, Partner, Role
+from coachpro.models import (
+    CoachingSession,
+    CoachNote,
+    Consult,
+    Couple,
+    CoupleStatus,
+    Package,
+    Partner,
+    Role,
+    SessionStatus,
+    StatusChange,
+)
 from coachpro.models.types import utcnow
 from coachpro.services.accounts import create_user, find_user_by_email
 from coachpro.services.calendar import open_slots, practice_zone
+from coachpro.services.couples import change_status, current_enrollment, enroll
 
 DEMO_PASSWORD = "coachpro-demo"  # noqa: S105  (printed for the demo; never in production data)
 DEMO_COACH_EMAIL = "coach@example.com"
@@ -134,8 +146,7 @@ def seed_demo() -> DemoSummary:
             continue
         arrived = now - timedelta(days=days_ago)
         couple = Couple(
-            status=status,
-            package=packages.get(slug),
+            status=CoupleStatus.LEAD,
             timezone=tz,
             source=source,
             created_at=arrived,
@@ -155,10 +166,63 @@ def seed_demo() -> DemoSummary:
                 )
             couple.partners.append(partner)
         db.session.add(couple)
+        db.session.flush()
+        db.session.add(StatusChange(couple_id=couple.id, status=couple.status, changed_at=arrived))
+        db.session.commit()
+        if status != CoupleStatus.LEAD and slug in packages:
+            enroll(couple, packages[slug], arrived.date(), now=arrived + timedelta(hours=1))
+            _seed_history(couple, status, arrived, now)
         created += 1
-    db.session.commit()
     _seed_consults(packages, now)
     return DemoSummary(DEMO_COACH_EMAIL, client_emails, DEMO_PASSWORD, created)
+
+
+def _seed_history(couple: Couple, status: str, arrived, now) -> None:
+    """Past sessions, a booked one for active couples, a note, and the status they are in."""
+    enrollment = current_enrollment(couple.id)
+    length = timedelta(minutes=enrollment.session_minutes)
+    held = min(3, max(1, (now - arrived).days // 14))
+    for n in range(held):
+        start = (arrived + timedelta(days=7 + 14 * n)).replace(hour=15, minute=0, second=0)
+        db.session.add(
+            CoachingSession(
+                public_id=secrets.token_urlsafe(12),
+                couple_id=couple.id,
+                enrollment_id=enrollment.id,
+                start_at=start,
+                end_at=start + length,
+                status=SessionStatus.HELD,
+                location="Video call",
+                notes="Worked on naming needs without blame." if n == 0 else None,
+            )
+        )
+    if status == CoupleStatus.ACTIVE:
+        today = now.astimezone(practice_zone()).date()
+        slots = open_slots(today + timedelta(days=3), today + timedelta(days=10), now,
+                           minutes=enrollment.session_minutes)  # fmt: skip
+        if slots:
+            slot = slots[couple.id % len(slots)]
+            db.session.add(
+                CoachingSession(
+                    public_id=secrets.token_urlsafe(12),
+                    couple_id=couple.id,
+                    enrollment_id=enrollment.id,
+                    start_at=slot.start,
+                    end_at=slot.end,
+                    location="Video call",
+                )
+            )
+    db.session.add(
+        CoachNote(
+            couple_id=couple.id,
+            body="Warm, motivated. Both want more small rituals during the week.",
+            created_at=arrived + timedelta(days=1),
+            updated_at=arrived + timedelta(days=1),
+        )
+    )
+    db.session.commit()
+    if status != CoupleStatus.ACTIVE:
+        change_status(couple, CoupleStatus(status), now=now - timedelta(days=5))
 
 
 # (first names, email, their zone, package slug, what they wrote, slot index or days ago)

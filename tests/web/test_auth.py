@@ -23,6 +23,8 @@ def test_client_partner_lands_on_the_portal(client, auth, create_couple):
     couple = create_couple(("Maya", "Jordan"))
     response = auth.login(couple.partner_a)
     assert response.headers["Location"] == "/portal/"
+    assert client.get("/portal/").headers["Location"] == "/portal/intake"  # first time
+    client.post("/portal/intake", data={})
     page = client.get("/portal/")
     assert "Hi Maya" in page.text
     assert "You &amp; Jordan" in page.text

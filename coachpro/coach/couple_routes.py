@@ -1,0 +1,347 @@
+"""The coach's couples: list, create, edit, and everything on a couple's page."""
+
+import json
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from coachpro.auth.sessions import role_required
+from coachpro.choices import as_choices, package_choices
+from coachpro.coach import bp
+from coachpro.coach.forms import (
+    PARTNER_FIELDS,
+    ActionForm,
+    CoupleForm,
+    EnrollForm,
+    EraseForm,
+    NoteForm,
+    SessionNotesForm,
+    StatusForm,
+)
+from coachpro.domain.timezones import timezone_choices
+from coachpro.extensions import db
+from coachpro.models import (
+    CoachNote,
+    Couple,
+    CoupleStatus,
+    Enrollment,
+    Package,
+    Partner,
+    Role,
+    StatusChange,
+    User,
+)
+from coachpro.models.types import utcnow
+from coachpro.services import coaching, intake, portal_access, privacy
+from coachpro.services import couples as couple_service
+from coachpro.services.calendar import practice_zone
+from coachpro.services.couple_list import CoupleFilters, CoupleSort, list_couples
+
+
+def _couple_or_404(couple_id: int) -> Couple:
+    couple = db.session.get(Couple, couple_id)
+    if couple is None:
+        abort(404)
+    return couple
+
+
+@bp.get("/couples")
+@role_required(Role.COACH)
+def couples():
+    try:
+        sort = CoupleSort(request.args.get("sort", CoupleSort.NEWEST))
+    except ValueError:
+        sort = CoupleSort.NEWEST
+    status = request.args.get("status") or None
+    if status not in {None, *CoupleStatus}:
+        status = None
+    filters = CoupleFilters(
+        package=request.args.get("package") or None,
+        status=status,
+        q=request.args.get("q", "")[:100],
+        sort=sort,
+        page=request.args.get("page", 1, type=int) or 1,
+    )
+    listing = list_couples(filters, utcnow())
+    return render_template(
+        "coach/couples.html",
+        listing=listing,
+        filters=filters,
+        statuses=list(CoupleStatus),
+        sorts=list(CoupleSort),
+        zone=practice_zone(),
+    )
+
+
+def _couple_form(couple: Couple | None = None) -> CoupleForm:
+    form = CoupleForm()
+    form.timezone.choices = as_choices((z, z.replace("_", " ")) for z in timezone_choices())
+    if request.method == "GET":
+        if couple is None:
+            form.timezone.data = str(practice_zone().key)
+        else:
+            form.timezone.data = couple.timezone
+            form.source.data = couple.source
+            for partner in couple.partners:
+                for name in PARTNER_FIELDS:
+                    getattr(form, f"partner{partner.position}_{name}").data = getattr(partner, name)
+    return form
+
+
+def _details(form: CoupleForm) -> couple_service.CoupleDetails:
+    return couple_service.CoupleDetails(
+        partners=tuple(
+            couple_service.PartnerDetails(
+                **{name: getattr(form, f"partner{n}_{name}").data or "" for name in PARTNER_FIELDS}
+            )
+            for n in (1, 2)
+        ),
+        timezone=form.timezone.data,
+        source=form.source.data,
+    )
+
+
+@bp.route("/couples/new", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def new_couple():
+    form = _couple_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            couple = couple_service.create_couple(_details(form))
+        except couple_service.CoupleError as exc:
+            form.show_errors(exc.fields)
+            status = 422
+        else:
+            flash(f"Added {couple.display_name}.", "success")
+            return redirect(url_for("coach.couple", couple_id=couple.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("coach/couple_form.html", form=form, couple=None), status
+
+
+@bp.route("/couples/<int:couple_id>/edit", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def edit_couple(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    form = _couple_form(couple)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            couple_service.update_couple(couple, _details(form))
+        except couple_service.CoupleError as exc:
+            db.session.rollback()
+            form.show_errors(exc.fields)
+            status = 422
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("coach.couple", couple_id=couple.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("coach/couple_form.html", form=form, couple=couple), status
+
+
+@bp.get("/couples/<int:couple_id>")
+@role_required(Role.COACH)
+def couple(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    enrollment = couple_service.current_enrollment(couple.id)
+    enroll_form = EnrollForm(formdata=None)
+    enroll_form.package.choices = package_choices(blank=None)
+    enroll_form.start_date.data = date.today()
+    if couple.package_id:
+        enroll_form.package.data = str(couple.package_id)
+    users = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.id.in_([p.user_id for p in couple.partners if p.user_id]))
+        )
+    }
+    return render_template(
+        "coach/couple.html",
+        couple=couple,
+        access={p.id: portal_access.access_state(p, users.get(p.user_id)) for p in couple.partners},
+        enrollment=enrollment,
+        usage=couple_service.session_usage(enrollment),
+        history=db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.couple_id == couple.id, Enrollment.ended_at.is_not(None))
+            .order_by(Enrollment.created_at.desc())
+        ).all(),
+        status_changes=db.session.scalars(
+            select(StatusChange)
+            .where(StatusChange.couple_id == couple.id)
+            .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
+        ).all(),
+        notes=db.session.scalars(
+            select(CoachNote)
+            .where(CoachNote.couple_id == couple.id)
+            .order_by(CoachNote.created_at.desc(), CoachNote.id.desc())
+        ).all(),
+        timeline=couple_service.timeline(couple),
+        sessions=coaching.sessions_for(couple.id),
+        intake=intake.answers_side_by_side(couple),
+        status_form=StatusForm(formdata=None, status=couple.status),
+        enroll_form=enroll_form,
+        note_form=NoteForm(formdata=None),
+        session_notes_form=SessionNotesForm(formdata=None),
+        action_form=ActionForm(),
+        zone=practice_zone(),
+        now=utcnow(),
+    )
+
+
+def _back_to(couple: Couple, anchor: str = ""):
+    return redirect(url_for("coach.couple", couple_id=couple.id) + anchor)
+
+
+@bp.post("/couples/<int:couple_id>/status")
+@role_required(Role.COACH)
+def change_status(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        couple_service.change_status(couple, CoupleStatus(form.status.data))
+        flash(f"Status is now {couple.status}.", "success")
+    else:
+        flash("Choose one of the statuses.", "error")
+    return _back_to(couple)
+
+
+@bp.post("/couples/<int:couple_id>/enroll")
+@role_required(Role.COACH)
+def enroll(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    form = EnrollForm()
+    form.package.choices = package_choices(blank=None)
+    if form.validate_on_submit():
+        package = db.session.get(Package, int(form.package.data))
+        couple_service.enroll(couple, package, form.start_date.data)
+        flash(f"Enrolled in {package.name} from {form.start_date.data:%-d %B %Y}.", "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(errors), "error")
+    return _back_to(couple, "#package")
+
+
+@bp.post("/couples/<int:couple_id>/notes")
+@role_required(Role.COACH)
+def add_note(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        couple_service.add_note(couple, current_user, form.body.data)
+        flash("Note saved.", "success")
+    else:
+        flash("Write something before saving a note.", "error")
+    return _back_to(couple, "#notes")
+
+
+def _note_or_404(couple: Couple, note_id: int) -> CoachNote:
+    note = db.session.get(CoachNote, note_id)
+    if note is None or note.couple_id != couple.id:
+        abort(404)
+    return note
+
+
+@bp.post("/couples/<int:couple_id>/notes/<int:note_id>")
+@role_required(Role.COACH)
+def edit_note(couple_id: int, note_id: int):
+    couple = _couple_or_404(couple_id)
+    note = _note_or_404(couple, note_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        couple_service.edit_note(note, form.body.data)
+        flash("Note updated.", "success")
+    else:
+        flash("A note cannot be empty; delete it instead.", "error")
+    return _back_to(couple, "#notes")
+
+
+@bp.post("/couples/<int:couple_id>/notes/<int:note_id>/delete")
+@role_required(Role.COACH)
+def delete_note(couple_id: int, note_id: int):
+    couple = _couple_or_404(couple_id)
+    note = _note_or_404(couple, note_id)
+    if ActionForm().validate_on_submit():
+        couple_service.delete_note(note)
+        flash("Note deleted.", "info")
+    return _back_to(couple, "#notes")
+
+
+def _partner_or_404(couple: Couple, partner_id: int) -> Partner:
+    partner = db.session.get(Partner, partner_id)
+    if partner is None or partner.couple_id != couple.id:
+        abort(404)
+    return partner
+
+
+@bp.post("/couples/<int:couple_id>/partners/<int:partner_id>/invite")
+@role_required(Role.COACH)
+def invite_partner(couple_id: int, partner_id: int):
+    couple = _couple_or_404(couple_id)
+    partner = _partner_or_404(couple, partner_id)
+    if ActionForm().validate_on_submit():
+        try:
+            portal_access.invite_partner(partner)
+        except portal_access.InviteError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Invitation sent to {partner.email}. The link works for 7 days.", "success")
+    return _back_to(couple, "#partners")
+
+
+@bp.post("/couples/<int:couple_id>/partners/<int:partner_id>/revoke")
+@role_required(Role.COACH)
+def revoke_partner(couple_id: int, partner_id: int):
+    couple = _couple_or_404(couple_id)
+    partner = _partner_or_404(couple, partner_id)
+    if ActionForm().validate_on_submit():
+        portal_access.revoke_access(partner)
+        flash(f"{partner.first_name} can no longer sign in.", "info")
+    return _back_to(couple, "#partners")
+
+
+@bp.get("/couples/<int:couple_id>/export.json")
+@role_required(Role.COACH)
+def export_json(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    body = json.dumps(privacy.export_couple(couple), indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="couple-{couple.id}-export.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/couples/<int:couple_id>/export")
+@role_required(Role.COACH)
+def export_page(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    return render_template("coach/export.html", couple=couple, data=privacy.export_couple(couple))
+
+
+@bp.route("/couples/<int:couple_id>/erase", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def erase(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    form = EraseForm()
+    status = 200
+    if form.validate_on_submit():
+        name = couple.display_name
+        try:
+            privacy.erase_couple(couple, form.confirmation.data, current_user)
+        except privacy.EraseRefused as exc:
+            form.confirmation.errors.append(str(exc))
+            status = 422
+        else:
+            flash(f"{name} and everything about them has been erased.", "info")
+            return redirect(url_for("coach.couples"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("coach/erase.html", couple=couple, form=form), status

@@ -1,0 +1,92 @@
+"""Practice settings: packages and intake questions."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from coachpro.auth.sessions import role_required
+from coachpro.coach import bp
+from coachpro.coach.forms import ActionForm, PackageForm
+from coachpro.domain.money import InvalidMoney, format_money, minor_digits, parse_major_units
+from coachpro.extensions import db
+from coachpro.models import Package, Role
+from coachpro.services import intake, packages
+
+
+@bp.get("/packages")
+@role_required(Role.COACH)
+def packages_page():
+    return render_template(
+        "coach/packages.html", packages=packages.all_packages(), action_form=ActionForm()
+    )
+
+
+@bp.route("/packages/<int:package_id>", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def edit_package(package_id: int):
+    package = db.session.get(Package, package_id)
+    if package is None:
+        abort(404)
+    form = PackageForm(obj=package)
+    if request.method == "GET":
+        digits = minor_digits(package.currency)
+        amount = package.price_cents / 10**digits if digits else package.price_cents
+        form.price.data = f"{amount:.{digits}f}"
+    status = 200
+    if form.validate_on_submit():
+        try:
+            price = parse_major_units(form.price.data, form.currency.data)
+        except InvalidMoney as exc:
+            form.price.errors.append(str(exc).capitalize() + ".")
+            status = 422
+        else:
+            packages.update_package(
+                package,
+                packages.PackageDetails(
+                    name=form.name.data.strip(),
+                    audience=form.audience.data.strip(),
+                    description=form.description.data.strip(),
+                    price_cents=price,
+                    currency=form.currency.data,
+                    sessions_included=form.sessions_included.data,
+                    session_minutes=form.session_minutes.data,
+                    active=form.active.data,
+                ),
+            )
+            flash(f"{package.name} saved: {format_money(price, package.currency)}.", "success")
+            return redirect(url_for("coach.packages_page"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("coach/package_form.html", form=form, package=package), status
+
+
+@bp.post("/packages/<int:package_id>/delete")
+@role_required(Role.COACH)
+def delete_package(package_id: int):
+    package = db.session.get(Package, package_id)
+    if package is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            packages.delete_package(package)
+        except packages.PackageError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Package deleted.", "info")
+    return redirect(url_for("coach.packages_page"))
+
+
+@bp.route("/intake", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def intake_questions():
+    form = ActionForm()
+    if form.validate_on_submit():
+        rows = []
+        for question in intake.all_questions():
+            prompt = request.form.get(f"prompt-{question.id}", "")[:300]
+            rows.append((question.id, prompt, request.form.get(f"active-{question.id}") == "y"))
+        new = request.form.get("prompt-new", "").strip()[:300]
+        if new:
+            rows.append((None, new, True))
+        intake.save_questions(rows)
+        flash("Intake questions saved.", "success")
+        return redirect(url_for("coach.intake_questions"))
+    return render_template("coach/intake.html", questions=intake.all_questions(), action_form=form)

@@ -1,0 +1,56 @@
+"""Coaching sessions: the appointments a couple's package pays for."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coachpro.extensions import db
+from coachpro.models.types import UTCDateTime, utcnow
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+# Sessions that use up one of the package's included sessions.
+COUNTS_AGAINST_PACKAGE = (SessionStatus.SCHEDULED, SessionStatus.HELD, SessionStatus.NO_SHOW)
+
+
+class CoachingSession(db.Model):
+    __tablename__ = "coaching_sessions"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('scheduled', 'held', 'no_show', 'cancelled')", name="status_known"
+        ),
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint("booked_by IN ('coach', 'partner')", name="booked_by_known"),
+        Index("ix_coaching_sessions_start_at", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="SET NULL"), index=True
+    )
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A video link or a place.
+    location: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default=SessionStatus.SCHEDULED)
+    sequence: Mapped[int] = mapped_column(default=0)
+    booked_by: Mapped[str] = mapped_column(String(16), default="coach")
+    # The coach's session notes: never shown to the couple.
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end_at - self.start_at).total_seconds() // 60)

@@ -1,0 +1,254 @@
+"""Coaching sessions: scheduled by the coach or booked by a partner from the couple's pool.
+
+Like consults, every change takes the calendar lock first, so two bookings can never
+overlap and the pool of included sessions never goes below zero, even when both partners
+book at the same moment.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from coachpro.domain.availability import Interval, slot_problem
+from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, invite_ics
+from coachpro.extensions import db
+from coachpro.integrations.mailer import Attachment
+from coachpro.links import absolute_url
+from coachpro.models import CoachingSession, Couple, SessionStatus
+from coachpro.models.types import utcnow
+from coachpro.services.calendar import (
+    booking_settings,
+    busy_and_counts,
+    load_rules,
+    lock_calendar,
+    practice_zone,
+)
+from coachpro.services.consults import SLOT_MESSAGES, coach_emails, organizer
+from coachpro.services.couples import current_enrollment, session_usage
+from coachpro.services.outbox import enqueue_templated
+
+
+class SessionError(ValueError):
+    """Why a session cannot be booked or changed; shown to the person."""
+
+
+def sessions_for(couple_id: int) -> list[CoachingSession]:
+    return list(
+        db.session.scalars(
+            select(CoachingSession)
+            .where(CoachingSession.couple_id == couple_id)
+            .order_by(CoachingSession.start_at.desc())
+        )
+    )
+
+
+def upcoming_sessions(couple_id: int, now: datetime) -> list[CoachingSession]:
+    return list(
+        db.session.scalars(
+            select(CoachingSession)
+            .where(
+                CoachingSession.couple_id == couple_id,
+                CoachingSession.status == SessionStatus.SCHEDULED,
+                CoachingSession.end_at >= now,
+            )
+            .order_by(CoachingSession.start_at)
+        )
+    )
+
+
+def _check_time(
+    start: datetime, length: timedelta, now: datetime, *, by: str, ignore: int | None = None
+) -> None:
+    """Partners pick from the coach's offered hours; the coach may use any free time."""
+    if start <= now:
+        raise SessionError("Choose a time in the future.")
+    day = start.astimezone(practice_zone()).date()
+    busy, _ = busy_and_counts(day, day, ignore_session_id=ignore)
+    if by == "partner":
+        minutes = int(length.total_seconds() // 60)
+        rules = load_rules(booking_settings(), day, day, minutes=minutes, daily_cap=False)
+        problem = slot_problem(rules, busy, start, now)
+        if problem is not None:
+            raise SessionError(SLOT_MESSAGES[problem])
+        return
+    wanted = Interval(start, start + length)
+    if any(wanted.overlaps(b) for b in busy):
+        raise SessionError("That time overlaps another consult or session.")
+
+
+def schedule_session(
+    couple: Couple,
+    start: datetime,
+    *,
+    location: str | None = None,
+    by: str = "coach",
+    now: datetime | None = None,
+) -> CoachingSession:
+    """Book one of the package's sessions. Commits; SessionError says why not."""
+    now = now or utcnow()
+    lock_calendar()
+    try:
+        enrollment = current_enrollment(couple.id)
+        if enrollment is None:
+            raise SessionError("Enroll the couple in a package before booking sessions.")
+        usage = session_usage(enrollment)
+        if usage.remaining <= 0:
+            raise SessionError(f"All {usage.included} sessions of the package are booked or used.")
+        length = timedelta(minutes=enrollment.session_minutes)
+        _check_time(start, length, now, by=by)
+    except SessionError:
+        db.session.rollback()
+        raise
+    session = CoachingSession(
+        public_id=secrets.token_urlsafe(12),
+        couple_id=couple.id,
+        enrollment_id=enrollment.id,
+        start_at=start,
+        end_at=start + length,
+        location=(location or "").strip() or None,
+        booked_by=by,
+        created_at=now,
+    )
+    db.session.add(session)
+    db.session.flush()
+    _send(session, couple, "scheduled", notify_coach=by == "partner")
+    db.session.commit()
+    return session
+
+
+def reschedule_session(
+    session: CoachingSession, start: datetime, *, by: str = "coach", now: datetime | None = None
+) -> CoachingSession:
+    now = now or utcnow()
+    lock_calendar()
+    db.session.refresh(session)
+    try:
+        if session.status != SessionStatus.SCHEDULED:
+            raise SessionError("Only a scheduled session can be moved.")
+        length = session.end_at - session.start_at
+        _check_time(start, length, now, by=by, ignore=session.id)
+    except SessionError:
+        db.session.rollback()
+        raise
+    session.start_at, session.end_at = start, start + length
+    session.sequence += 1
+    couple = db.session.get(Couple, session.couple_id)
+    _send(session, couple, "rescheduled", notify_coach=by == "partner")
+    db.session.commit()
+    return session
+
+
+def cancel_session(
+    session: CoachingSession, *, by: str = "coach", now: datetime | None = None
+) -> None:
+    """Cancel a scheduled session: it goes back to the couple's pool. Commits."""
+    now = now or utcnow()
+    lock_calendar()
+    db.session.refresh(session)
+    if session.status != SessionStatus.SCHEDULED:
+        db.session.rollback()
+        raise SessionError("Only a scheduled session can be cancelled.")
+    session.status = SessionStatus.CANCELLED
+    session.cancelled_at = now
+    session.sequence += 1
+    couple = db.session.get(Couple, session.couple_id)
+    _send(session, couple, "cancelled", notify_coach=by == "partner")
+    db.session.commit()
+
+
+def mark_session(session: CoachingSession, status: SessionStatus, now: datetime | None = None):
+    """Record how a session went: held or no-show (only once it has started)."""
+    now = now or utcnow()
+    if status not in (SessionStatus.HELD, SessionStatus.NO_SHOW):
+        raise SessionError("A session is marked held or no-show.")
+    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.HELD, SessionStatus.NO_SHOW):
+        raise SessionError("A cancelled session cannot be marked.")
+    if session.start_at > now:
+        raise SessionError("This session has not started yet.")
+    session.status = status
+    db.session.commit()
+
+
+def save_session_notes(session: CoachingSession, notes: str) -> None:
+    session.notes = notes.strip() or None
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- invites and emails
+
+
+def session_event(session: CoachingSession, couple: Couple, *, for_coach: bool) -> CalendarEvent:
+    practice = current_app.config["PRACTICE_NAME"]
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "coachpro.local"
+    where = f"\nWhere: {session.location}" if session.location else ""
+    if for_coach:
+        summary = f"Coaching session: {couple.display_name}"
+        description = f"Coaching session with {couple.display_name}.{where}"
+    else:
+        summary = f"Coaching session with {practice}"
+        description = (
+            f"Your coaching session with {practice}.{where}\n"
+            f"Your portal: {absolute_url('portal.today')}"
+        )
+    return CalendarEvent(
+        uid=f"session-{session.public_id}@{host}",
+        sequence=session.sequence,
+        start=session.start_at,
+        end=session.end_at,
+        summary=summary,
+        description=description,
+        organizer=organizer(),
+        attendees=tuple(Person(p.first_name, p.email) for p in couple.partners if p.email),
+        cancelled=session.status == SessionStatus.CANCELLED,
+        location=session.location,
+    )
+
+
+def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: bool) -> None:
+    method = InviteMethod.CANCEL if kind == "cancelled" else InviteMethod.REQUEST
+    now = utcnow()
+    key = f"session:{session.public_id}:{session.sequence}:{kind}"
+    emails = [p.email for p in couple.partners if p.email]
+    subjects = {
+        "scheduled": "Coaching session booked: {when}",
+        "rescheduled": "Coaching session moved to {when}",
+        "cancelled": "Coaching session cancelled: {when}",
+    }
+    zone = practice_zone()
+    if emails:
+        couple_zone = couple.timezone
+        local = session.start_at.astimezone(ZoneInfo(couple_zone))
+        ics = invite_ics(session_event(session, couple, for_coach=False), method, now)
+        enqueue_templated(
+            to=emails,
+            subject=subjects[kind].format(when=f"{local:%a %-d %b, %H:%M} {local.tzname()}"),
+            template="session_update",
+            attachments=[Attachment("session.ics", "text/calendar", ics, method.value)],
+            dedupe_key=f"{key}:couple",
+            session=session,
+            couple=couple,
+            kind=kind,
+            couple_zone=couple_zone,
+            portal_url=absolute_url("portal.today"),
+        )
+    coaches = coach_emails()
+    if notify_coach and coaches:
+        local = session.start_at.astimezone(zone)
+        ics = invite_ics(session_event(session, couple, for_coach=True), method, now)
+        enqueue_templated(
+            to=coaches,
+            subject=f"{couple.display_name}: "
+            + subjects[kind].format(when=f"{local:%a %-d %b, %H:%M} {local.tzname()}"),
+            template="session_update",
+            attachments=[Attachment("session.ics", "text/calendar", ics, method.value)],
+            dedupe_key=f"{key}:coach",
+            session=session,
+            couple=couple,
+            kind=kind,
+            couple_zone=zone.key,
+            portal_url=absolute_url("coach.couple", couple_id=couple.id),
+        )

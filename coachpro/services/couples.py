@@ -1,0 +1,269 @@
+"""The coach's couples: creating and editing them, status, enrollment, notes, the timeline."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from coachpro.domain.timezones import is_valid_timezone
+from coachpro.extensions import db
+from coachpro.models import (
+    COUNTS_AGAINST_PACKAGE,
+    CoachingSession,
+    CoachNote,
+    Consult,
+    Couple,
+    CoupleStatus,
+    Enrollment,
+    Package,
+    Partner,
+    StatusChange,
+    User,
+)
+from coachpro.models.types import utcnow
+
+
+class CoupleError(ValueError):
+    """What is wrong, per field (`partner1_email`, `timezone`, …), for the form to show."""
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__("; ".join(fields.values()))
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class PartnerDetails:
+    first_name: str
+    last_name: str = ""
+    email: str | None = None
+    phone: str | None = None
+    pronouns: str | None = None
+
+
+@dataclass(frozen=True)
+class CoupleDetails:
+    partners: tuple[PartnerDetails, PartnerDetails]
+    timezone: str
+    source: str | None = None
+
+
+def _clean(details: CoupleDetails, couple_id: int | None) -> list[PartnerDetails]:
+    errors: dict[str, str] = {}
+    cleaned = []
+    for n, partner in enumerate(details.partners, start=1):
+        email = None
+        if partner.email:
+            try:
+                email = validate_email(partner.email, check_deliverability=False).normalized.lower()
+            except EmailNotValidError:
+                errors[f"partner{n}_email"] = "That does not look like an email address."
+        if not partner.first_name.strip():
+            errors[f"partner{n}_first_name"] = "Enter a first name."
+        cleaned.append(
+            PartnerDetails(
+                first_name=partner.first_name.strip(),
+                last_name=partner.last_name.strip(),
+                email=email,
+                phone=(partner.phone or "").strip() or None,
+                pronouns=(partner.pronouns or "").strip() or None,
+            )
+        )
+    emails = [p.email for p in cleaned if p.email]
+    if len(emails) == 2 and emails[0] == emails[1]:
+        errors["partner2_email"] = "Each partner needs their own email address."
+    taken = _emails_in_use(emails, couple_id)
+    for n, partner in enumerate(cleaned, start=1):
+        if partner.email in taken:
+            errors[f"partner{n}_email"] = f"{partner.email} already belongs to another client."
+    if not is_valid_timezone(details.timezone):
+        errors["timezone"] = "Choose a time zone from the list."
+    if errors:
+        raise CoupleError(errors)
+    return cleaned
+
+
+def _emails_in_use(emails: list[str], couple_id: int | None) -> set[str]:
+    """Emails of partners in other couples that are not archived: one email, one active client."""
+    if not emails:
+        return set()
+    query = (
+        select(Partner.email)
+        .join(Couple)
+        .where(Partner.email.in_(emails), Couple.status != CoupleStatus.ARCHIVED)
+    )
+    if couple_id is not None:
+        query = query.where(Couple.id != couple_id)
+    return set(db.session.scalars(query))
+
+
+def create_couple(details: CoupleDetails, now: datetime | None = None) -> Couple:
+    """A new couple (a lead until enrolled) with both partners. Commits."""
+    now = now or utcnow()
+    partners = _clean(details, None)
+    couple = Couple(
+        status=CoupleStatus.LEAD,
+        timezone=details.timezone,
+        source=(details.source or "").strip() or None,
+        created_at=now,
+        status_changed_at=now,
+    )
+    for position, p in enumerate(partners, start=1):
+        couple.partners.append(Partner(position=position, **vars(p)))
+    db.session.add(couple)
+    db.session.flush()
+    db.session.add(StatusChange(couple_id=couple.id, status=couple.status, changed_at=now))
+    db.session.commit()
+    return couple
+
+
+def update_couple(couple: Couple, details: CoupleDetails) -> Couple:
+    partners = _clean(details, couple.id)
+    couple.timezone = details.timezone
+    couple.source = (details.source or "").strip() or None
+    for partner, new in zip(couple.partners, partners, strict=True):
+        if partner.user_id is not None and partner.email != new.email:
+            # Their sign-in follows the new address, so the portal keeps working.
+            user = db.session.get(User, partner.user_id)
+            clash = select(User.id).where(User.email == new.email, User.id != user.id)
+            if new.email and db.session.scalar(clash):
+                field = f"partner{partner.position}_email"
+                raise CoupleError({field: "Another account already uses that email."})
+            if new.email:
+                user.email = new.email
+        for name, value in vars(new).items():
+            setattr(partner, name, value)
+    db.session.commit()
+    return couple
+
+
+def change_status(couple: Couple, status: CoupleStatus, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if couple.status == status:
+        return
+    couple.status = status
+    couple.status_changed_at = now
+    db.session.add(StatusChange(couple_id=couple.id, status=status, changed_at=now))
+    db.session.commit()
+
+
+def current_enrollment(couple_id: int) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.couple_id == couple_id, Enrollment.ended_at.is_(None))
+    )
+
+
+def enroll(couple: Couple, package: Package, start_date: date, now: datetime | None = None):
+    """Put the couple in a package from `start_date`; the previous enrollment becomes history."""
+    now = now or utcnow()
+    previous = current_enrollment(couple.id)
+    if previous is not None:
+        previous.ended_at = now
+        db.session.flush()  # the "one current enrollment" index must see it ended first
+    enrollment = Enrollment(
+        couple_id=couple.id,
+        package_id=package.id,
+        start_date=start_date,
+        sessions_included=package.sessions_included,
+        session_minutes=package.session_minutes,
+        price_cents=package.price_cents,
+        currency=package.currency,
+        created_at=now,
+    )
+    db.session.add(enrollment)
+    couple.package_id = package.id
+    if couple.status == CoupleStatus.LEAD:
+        couple.status = CoupleStatus.ACTIVE
+        couple.status_changed_at = now
+        db.session.add(StatusChange(couple_id=couple.id, status=couple.status, changed_at=now))
+    db.session.commit()
+    return enrollment
+
+
+@dataclass(frozen=True)
+class SessionUsage:
+    included: int
+    used: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.included - self.used, 0)
+
+
+def session_usage(enrollment: Enrollment | None) -> SessionUsage | None:
+    if enrollment is None:
+        return None
+    used = db.session.scalar(
+        select(func.count())
+        .select_from(CoachingSession)
+        .where(
+            CoachingSession.enrollment_id == enrollment.id,
+            CoachingSession.status.in_(COUNTS_AGAINST_PACKAGE),
+        )
+    )
+    return SessionUsage(enrollment.sessions_included, used)
+
+
+def add_note(couple: Couple, author: User, body: str, now: datetime | None = None) -> CoachNote:
+    body = body.strip()
+    if not body:
+        raise CoupleError({"body": "Write something first."})
+    now = now or utcnow()
+    note = CoachNote(
+        couple_id=couple.id, author_id=author.id, body=body, created_at=now, updated_at=now
+    )
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def edit_note(note: CoachNote, body: str, now: datetime | None = None) -> None:
+    body = body.strip()
+    if not body:
+        raise CoupleError({"body": "A note cannot be empty; delete it instead."})
+    note.body = body
+    note.updated_at = now or utcnow()
+    db.session.commit()
+
+
+def delete_note(note: CoachNote) -> None:
+    db.session.delete(note)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    when: datetime
+    kind: str
+    text: str
+
+
+def timeline(couple: Couple) -> list[TimelineItem]:
+    """What happened with this couple, newest first."""
+    items: list[TimelineItem] = []
+    for consult in db.session.scalars(select(Consult).where(Consult.couple_id == couple.id)):
+        items.append(TimelineItem(consult.created_at, "consult", "Booked a free consult"))
+    for e in db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.couple_id == couple.id)
+        .options(joinedload(Enrollment.package))
+    ):
+        items.append(TimelineItem(e.created_at, "enrolled", f"Enrolled in {e.package.name}"))
+    for change in db.session.scalars(
+        select(StatusChange).where(StatusChange.couple_id == couple.id)
+    ):
+        items.append(
+            TimelineItem(change.changed_at, "status", f"Status: {change.status.capitalize()}")
+        )
+    for s in db.session.scalars(
+        select(CoachingSession).where(CoachingSession.couple_id == couple.id)
+    ):
+        label = {
+            "scheduled": "Session scheduled",
+            "held": "Session held",
+            "no_show": "Session missed",
+            "cancelled": "Session cancelled",
+        }[s.status]
+        items.append(TimelineItem(s.start_at, "session", label))
+    return sorted(items, key=lambda i: i.when, reverse=True)

@@ -1,0 +1,61 @@
+"""The coach's packages: edit, deactivate, and delete only when nobody ever used one."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from coachpro.extensions import db
+from coachpro.models import Consult, Couple, Enrollment, Package
+
+
+class PackageError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class PackageDetails:
+    name: str
+    audience: str
+    description: str
+    price_cents: int
+    currency: str
+    sessions_included: int
+    session_minutes: int
+    active: bool
+
+
+def all_packages() -> list[tuple[Package, int]]:
+    """Every package with how many couples are in it now."""
+    counts = dict(
+        db.session.execute(
+            select(Couple.package_id, func.count()).group_by(Couple.package_id)
+        ).all()
+    )
+    packages = db.session.scalars(select(Package).order_by(Package.position, Package.id))
+    return [(p, counts.get(p.id, 0)) for p in packages]
+
+
+def update_package(package: Package, details: PackageDetails) -> None:
+    for name, value in vars(details).items():
+        setattr(package, name, value)
+    package.currency = details.currency.upper()
+    db.session.commit()
+
+
+def delete_package(package: Package) -> None:
+    """Only a package no couple, enrollment or consult ever referred to can go."""
+    in_use = any(
+        db.session.scalar(select(func.count()).select_from(model).where(column == package.id))
+        for model, column in (
+            (Couple, Couple.package_id),
+            (Enrollment, Enrollment.package_id),
+            (Consult, Consult.package_id),
+        )
+    )
+    if in_use:
+        raise PackageError(
+            f"{package.name} has couples (or history) attached, so it cannot be deleted. "
+            "Deactivate it instead: it disappears from the public page but history keeps it."
+        )
+    db.session.delete(package)
+    db.session.commit()

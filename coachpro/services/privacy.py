@@ -1,0 +1,163 @@
+"""A couple's data belongs to them: export all of it, or erase it for good."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from coachpro.extensions import db
+from coachpro.models import (
+    AuditEvent,
+    CoachingSession,
+    CoachNote,
+    Consult,
+    Couple,
+    Enrollment,
+    IntakeAnswer,
+    StatusChange,
+    User,
+)
+from coachpro.models.types import utcnow
+
+
+class EraseRefused(ValueError):
+    pass
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_couple(couple: Couple) -> dict[str, Any]:
+    """Everything stored about the couple, as plain data (JSON-ready).
+
+    Includes the coach's private notes (the coach reviews an export before handing it on)
+    and never any password hash or sign-in secret.
+    """
+    partner_ids = [p.id for p in couple.partners]
+    answers = db.session.scalars(
+        select(IntakeAnswer).where(IntakeAnswer.partner_id.in_(partner_ids))
+    ).all()
+    return {
+        "exported_at": utcnow().isoformat(),
+        "couple": {
+            "id": couple.id,
+            "status": couple.status,
+            "timezone": couple.timezone,
+            "source": couple.source,
+            "created_at": _iso(couple.created_at),
+            "package": couple.package.name if couple.package else None,
+        },
+        "partners": [
+            {
+                "position": p.position,
+                "first_name": p.first_name,
+                "last_name": p.last_name,
+                "email": p.email,
+                "phone": p.phone,
+                "pronouns": p.pronouns,
+                "has_portal_access": p.user_id is not None,
+                "intake": [
+                    {"question": a.question.prompt, "answer": a.answer}
+                    for a in answers
+                    if a.partner_id == p.id
+                ],
+            }
+            for p in couple.partners
+        ],
+        "enrollments": [
+            {
+                "package": e.package.name,
+                "start_date": e.start_date.isoformat(),
+                "sessions_included": e.sessions_included,
+                "session_minutes": e.session_minutes,
+                "price_cents": e.price_cents,
+                "currency": e.currency,
+                "ended_at": _iso(e.ended_at),
+            }
+            for e in db.session.scalars(
+                select(Enrollment).where(Enrollment.couple_id == couple.id).order_by(Enrollment.id)
+            )
+        ],
+        "status_history": [
+            {"status": s.status, "changed_at": _iso(s.changed_at)}
+            for s in db.session.scalars(
+                select(StatusChange)
+                .where(StatusChange.couple_id == couple.id)
+                .order_by(StatusChange.id)
+            )
+        ],
+        "sessions": [
+            {
+                "start": _iso(s.start_at),
+                "end": _iso(s.end_at),
+                "status": s.status,
+                "location": s.location,
+                "coach_notes": s.notes,
+            }
+            for s in db.session.scalars(
+                select(CoachingSession)
+                .where(CoachingSession.couple_id == couple.id)
+                .order_by(CoachingSession.start_at)
+            )
+        ],
+        "consults": [
+            {
+                "start": _iso(c.start_at),
+                "status": c.status,
+                "names": [c.partner_one_name, c.partner_two_name],
+                "email": c.email,
+                "partner_email": c.partner_email,
+                "phone": c.phone,
+                "message": c.message,
+            }
+            for c in db.session.scalars(select(Consult).where(Consult.couple_id == couple.id))
+        ],
+        "coach_notes": [
+            {"written_at": _iso(n.created_at), "updated_at": _iso(n.updated_at), "text": n.body}
+            for n in db.session.scalars(
+                select(CoachNote).where(CoachNote.couple_id == couple.id).order_by(CoachNote.id)
+            )
+        ],
+    }
+
+
+def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime | None = None):
+    """Remove the couple and everything personal about them, after the coach typed their name.
+
+    Records who erased what and when, with counts only (the data itself is gone). Commits.
+    """
+    if confirmation.strip().casefold() != couple.display_name.casefold():
+        raise EraseRefused(f"Type {couple.display_name} exactly to confirm.")
+    now = now or utcnow()
+    partner_ids = [p.id for p in couple.partners]
+    user_ids = [p.user_id for p in couple.partners if p.user_id]
+    counts = {
+        "partners": len(partner_ids),
+        "accounts": len(user_ids),
+        "notes": _count(CoachNote, CoachNote.couple_id == couple.id),
+        "sessions": _count(CoachingSession, CoachingSession.couple_id == couple.id),
+        "consults": _count(Consult, Consult.couple_id == couple.id),
+        "intake_answers": _count(IntakeAnswer, IntakeAnswer.partner_id.in_(partner_ids)),
+    }
+    couple_id = couple.id
+    db.session.execute(delete(Consult).where(Consult.couple_id == couple_id))
+    db.session.delete(couple)  # partners, notes, enrollments, sessions, answers cascade
+    db.session.flush()
+    if user_ids:
+        db.session.execute(delete(User).where(User.id.in_(user_ids)))
+    db.session.add(
+        AuditEvent(
+            actor_id=actor.id,
+            action="couple.erased",
+            subject=f"couple {couple_id}",
+            details=counts,
+            created_at=now,
+        )
+    )
+    db.session.commit()
+    return counts
+
+
+def _count(model, condition) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(condition))
