@@ -10,11 +10,11 @@ import os
 os.environ["COACHPRO_ENV"] = "testing"
 
 import socket
-from datetime import date
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest

@@ -122,7 +122,7 @@ def test_enrolling_and_changing_package_keeps_history(signed_in, app):
     )
     page = signed_in.get(f"/coach/couples/{couple_id}")
     assert "New Sparks</strong> since 1 December 2026" in page.text
-    assert "6</span><span class=\"stat-label\">sessions included" in page.text
+    assert '6</span><span class="stat-label">sessions included' in page.text
     signed_in.post(
         f"/coach/couples/{couple_id}/enroll",
         data={"package": str(ids["old-flames"]), "start_date": "2027-01-04"},
@@ -141,9 +141,7 @@ def test_status_changes_are_dated(signed_in, app):
     couple_id = add_couple(signed_in)
     signed_in.post(f"/coach/couples/{couple_id}/status", data={"status": "paused"})
     with app.app_context():
-        statuses = db.session.scalars(
-            select(StatusChange.status).order_by(StatusChange.id)
-        ).all()
+        statuses = db.session.scalars(select(StatusChange.status).order_by(StatusChange.id)).all()
     assert statuses == ["lead", "paused"]
     bad = signed_in.post(
         f"/coach/couples/{couple_id}/status", data={"status": "vanished"}, follow_redirects=True
@@ -281,9 +279,7 @@ def test_packages_can_be_edited_and_deleted_only_when_unused(signed_in, app, cre
     )  # fmt: skip
     assert bad.status_code == 422
     assert "Give the package a name." in bad.text and "Use 1 to 100." in bad.text
-    refused = signed_in.post(
-        f"/coach/packages/{ids['old-flames']}/delete", follow_redirects=True
-    )
+    refused = signed_in.post(f"/coach/packages/{ids['old-flames']}/delete", follow_redirects=True)
     assert "cannot be deleted" in refused.text
     signed_in.post(f"/coach/packages/{ids['glow-embers']}/delete")
     with app.app_context():
