@@ -223,7 +223,7 @@ def enroll(couple_id: int):
     else:
         for errors in form.errors.values():
             flash(" ".join(errors), "error")
-    return _back_to(couple, "#package")
+    return _back_to(couple, "#enrollment")
 
 
 @bp.post("/couples/<int:couple_id>/notes")

@@ -26,7 +26,6 @@ from coachpro.services.consult_admin import (
     convert_to_couple,
     list_consults,
     mark_no_show,
-    upcoming_consults,
 )
 from coachpro.services.practice_overview import practice_overview
 
@@ -35,10 +34,7 @@ from coachpro.services.practice_overview import practice_overview
 @role_required(Role.COACH)
 def dashboard():
     return render_template(
-        "coach/dashboard.html",
-        overview=practice_overview(),
-        consults=upcoming_consults(utcnow()),
-        zone=practice_zone(),
+        "coach/dashboard.html", overview=practice_overview(utcnow()), zone=practice_zone()
     )
 
 

@@ -2,12 +2,16 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachpro.extensions import db
 from coachpro.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from coachpro.models.couple import Couple
 
 
 class SessionStatus(StrEnum):
@@ -50,6 +54,8 @@ class CoachingSession(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    couple: Mapped["Couple"] = relationship()
 
     @property
     def minutes(self) -> int:

@@ -1,15 +1,17 @@
-"""The coach's subscribable calendar: every consult (and, later, coaching session)."""
+"""The coach's subscribable calendar: every consult and coaching session."""
 
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from coachpro.domain.invites import feed_ics
 from coachpro.extensions import db
 from coachpro.links import absolute_url
-from coachpro.models import BookingSettings, Consult
+from coachpro.models import BookingSettings, CoachingSession, Consult, Couple
 from coachpro.models.types import utcnow
+from coachpro.services.coaching import session_event
 from coachpro.services.consults import consult_event
 
 HISTORY = timedelta(days=180)
@@ -33,6 +35,14 @@ def calendar_feed(secret: str) -> bytes | None:
         select(Consult).where(Consult.start_at >= now - HISTORY).order_by(Consult.start_at)
     )
     events = [consult_event(c, for_coach=True) for c in consults]
+    sessions = db.session.scalars(
+        select(CoachingSession)
+        .where(CoachingSession.start_at >= now - HISTORY)
+        .options(selectinload(CoachingSession.couple).selectinload(Couple.partners))
+        .order_by(CoachingSession.start_at)
+    )
+    events += [session_event(s, s.couple, for_coach=True) for s in sessions]
+    events.sort(key=lambda e: e.start)
     return feed_ics(
         events,
         name=f"{current_app.config['PRACTICE_NAME']} consults and sessions",

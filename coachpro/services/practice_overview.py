@@ -1,12 +1,23 @@
 """What the coach sees at a glance. A fixed number of queries, whatever the practice's size."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from coachpro.extensions import db
-from coachpro.models import Couple, CoupleStatus, OutboxMessage, OutboxStatus, Package
+from coachpro.models import (
+    CoachingSession,
+    Consult,
+    ConsultStatus,
+    Couple,
+    CoupleStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Package,
+    SessionStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -16,19 +27,59 @@ class PackageSummary:
 
 
 @dataclass(frozen=True)
+class AgendaItem:
+    start: datetime
+    kind: str  # "session" or "consult"
+    who: str
+    couple_id: int | None
+
+
+@dataclass(frozen=True)
 class PracticeOverview:
     couples_by_status: dict[str, int]
     packages: list[PackageSummary]
     recent_couples: list[Couple]
     mail_waiting: int
     mail_failed: int
+    agenda: list[AgendaItem]
+    new_requests: list[Consult]
+
+    @property
+    def sessions_this_week(self) -> int:
+        return sum(1 for item in self.agenda if item.kind == "session")
+
+    @property
+    def consults_this_week(self) -> int:
+        return sum(1 for item in self.agenda if item.kind == "consult")
 
     @property
     def total_couples(self) -> int:
         return sum(self.couples_by_status.values())
 
 
-def practice_overview(recent: int = 8) -> PracticeOverview:
+def _agenda(now: datetime, until: datetime) -> list[AgendaItem]:
+    sessions = db.session.scalars(
+        select(CoachingSession)
+        .where(
+            CoachingSession.status == SessionStatus.SCHEDULED,
+            CoachingSession.end_at >= now,
+            CoachingSession.start_at < until,
+        )
+        .options(selectinload(CoachingSession.couple).selectinload(Couple.partners))
+    ).all()
+    consults = db.session.scalars(
+        select(Consult).where(
+            Consult.status == ConsultStatus.BOOKED, Consult.end_at >= now, Consult.start_at < until
+        )
+    ).all()
+    items = [
+        AgendaItem(s.start_at, "session", s.couple.display_name, s.couple_id) for s in sessions
+    ]
+    items += [AgendaItem(c.start_at, "consult", c.names, None) for c in consults]
+    return sorted(items, key=lambda i: i.start)
+
+
+def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
     by_status = dict(
         db.session.execute(select(Couple.status, func.count()).group_by(Couple.status)).all()
     )
@@ -53,7 +104,15 @@ def practice_overview(recent: int = 8) -> PracticeOverview:
             .group_by(OutboxMessage.status)
         ).all()
     )
+    new_requests = db.session.scalars(
+        select(Consult)
+        .where(Consult.created_at >= now - timedelta(days=7), Consult.couple_id.is_(None))
+        .order_by(Consult.created_at.desc())
+        .limit(recent)
+    ).all()
     return PracticeOverview(
+        agenda=_agenda(now, now + timedelta(days=7)),
+        new_requests=list(new_requests),
         couples_by_status={s.value: by_status.get(s.value, 0) for s in CoupleStatus},
         packages=[PackageSummary(p, active_per_package.get(p.id, 0)) for p in packages],
         recent_couples=list(recent_couples),

@@ -42,13 +42,14 @@ def test_dashboard_counts_couples_by_status_and_package(app, client, auth, coach
     html = client.get("/coach/").text
     assert '<span class="stat-value">4</span><span class="stat-label">active couples' in html
     assert '<span class="stat-value">2</span><span class="stat-label">new leads' in html
-    assert "<strong>A1 &amp; B1</strong>" in html  # both partners, escaped
+    assert "A1 &amp; B1</a></strong>" in html  # both partners, escaped, linked
     assert 'class="badge badge-lead">Lead<' in html
 
 
 def test_dashboard_empty_state_says_what_happens_next(client, auth, coach):
     auth.login(coach)
-    assert "No couples yet" in client.get("/coach/").text
+    page = client.get("/coach/").text
+    assert "No couples yet" in page and "Nothing booked this week" in page
 
 
 def test_dashboard_uses_a_fixed_number_of_queries(app, client, auth, coach):
@@ -60,4 +61,26 @@ def test_dashboard_uses_a_fixed_number_of_queries(app, client, auth, coach):
     with count_queries(app) as large:
         assert client.get("/coach/").status_code == 200
     assert len(small) == len(large)
-    assert len(large) <= 10
+    assert len(large) <= 14
+
+
+def test_dashboard_shows_the_week_and_new_requests_with_links(app, client, auth, coach,
+                                                              create_couple):  # fmt: skip
+    from coachpro.services import coaching, consults
+    from tests.booking_helpers import booking, free_slots_ahead
+    from tests.services.test_coaching import session_slots
+
+    couple = create_couple(("Maya", "Jordan"))
+    consult_slot = free_slots_ahead(app, days=6)[0]
+    session_slot = next(
+        s for s in session_slots(app, days=6) if s.end <= consult_slot.start or
+        s.start >= consult_slot.end
+    )  # fmt: skip
+    with app.app_context():
+        consults.book_consult(booking(consult_slot.start, partner_names=("Nadia", "Omar")))
+        coaching.schedule_session(db.session.get(Couple, couple.couple_id), session_slot.start)
+    auth.login(coach)
+    html = client.get("/coach/").text
+    assert f'href="/coach/couples/{couple.couple_id}#sessions">Maya &amp; Jordan</a>' in html
+    assert ">Nadia &amp; Omar</a>" in html
+    assert '<span class="stat-value">1</span><span class="stat-label">sessions this week' in html

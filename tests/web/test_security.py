@@ -139,3 +139,13 @@ def test_behind_a_trusted_proxy_throttling_sees_each_client(database_url, fresh_
     assert attempt("198.51.100.2") == 401  # another visitor behind the same proxy is unaffected
     with app.app_context():
         db.engine.dispose()
+
+
+def test_forms_render_no_placeholder_attributes(client, auth, coach):
+    pages = ["/login", "/password/forgot"]
+    auth.login(coach)
+    pages += ["/coach/couples/new", "/coach/availability", "/coach/packages/1"]
+    for path in pages:
+        html = client.get(path).text
+        assert '="None"' not in html, path
+        assert html.count('id="csrf_token"') <= 1, path  # ids stay unique
