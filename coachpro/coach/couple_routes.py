@@ -13,9 +13,11 @@ from coachpro.coach import bp
 from coachpro.coach.forms import (
     PARTNER_FIELDS,
     ActionForm,
+    CommentForm,
     CoupleForm,
     EnrollForm,
     EraseForm,
+    MilestoneForm,
     NoteForm,
     SessionNotesForm,
     StatusForm,
@@ -34,7 +36,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
-from coachpro.services import coaching, intake, portal_access, privacy
+from coachpro.services import coaching, homework, intake, portal_access, privacy, progress
 from coachpro.services import couples as couple_service
 from coachpro.services.calendar import practice_zone
 from coachpro.services.couple_list import CoupleFilters, CoupleSort, list_couples
@@ -148,6 +150,7 @@ def edit_couple(couple_id: int):
 def couple(couple_id: int):
     couple = _couple_or_404(couple_id)
     enrollment = couple_service.current_enrollment(couple.id)
+    couple_progress = progress.couple_progress(couple)
     enroll_form = EnrollForm(formdata=None)
     enroll_form.package.choices = package_choices(blank=None)
     enroll_form.start_date.data = date.today()
@@ -183,6 +186,13 @@ def couple(couple_id: int):
         timeline=couple_service.timeline(couple),
         sessions=coaching.sessions_for(couple.id),
         intake=intake.answers_side_by_side(couple),
+        assignments=homework.couple_assignments(couple.id),
+        progress=couple_progress,
+        grid=progress.review_grid(couple),
+        readable=homework.coach_readable_entries(couple),
+        comments=progress.recent_comments(couple.id),
+        comment_form=CommentForm(formdata=None),
+        milestone_form=MilestoneForm(formdata=None),
         status_form=StatusForm(formdata=None, status=couple.status),
         enroll_form=enroll_form,
         note_form=NoteForm(formdata=None),

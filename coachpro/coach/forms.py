@@ -7,6 +7,7 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TelField,
@@ -200,3 +201,88 @@ class EraseForm(FlaskForm):
         "Type the couple's names to confirm", validators=[DataRequired("Type their names.")]
     )
     submit = SubmitField("Erase this couple for good")
+
+
+KIND_CHOICES = [
+    SelectChoice("reflection", "Reflection"),
+    SelectChoice("checklist", "Checklist (the numbered or bulleted steps)"),
+    SelectChoice("gratitude", "Gratitude log"),
+    SelectChoice("promise", "Promise tracker"),
+    SelectChoice("jar", "Vulnerability jar"),
+    SelectChoice("timer", "Timer (length = duration)"),
+    SelectChoice("milestone", "Milestone"),
+]
+VISIBILITY_CHOICES = [
+    SelectChoice("me", "Only the partner who writes it"),
+    SelectChoice("us", "Both partners"),
+    SelectChoice("coach", "Both partners and you"),
+]
+
+
+class ExerciseForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Give it a title."), Length(max=120)])
+    theme = StringField("Theme", validators=[DataRequired("Name a theme."), Length(max=80)])
+    summary = StringField("Summary", validators=[DataRequired("Sum it up."), Length(max=300)])
+    instructions = TextAreaField(
+        "Instructions",
+        validators=[DataRequired("Write the steps."), Length(max=8000)],
+    )
+    why = TextAreaField("Why it matters", validators=[DataRequired("Say why."), Length(max=4000)])
+    default_cadence = SelectField(
+        "Usual cadence",
+        choices=[SelectChoice(c, c.capitalize()) for c in ("daily", "weekly", "monthly", "any")],
+    )
+    mode = SelectField(
+        "Who does it",
+        choices=[SelectChoice("each", "Each partner"), SelectChoice("together", "Together")],
+    )
+    duration_minutes = IntegerField(
+        "Minutes", validators=[InputRequired("Enter a number."), NumberRange(1, 240, "1 to 240.")]
+    )
+    kind = SelectField("Interactive kind", choices=KIND_CHOICES)
+    default_visibility = SelectField("Reflections readable by", choices=VISIBILITY_CHOICES)
+    submit = SubmitField("Save exercise")
+
+
+WEEKDAY_CHOICES = [
+    SelectChoice(str(i), name)
+    for i, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+]
+
+
+class AssignForm(FlaskForm):
+    exercise = SelectField("Exercise", choices=[])
+    cadence = SelectField(
+        "How often",
+        choices=[
+            SelectChoice("daily", "Every day"),
+            SelectChoice("weekly", "Weekly, on chosen days"),
+            SelectChoice("once", "Once"),
+        ],
+    )
+    weekdays = SelectMultipleField("On these days (weekly)", choices=WEEKDAY_CHOICES)
+    start_date = DateField("Starting", validators=[DataRequired("Choose a start date.")])
+    end_date = DateField("Until (optional)", validators=[Optional()])
+    occurrences_limit = IntegerField(
+        "Or this many times (optional)", validators=[Optional(), NumberRange(1, 365, "1 to 365.")]
+    )
+    mode = SelectField(
+        "Who does it",
+        choices=[SelectChoice("each", "Each partner"), SelectChoice("together", "Together")],
+    )
+    visibility = SelectField("Reflections readable by (default)", choices=VISIBILITY_CHOICES)
+    note = TextAreaField("A personal note (optional)", validators=[Length(max=2000)])
+    submit = SubmitField("Assign")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Send encouragement", validators=[DataRequired("Write a few words."), Length(max=4000)]
+    )
+    submit = SubmitField("Send to both")
+
+
+class MilestoneForm(FlaskForm):
+    title = StringField("Milestone", validators=[DataRequired("Name it."), Length(max=200)])
+    reached_on = DateField("Reached on", validators=[DataRequired("Choose the date.")])
+    submit = SubmitField("Add milestone")

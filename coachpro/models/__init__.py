@@ -13,6 +13,19 @@ from coachpro.models.coaching import (
     SessionStatus,
 )
 from coachpro.models.couple import Couple, CoupleStatus, Partner
+from coachpro.models.homework import (
+    Assignment,
+    AssignmentPause,
+    AssignmentStatus,
+    CoachComment,
+    Completion,
+    CustomMilestone,
+    Exercise,
+    ExerciseKind,
+    JarSlip,
+    Mode,
+    Visibility,
+)
 from coachpro.models.outbox import OutboxMessage, OutboxStatus
 from coachpro.models.package import Package
 from coachpro.models.user import Role, User
@@ -27,18 +40,28 @@ from coachpro.models.workspace import (
 
 __all__ = [
     "COUNTS_AGAINST_PACKAGE",
+    "Assignment",
+    "AssignmentPause",
+    "AssignmentStatus",
     "AuditEvent",
     "BookingSettings",
+    "CoachComment",
     "CoachNote",
     "CoachingSession",
+    "Completion",
     "Consult",
     "ConsultStatus",
     "Couple",
     "CoupleStatus",
+    "CustomMilestone",
     "DateOverride",
     "Enrollment",
+    "Exercise",
+    "ExerciseKind",
     "IntakeAnswer",
     "IntakeQuestion",
+    "JarSlip",
+    "Mode",
     "OutboxMessage",
     "OutboxStatus",
     "Package",
@@ -47,5 +70,6 @@ __all__ = [
     "SessionStatus",
     "StatusChange",
     "User",
+    "Visibility",
     "WeeklyHours",
 ]

@@ -1,6 +1,12 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SubmitField
-from wtforms.validators import DataRequired
+from wtforms import HiddenField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+VISIBILITY_CHOICES = [
+    SelectChoice("me", "Only me"),
+    SelectChoice("us", "Me and my partner"),
+    SelectChoice("coach", "Me, my partner and our coach"),
+]
 
 
 class BookSessionForm(FlaskForm):
@@ -11,3 +17,25 @@ class IntakeForm(FlaskForm):
     """Answers come as `answer-<question id>`; the questions are the coach's."""
 
     submit = SubmitField("Save my answers")
+
+
+class ActionForm(FlaskForm):
+    """CSRF for a button."""
+
+
+class EntryForm(FlaskForm):
+    reflection = TextAreaField(
+        "Your reflection (optional)", validators=[Optional(), Length(max=5000)]
+    )
+    rating = RadioField(
+        "How did it go?",
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
+        validators=[Optional()],
+    )
+    visibility = RadioField("Who may read this?", choices=VISIBILITY_CHOICES)
+    submit = SubmitField("Mark as done")
+
+
+class PromiseForm(FlaskForm):
+    promise = StringField("Today's promise", validators=[Optional(), Length(max=300)])
+    visibility = RadioField("Who may read it?", choices=VISIBILITY_CHOICES, validators=[Optional()])

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -8,10 +10,11 @@ from coachpro.models import Role
 from coachpro.models.types import utcnow
 from coachpro.portal import bp
 from coachpro.portal.forms import BookSessionForm, IntakeForm
-from coachpro.services import coaching, intake
+from coachpro.services import coaching, homework, intake
 from coachpro.services.consults import parse_start
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.portal_home import other_partner, partner_for
+from coachpro.services.progress import couple_progress, recent_comments
 
 
 def _me():
@@ -27,14 +30,24 @@ def today():
     me = partner_for(current_user)
     if me is not None and intake.needs_intake(me):
         return redirect(url_for("portal.intake_page"))
-    enrollment = current_enrollment(me.couple_id) if me else None
+    if me is None:
+        return render_template("portal/today.html", me=None)
+    enrollment = current_enrollment(me.couple_id)
+    now = utcnow()
+    progress = couple_progress(me.couple, now)
     return render_template(
         "portal/today.html",
         me=me,
-        partner=other_partner(me) if me else None,
+        partner=other_partner(me),
         enrollment=enrollment,
         usage=session_usage(enrollment),
-        sessions=coaching.upcoming_sessions(me.couple_id, utcnow()) if me else [],
+        sessions=coaching.upcoming_sessions(me.couple_id, now),
+        homework=homework.today_for(me, now),
+        progress=progress,
+        recent_milestones=[
+            m for m in progress.milestones if m.reached_on >= now.date() - timedelta(days=14)
+        ][-3:],
+        comments=recent_comments(me.couple_id, limit=2),
     )
 
 

@@ -1,7 +1,7 @@
 """The coach's couples: creating and editing them, status, enrollment, notes, the timeline."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
@@ -11,11 +11,13 @@ from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
 from coachpro.models import (
     COUNTS_AGAINST_PACKAGE,
+    Assignment,
     CoachingSession,
     CoachNote,
     Consult,
     Couple,
     CoupleStatus,
+    CustomMilestone,
     Enrollment,
     Package,
     Partner,
@@ -266,4 +268,18 @@ def timeline(couple: Couple) -> list[TimelineItem]:
             "cancelled": "Session cancelled",
         }[s.status]
         items.append(TimelineItem(s.start_at, "session", label))
+    for a in db.session.scalars(
+        select(Assignment)
+        .where(Assignment.couple_id == couple.id)
+        .options(joinedload(Assignment.exercise))
+    ):
+        items.append(TimelineItem(a.created_at, "homework", f"Assigned {a.exercise.title}"))
+    for m in db.session.scalars(
+        select(CustomMilestone).where(CustomMilestone.couple_id == couple.id)
+    ):
+        items.append(TimelineItem(_noon(m.reached_on), "milestone", f"Milestone: {m.title}"))
     return sorted(items, key=lambda i: i.when, reverse=True)
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time().replace(hour=12), tzinfo=UTC)

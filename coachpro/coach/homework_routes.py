@@ -1,0 +1,211 @@
+"""The exercise library and homework for a couple: assign, pause, resume, end, review."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from coachpro.auth.sessions import role_required
+from coachpro.choices import as_choices
+from coachpro.coach import bp
+from coachpro.coach.forms import ActionForm, AssignForm, CommentForm, ExerciseForm, MilestoneForm
+from coachpro.domain.occurrences import Cadence
+from coachpro.domain.rich_text import render_rich_text
+from coachpro.extensions import db
+from coachpro.models import Assignment, Couple, Exercise, Mode, Role, Visibility
+from coachpro.services import exercises, homework, progress
+
+EXERCISE_FIELDS = (
+    "title", "theme", "summary", "instructions", "why", "default_cadence", "mode",
+    "duration_minutes", "kind", "default_visibility",
+)  # fmt: skip
+
+
+def _exercise_or_404(exercise_id: int) -> Exercise:
+    exercise = db.session.get(Exercise, exercise_id)
+    if exercise is None:
+        abort(404)
+    return exercise
+
+
+@bp.get("/exercises")
+@role_required(Role.COACH)
+def exercise_library():
+    return render_template(
+        "coach/exercises.html", library=exercises.library(), action_form=ActionForm()
+    )
+
+
+@bp.get("/exercises/<int:exercise_id>")
+@role_required(Role.COACH)
+def exercise(exercise_id: int):
+    item = _exercise_or_404(exercise_id)
+    return render_template(
+        "coach/exercise.html",
+        exercise=item,
+        instructions=render_rich_text(item.instructions),
+        action_form=ActionForm(),
+    )
+
+
+def _details(form: ExerciseForm) -> exercises.ExerciseDetails:
+    return exercises.ExerciseDetails(**{name: getattr(form, name).data for name in EXERCISE_FIELDS})
+
+
+@bp.route("/exercises/new", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def new_exercise():
+    form = ExerciseForm()
+    if form.validate_on_submit():
+        created = exercises.create_exercise(_details(form))
+        flash(f"Added {created.title} to your library.", "success")
+        return redirect(url_for("coach.exercise", exercise_id=created.id))
+    return render_template("coach/exercise_form.html", form=form, exercise=None), (
+        422 if request.method == "POST" else 200
+    )
+
+
+@bp.route("/exercises/<int:exercise_id>/edit", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def edit_exercise(exercise_id: int):
+    item = _exercise_or_404(exercise_id)
+    if item.built_in:
+        flash("Built-in exercises stay as they ship. Make your own copy to change it.", "info")
+        return redirect(url_for("coach.exercise", exercise_id=item.id))
+    form = ExerciseForm(obj=item)
+    if form.validate_on_submit():
+        exercises.update_exercise(item, _details(form))
+        flash("Saved.", "success")
+        return redirect(url_for("coach.exercise", exercise_id=item.id))
+    return render_template("coach/exercise_form.html", form=form, exercise=item), (
+        422 if request.method == "POST" else 200
+    )
+
+
+@bp.post("/exercises/<int:exercise_id>/copy")
+@role_required(Role.COACH)
+def copy_exercise(exercise_id: int):
+    item = _exercise_or_404(exercise_id)
+    if ActionForm().validate_on_submit():
+        copy = exercises.copy_exercise(item)
+        flash("Here is your own copy to edit.", "success")
+        return redirect(url_for("coach.edit_exercise", exercise_id=copy.id))
+    return redirect(url_for("coach.exercise", exercise_id=item.id))
+
+
+@bp.post("/exercises/<int:exercise_id>/hide")
+@role_required(Role.COACH)
+def hide_exercise(exercise_id: int):
+    item = _exercise_or_404(exercise_id)
+    if ActionForm().validate_on_submit():
+        exercises.set_hidden(item, not item.hidden)
+        flash(f"{item.title} is {'hidden' if item.hidden else 'shown'} when assigning.", "info")
+    return redirect(url_for("coach.exercise_library"))
+
+
+# ---------------------------------------------------------------- a couple's homework
+
+
+def _couple_or_404(couple_id: int) -> Couple:
+    couple = db.session.get(Couple, couple_id)
+    if couple is None:
+        abort(404)
+    return couple
+
+
+@bp.route("/couples/<int:couple_id>/assign", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def assign(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    form = AssignForm()
+    visible = [e for group in exercises.library(include_hidden=False).values() for e in group]
+    form.exercise.choices = as_choices((str(e.id), f"{e.theme}: {e.title}") for e in visible)
+    if request.method == "GET":
+        chosen = request.args.get("exercise", type=int)
+        first = next((e for e in visible if e.id == chosen), visible[0] if visible else None)
+        if first is not None:
+            form.exercise.data = str(first.id)
+            form.mode.data = first.mode
+            form.visibility.data = first.default_visibility
+            form.cadence.data = {"daily": "daily", "weekly": "weekly"}.get(
+                first.default_cadence, "once"
+            )
+        form.start_date.data = date.today()
+    status = 200
+    if form.validate_on_submit():
+        chosen = db.session.get(Exercise, int(form.exercise.data))
+        try:
+            homework.assign(
+                couple,
+                chosen,
+                homework.AssignmentDetails(
+                    cadence=Cadence(form.cadence.data),
+                    start_date=form.start_date.data,
+                    weekdays=frozenset(int(d) for d in form.weekdays.data or []),
+                    end_date=form.end_date.data,
+                    occurrences_limit=form.occurrences_limit.data,
+                    mode=Mode(form.mode.data),
+                    visibility=Visibility(form.visibility.data),
+                    note=form.note.data,
+                ),
+            )
+        except homework.HomeworkError as exc:
+            form.cadence.errors.append(str(exc))
+            status = 422
+        else:
+            flash(f"Assigned {chosen.title}.", "success")
+            return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")
+    elif request.method == "POST":
+        status = 422
+    return render_template("coach/assign.html", couple=couple, form=form), status
+
+
+def _assignment_or_404(couple: Couple, assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.couple_id != couple.id:
+        abort(404)
+    return assignment
+
+
+@bp.post("/couples/<int:couple_id>/assignments/<int:assignment_id>/<action>")
+@role_required(Role.COACH)
+def change_assignment(couple_id: int, assignment_id: int, action: str):
+    couple = _couple_or_404(couple_id)
+    assignment = _assignment_or_404(couple, assignment_id)
+    change = {"pause": homework.pause, "resume": homework.resume, "end": homework.end}.get(action)
+    if change is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            change(assignment, date.today())
+        except homework.HomeworkError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{assignment.exercise.title}: {assignment.status}.", "info")
+    return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")
+
+
+@bp.post("/couples/<int:couple_id>/encourage")
+@role_required(Role.COACH)
+def encourage(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        progress.send_encouragement(couple, current_user, form.body.data)
+        flash("Sent. They will see it in their portal and by email.", "success")
+    else:
+        flash("Write a few words first.", "error")
+    return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")
+
+
+@bp.post("/couples/<int:couple_id>/milestones")
+@role_required(Role.COACH)
+def add_milestone(couple_id: int):
+    couple = _couple_or_404(couple_id)
+    form = MilestoneForm()
+    if form.validate_on_submit():
+        progress.add_custom_milestone(couple, form.title.data, form.reached_on.data)
+        flash("Milestone added. They will see it in their portal.", "success")
+    else:
+        flash("Name the milestone and choose the date.", "error")
+    return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")

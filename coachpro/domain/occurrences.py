@@ -1,0 +1,79 @@
+"""When homework is due: occurrences derived from an assignment's cadence, never stored.
+
+Dates are local calendar dates. Each partner's "today" comes from their own time zone, so
+the same assignment can be due "today" for one partner and "tomorrow" for the other.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class Cadence(StrEnum):
+    ONCE = "once"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    cadence: Cadence
+    start: date
+    end: date | None = None  # inclusive
+    count: int | None = None  # at most this many occurrences
+    weekdays: frozenset[int] = frozenset()  # for weekly: 0 = Monday
+    # (first paused day, day it resumed or None while paused): no occurrences in between.
+    pauses: Sequence[tuple[date, date | None]] = field(default_factory=tuple)
+    ended_on: date | None = None  # ended by the coach: nothing due from this day on
+
+    def __post_init__(self) -> None:
+        if self.cadence is Cadence.WEEKLY and not self.weekdays:
+            raise ValueError("a weekly cadence needs at least one weekday")
+        if any(not 0 <= d <= 6 for d in self.weekdays):
+            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+        if self.end is not None and self.end < self.start:
+            raise ValueError("an assignment cannot end before it starts")
+        if self.count is not None and self.count < 1:
+            raise ValueError("the number of occurrences must be at least 1")
+
+    def paused_on(self, day: date) -> bool:
+        return any(
+            start <= day and (resumed is None or day < resumed) for start, resumed in self.pauses
+        )
+
+
+def _candidates(schedule: Schedule) -> Iterator[date]:
+    day = schedule.start
+    if schedule.cadence is Cadence.ONCE:
+        yield day
+        return
+    while True:
+        if schedule.cadence is Cadence.DAILY or day.weekday() in schedule.weekdays:
+            yield day
+        day += timedelta(days=1)
+
+
+def occurrences(schedule: Schedule, first: date, last: date) -> list[date]:
+    """Due dates within first..last (inclusive), in order."""
+    due = []
+    counted = 0
+    for day in _candidates(schedule):
+        if day > last:
+            break
+        if schedule.end is not None and day > schedule.end:
+            break
+        if schedule.ended_on is not None and day >= schedule.ended_on:
+            break
+        if schedule.paused_on(day):
+            continue  # a paused day is not an occurrence and does not use up the count
+        counted += 1
+        if schedule.count is not None and counted > schedule.count:
+            break
+        if day >= first:
+            due.append(day)
+    return due
+
+
+def is_due(schedule: Schedule, day: date) -> bool:
+    return occurrences(schedule, day, day) == [day]

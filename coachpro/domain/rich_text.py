@@ -1,0 +1,48 @@
+"""A small, safe text format for exercise instructions.
+
+Paragraphs are separated by blank lines; lines starting with "- " make a bullet list and
+"1. " a numbered list; *emphasis* and **strong**. Everything else is escaped, so no HTML
+typed by anyone ever reaches a page as markup.
+"""
+
+import html
+import re
+
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+_EM = re.compile(r"(?<!\*)\*(?!\s)(.+?)(?<!\s)\*(?!\*)")
+_BULLET = re.compile(r"^\s*[-•]\s+(.*)$")
+_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+
+
+def _inline(text: str) -> str:
+    escaped = html.escape(text, quote=True)
+    escaped = _STRONG.sub(r"<strong>\1</strong>", escaped)
+    return _EM.sub(r"<em>\1</em>", escaped)
+
+
+def render_rich_text(text: str) -> str:
+    """HTML for `text` in the format above; safe to insert unescaped."""
+    blocks: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if all(_BULLET.match(line) for line in lines):
+            items = "".join(f"<li>{_inline(_BULLET.match(line)[1])}</li>" for line in lines)
+            blocks.append(f"<ul>{items}</ul>")
+        elif all(_NUMBER.match(line) for line in lines):
+            items = "".join(f"<li>{_inline(_NUMBER.match(line)[1])}</li>" for line in lines)
+            blocks.append(f"<ol>{items}</ol>")
+        else:
+            blocks.append("<p>" + "<br>".join(_inline(line.strip()) for line in lines) + "</p>")
+    return "\n".join(blocks)
+
+
+def plain_steps(text: str) -> list[str]:
+    """The list items of `text` as plain strings (used as a checklist's items)."""
+    steps = []
+    for line in text.splitlines():
+        match = _BULLET.match(line) or _NUMBER.match(line)
+        if match:
+            steps.append(re.sub(r"\*+", "", match[1]).strip())
+    return steps

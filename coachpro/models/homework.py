@@ -1,0 +1,204 @@
+"""Homework: the exercise library, assignments, completions, the jar, milestones, comments."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coachpro.extensions import db
+from coachpro.models.types import UTCDateTime, utcnow
+
+
+class ExerciseKind(StrEnum):
+    REFLECTION = "reflection"
+    CHECKLIST = "checklist"
+    GRATITUDE = "gratitude"
+    PROMISE = "promise"
+    JAR = "jar"
+    TIMER = "timer"
+    MILESTONE = "milestone"
+
+
+class Mode(StrEnum):
+    EACH = "each"  # each partner does it
+    TOGETHER = "together"  # done when either partner logs it
+
+
+class Visibility(StrEnum):
+    """Who may read an entry besides its author."""
+
+    ME = "me"  # only me
+    US = "us"  # me and my partner
+    COACH = "coach"  # me, my partner and our coach
+
+
+class AssignmentStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+_KINDS = "('reflection', 'checklist', 'gratitude', 'promise', 'jar', 'timer', 'milestone')"
+_VISIBILITY = "('me', 'us', 'coach')"
+
+
+class Exercise(db.Model):
+    __tablename__ = "exercises"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {_KINDS}", name="kind_known"),
+        CheckConstraint("mode IN ('each', 'together')", name="mode_known"),
+        CheckConstraint(
+            "default_cadence IN ('daily', 'weekly', 'monthly', 'any')", name="cadence_known"
+        ),
+        CheckConstraint(f"default_visibility IN {_VISIBILITY}", name="visibility_known"),
+        CheckConstraint("duration_minutes BETWEEN 1 AND 240", name="duration_range"),
+        # Built-ins ship with the app and are identified by their slug.
+        CheckConstraint("NOT built_in OR slug IS NOT NULL", name="built_in_has_slug"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str | None] = mapped_column(String(64), unique=True)
+    built_in: Mapped[bool] = mapped_column(default=False)
+    hidden: Mapped[bool] = mapped_column(default=False)
+    title: Mapped[str] = mapped_column(String(120))
+    theme: Mapped[str] = mapped_column(String(80))
+    summary: Mapped[str] = mapped_column(String(300))
+    instructions: Mapped[str] = mapped_column(Text)
+    why: Mapped[str] = mapped_column(Text)
+    default_cadence: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(16))
+    duration_minutes: Mapped[int] = mapped_column(default=10)
+    kind: Mapped[str] = mapped_column(String(16))
+    default_visibility: Mapped[str] = mapped_column(String(8), default=Visibility.COACH)
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exercises.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Assignment(db.Model):
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint("cadence IN ('once', 'daily', 'weekly')", name="cadence_known"),
+        CheckConstraint("mode IN ('each', 'together')", name="mode_known"),
+        CheckConstraint("status IN ('active', 'paused', 'ended')", name="status_known"),
+        CheckConstraint(f"visibility IN {_VISIBILITY}", name="visibility_known"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
+        CheckConstraint(
+            "occurrences_limit IS NULL OR occurrences_limit > 0", name="limit_positive"
+        ),
+        CheckConstraint("cadence <> 'weekly' OR weekdays <> ''", name="weekly_has_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"), index=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id", ondelete="RESTRICT"))
+    cadence: Mapped[str] = mapped_column(String(16))
+    weekdays: Mapped[str] = mapped_column(String(20), default="")  # "0,3" = Mon, Thu
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    occurrences_limit: Mapped[int | None]
+    mode: Mapped[str] = mapped_column(String(16))
+    visibility: Mapped[str] = mapped_column(String(8))  # the default offered to partners
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=AssignmentStatus.ACTIVE)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    exercise: Mapped[Exercise] = relationship()
+    pauses: Mapped[list["AssignmentPause"]] = relationship(
+        order_by="AssignmentPause.paused_on", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class AssignmentPause(db.Model):
+    __tablename__ = "assignment_pauses"
+    __table_args__ = (
+        CheckConstraint("resumed_on IS NULL OR resumed_on >= paused_on", name="resumes_after"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    paused_on: Mapped[date] = mapped_column(Date)
+    resumed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Completion(db.Model):
+    """One partner's entry for one occurrence. What it says is readable per `visibility`."""
+
+    __tablename__ = "completions"
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "partner_id", "occurrence"),
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
+        CheckConstraint(f"visibility IN {_VISIBILITY}", name="visibility_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    occurrence: Mapped[date] = mapped_column(Date)
+    # False while an entry is started but not finished (a promise made, not yet marked).
+    done: Mapped[bool] = mapped_column(default=True)
+    reflection: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    visibility: Mapped[str] = mapped_column(String(8))
+    # Kind-specific content: {"promise", "kept"}, {"checked": [...]}, {"gratitude"}.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JarSlip(db.Model):
+    """A worry or hope dropped in the couple's jar; hidden from the other partner until drawn."""
+
+    __tablename__ = "jar_slips"
+    __table_args__ = (
+        CheckConstraint("discussed_at IS NULL OR drawn_at IS NOT NULL", name="drawn_first"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"), index=True)
+    author_partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    discussed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CustomMilestone(db.Model):
+    __tablename__ = "custom_milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    reached_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CoachComment(db.Model):
+    """Encouragement from the coach, shown in the couple's portal and emailed to them."""
+
+    __tablename__ = "coach_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

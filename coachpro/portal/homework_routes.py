@@ -1,0 +1,193 @@
+"""Doing homework from the portal: log an occurrence, keep promises, the jar, the timer."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from coachpro.auth.sessions import role_required
+from coachpro.domain.privacy import Viewer
+from coachpro.domain.rich_text import plain_steps, render_rich_text
+from coachpro.models import ExerciseKind, Role, Visibility
+from coachpro.models.types import utcnow
+from coachpro.portal import bp
+from coachpro.portal.forms import ActionForm, EntryForm, PromiseForm
+from coachpro.services import homework, jar
+from coachpro.services.portal_home import other_partner, partner_for
+
+
+def _me():
+    me = partner_for(current_user)
+    if me is None:
+        abort(403)
+    return me
+
+
+def _assignment(me, assignment_id: int):
+    assignment = homework.assignment_for(me, assignment_id)
+    if assignment is None:
+        abort(404)  # another couple's id looks exactly like one that does not exist
+    return assignment
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/homework/<int:assignment_id>/<day>", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def entry(assignment_id: int, day: str):
+    me = _me()
+    assignment = _assignment(me, assignment_id)
+    when = _day(day)
+    kind = assignment.exercise.kind
+    if kind == ExerciseKind.JAR:
+        return redirect(url_for("portal.jar_page"))
+    if kind == ExerciseKind.PROMISE:
+        return _promise(me, assignment, when)
+    existing = homework.my_entry(me, assignment, when)
+    form = EntryForm(obj=existing)
+    if request.method == "GET" and existing is None:
+        form.visibility.data = assignment.visibility
+    elif request.method == "GET" and existing.rating:
+        form.rating.data = str(existing.rating)
+    steps = plain_steps(assignment.exercise.instructions) if kind == ExerciseKind.CHECKLIST else []
+    status = 200
+    if form.validate_on_submit():
+        checked = [int(i) for i in request.form.getlist("checked") if i.isdigit()]
+        try:
+            homework.log_entry(
+                me,
+                assignment,
+                when,
+                homework.Entry(
+                    done=True,
+                    reflection=form.reflection.data,
+                    rating=int(form.rating.data) if form.rating.data else None,
+                    visibility=Visibility(form.visibility.data),
+                    data={"checked": checked} if steps else {},
+                ),
+            )
+        except homework.HomeworkError as exc:
+            form.reflection.errors.append(str(exc))
+            status = 422
+        else:
+            flash("Logged. Well done, you two.", "success")
+            return redirect(url_for("portal.today"))
+    elif request.method == "POST":
+        status = 422
+    partner = other_partner(me)
+    theirs = homework.my_entry(partner, assignment, when) if partner else None
+    return render_template(
+        "portal/entry.html",
+        me=me,
+        partner=partner,
+        assignment=assignment,
+        day=when,
+        form=form,
+        steps=steps,
+        checked=set((existing.data or {}).get("checked", [])) if existing else set(),
+        instructions=render_rich_text(assignment.exercise.instructions),
+        theirs=theirs,
+        theirs_readable=theirs is not None and homework.readable(theirs, Viewer.PARTNER),
+        timer=kind == ExerciseKind.TIMER,
+    ), status
+
+
+def _promise(me, assignment, when: date):
+    existing = homework.my_entry(me, assignment, when)
+    form = PromiseForm()
+    if form.validate_on_submit():
+        try:
+            if request.form.get("kept") in ("yes", "no"):
+                homework.mark_promise(me, assignment, when, request.form["kept"] == "yes")
+                flash("Noted. Honesty about promises is what builds trust.", "success")
+            else:
+                homework.make_promise(
+                    me, assignment, when, form.promise.data or "",
+                    Visibility(form.visibility.data or assignment.visibility),
+                )  # fmt: skip
+                flash("Promise made. Come back tonight to mark it.", "success")
+        except homework.HomeworkError as exc:
+            flash(str(exc), "error")
+        return redirect(url_for("portal.entry", assignment_id=assignment.id, day=when.isoformat()))
+    if existing is None:
+        form.visibility.data = assignment.visibility
+    return render_template(
+        "portal/promise.html",
+        me=me,
+        assignment=assignment,
+        day=when,
+        form=form,
+        existing=existing,
+        rates=homework.promise_rates(me),
+        instructions=render_rich_text(assignment.exercise.instructions),
+    )
+
+
+@bp.get("/jar")
+@role_required(Role.CLIENT)
+def jar_page():
+    me = _me()
+    return render_template(
+        "portal/jar.html",
+        me=me,
+        slips=jar.visible_slips(me),
+        undrawn=jar.undrawn_count(me.couple_id),
+        drawn=jar.current_draw(me.couple_id),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/jar/slips")
+@role_required(Role.CLIENT)
+def add_slip():
+    me = _me()
+    if ActionForm().validate_on_submit():
+        try:
+            jar.add_slip(me, request.form.get("text", ""))
+        except homework.HomeworkError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Your slip is in the jar. Only you can read it until it is drawn.", "success")
+    return redirect(url_for("portal.jar_page"))
+
+
+@bp.post("/jar/draw")
+@role_required(Role.CLIENT)
+def draw_slip():
+    me = _me()
+    if ActionForm().validate_on_submit():
+        try:
+            jar.draw(me)
+        except homework.HomeworkError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("portal.jar_page") + "#drawn")
+
+
+@bp.post("/jar/<int:slip_id>/discussed")
+@role_required(Role.CLIENT)
+def slip_discussed(slip_id: int):
+    me = _me()
+    if ActionForm().validate_on_submit():
+        try:
+            jar.mark_discussed(me, slip_id)
+            _log_jar_occurrence(me)
+        except homework.HomeworkError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Talked through. Thank you for trusting each other with it.", "success")
+    return redirect(url_for("portal.jar_page"))
+
+
+def _log_jar_occurrence(me) -> None:
+    """Talking a slip through is this week's jar exercise done."""
+    view = homework.today_for(me, utcnow())
+    for item in view.due_today + view.missed:
+        if item.exercise.kind == ExerciseKind.JAR and not item.done:
+            homework.log_entry(me, item.assignment, item.occurrence, homework.Entry(
+                visibility=Visibility(item.assignment.visibility)))  # fmt: skip
+            return

@@ -1,0 +1,83 @@
+"""The exercise library: built-ins stay pristine; the coach writes or copies their own."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from coachpro.extensions import db
+from coachpro.models import Exercise
+
+
+class ExerciseError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ExerciseDetails:
+    title: str
+    theme: str
+    summary: str
+    instructions: str
+    why: str
+    default_cadence: str
+    mode: str
+    duration_minutes: int
+    kind: str
+    default_visibility: str
+
+
+def library(include_hidden: bool = True) -> dict[str, list[Exercise]]:
+    """Exercises grouped by theme, built-ins first within each theme."""
+    query = select(Exercise).order_by(Exercise.theme, Exercise.built_in.desc(), Exercise.id)
+    if not include_hidden:
+        query = query.where(Exercise.hidden.is_(False))
+    grouped: dict[str, list[Exercise]] = {}
+    for exercise in db.session.scalars(query):
+        grouped.setdefault(exercise.theme, []).append(exercise)
+    return grouped
+
+
+def create_exercise(details: ExerciseDetails) -> Exercise:
+    exercise = Exercise(built_in=False, **vars(details))
+    db.session.add(exercise)
+    db.session.commit()
+    return exercise
+
+
+def copy_exercise(original: Exercise) -> Exercise:
+    """An editable copy of any exercise (the way to change a built-in)."""
+    copy = Exercise(
+        built_in=False,
+        title=f"{original.title} (my version)"[:120],
+        copied_from_id=original.id,
+        **{
+            name: getattr(original, name)
+            for name in (
+                "theme",
+                "summary",
+                "instructions",
+                "why",
+                "default_cadence",
+                "mode",
+                "duration_minutes",
+                "kind",
+                "default_visibility",
+            )
+        },
+    )
+    db.session.add(copy)
+    db.session.commit()
+    return copy
+
+
+def update_exercise(exercise: Exercise, details: ExerciseDetails) -> None:
+    if exercise.built_in:
+        raise ExerciseError("Built-in exercises stay as they ship. Make a copy to change it.")
+    for name, value in vars(details).items():
+        setattr(exercise, name, value)
+    db.session.commit()
+
+
+def set_hidden(exercise: Exercise, hidden: bool) -> None:
+    exercise.hidden = hidden
+    db.session.commit()

@@ -1,0 +1,386 @@
+"""Assignments and completions: what is due for whom, and logging it with its privacy choice."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coachpro.domain.occurrences import Cadence, Schedule, occurrences
+from coachpro.domain.privacy import Viewer, can_read
+from coachpro.domain.rich_text import plain_steps
+from coachpro.extensions import db
+from coachpro.models import (
+    Assignment,
+    AssignmentPause,
+    AssignmentStatus,
+    Completion,
+    Couple,
+    Exercise,
+    ExerciseKind,
+    Mode,
+    Partner,
+    User,
+    Visibility,
+)
+from coachpro.models.types import utcnow
+
+MISSED_WINDOW_DAYS = 7
+MAX_REFLECTION = 5000
+
+
+class HomeworkError(ValueError):
+    """Why something cannot be logged or assigned; shown to the person."""
+
+
+# ---------------------------------------------------------------- assigning
+
+
+@dataclass(frozen=True)
+class AssignmentDetails:
+    cadence: Cadence
+    start_date: date
+    weekdays: frozenset[int] = frozenset()
+    end_date: date | None = None
+    occurrences_limit: int | None = None
+    mode: Mode = Mode.EACH
+    visibility: Visibility = Visibility.COACH
+    note: str | None = None
+
+
+def assign(couple: Couple, exercise: Exercise, details: AssignmentDetails) -> Assignment:
+    """Give the couple an exercise on a cadence. Commits; HomeworkError for a bad schedule."""
+    try:
+        Schedule(
+            details.cadence,
+            details.start_date,
+            end=details.end_date,
+            count=details.occurrences_limit,
+            weekdays=details.weekdays,
+        )
+    except ValueError as exc:
+        raise HomeworkError(str(exc).capitalize() + ".") from exc
+    assignment = Assignment(
+        couple_id=couple.id,
+        exercise_id=exercise.id,
+        cadence=details.cadence,
+        weekdays=",".join(str(d) for d in sorted(details.weekdays)),
+        start_date=details.start_date,
+        end_date=details.end_date,
+        occurrences_limit=details.occurrences_limit,
+        mode=details.mode,
+        visibility=details.visibility,
+        note=(details.note or "").strip() or None,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def pause(assignment: Assignment, today: date) -> None:
+    if assignment.status != AssignmentStatus.ACTIVE:
+        raise HomeworkError("Only an active assignment can be paused.")
+    assignment.status = AssignmentStatus.PAUSED
+    db.session.add(AssignmentPause(assignment_id=assignment.id, paused_on=today))
+    db.session.commit()
+
+
+def resume(assignment: Assignment, today: date) -> None:
+    if assignment.status != AssignmentStatus.PAUSED:
+        raise HomeworkError("Only a paused assignment can be resumed.")
+    open_pause = next(p for p in assignment.pauses if p.resumed_on is None)
+    open_pause.resumed_on = max(today, open_pause.paused_on)
+    assignment.status = AssignmentStatus.ACTIVE
+    db.session.commit()
+
+
+def end(assignment: Assignment, today: date) -> None:
+    if assignment.status == AssignmentStatus.ENDED:
+        raise HomeworkError("This assignment has already ended.")
+    for p in assignment.pauses:
+        if p.resumed_on is None:
+            p.resumed_on = max(today, p.paused_on)
+    assignment.status = AssignmentStatus.ENDED
+    assignment.ended_on = today + timedelta(days=1)  # today's occurrence still counts
+    db.session.commit()
+
+
+def schedule_of(assignment: Assignment) -> Schedule:
+    return Schedule(
+        Cadence(assignment.cadence),
+        assignment.start_date,
+        end=assignment.end_date,
+        count=assignment.occurrences_limit,
+        weekdays=frozenset(int(d) for d in assignment.weekdays.split(",") if d),
+        pauses=tuple((p.paused_on, p.resumed_on) for p in assignment.pauses),
+        ended_on=assignment.ended_on,
+    )
+
+
+def couple_assignments(couple_id: int) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.couple_id == couple_id)
+            .options(selectinload(Assignment.exercise), selectinload(Assignment.pauses))
+            .order_by(Assignment.status, Assignment.created_at.desc())
+        )
+    )
+
+
+# ---------------------------------------------------------------- reading, with privacy
+
+
+def viewer_of(completion: Completion, partner: Partner | None, user: User | None) -> Viewer:
+    if partner is not None and completion.partner_id == partner.id:
+        return Viewer.AUTHOR
+    if partner is not None and _same_couple(completion, partner):
+        return Viewer.PARTNER
+    if user is not None and user.is_coach:
+        return Viewer.COACH
+    return Viewer.OTHER
+
+
+def _same_couple(completion: Completion, partner: Partner) -> bool:
+    author = db.session.get(Partner, completion.partner_id)
+    return author is not None and author.couple_id == partner.couple_id
+
+
+def readable(completion: Completion, viewer: Viewer) -> bool:
+    return can_read(completion.visibility, viewer)
+
+
+def local_today(partner: Partner, now: datetime) -> date:
+    zone = partner.user.timezone if partner.user else partner.couple.timezone
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+@dataclass
+class DueItem:
+    assignment: Assignment
+    occurrence: date
+    mine: Completion | None
+    theirs: Completion | None  # the partner's entry (its content is shown only if readable)
+    theirs_readable: bool = False
+
+    @property
+    def together(self) -> bool:
+        return self.assignment.mode == Mode.TOGETHER
+
+    @property
+    def done(self) -> bool:
+        mine = self.mine is not None and self.mine.done
+        theirs = self.theirs is not None and self.theirs.done
+        return mine or (self.together and theirs)
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.assignment.exercise
+
+
+@dataclass
+class TodayView:
+    today: date
+    due_today: list[DueItem] = field(default_factory=list)
+    missed: list[DueItem] = field(default_factory=list)
+    done_this_week: int = 0
+
+
+def today_for(partner: Partner, now: datetime | None = None) -> TodayView:
+    """What is due today for this partner (and the two of them), and what they missed this week."""
+    now = now or utcnow()
+    today = local_today(partner, now)
+    first = today - timedelta(days=MISSED_WINDOW_DAYS - 1)
+    assignments = [
+        a for a in couple_assignments(partner.couple_id) if a.status != AssignmentStatus.ENDED
+        or (a.ended_on and a.ended_on > first)
+    ]  # fmt: skip
+    other = next((p for p in partner.couple.partners if p.id != partner.id), None)
+    entries = _entries(assignments, first, today)
+    view = TodayView(today)
+    for assignment in assignments:
+        for day in occurrences(schedule_of(assignment), first, today):
+            mine = entries.get((assignment.id, partner.id, day))
+            theirs = entries.get((assignment.id, other.id, day)) if other else None
+            item = DueItem(
+                assignment, day, mine, theirs,
+                theirs_readable=theirs is not None and readable(theirs, Viewer.PARTNER),
+            )  # fmt: skip
+            if day == today:
+                view.due_today.append(item)
+            elif item.done:
+                view.done_this_week += 1
+            else:
+                view.missed.append(item)
+            if day == today and item.done:
+                view.done_this_week += 1
+    view.missed.sort(key=lambda i: i.occurrence, reverse=True)
+    return view
+
+
+def _entries(assignments, first: date, last: date) -> dict[tuple[int, int, date], Completion]:
+    ids = [a.id for a in assignments]
+    rows = db.session.scalars(
+        select(Completion).where(
+            Completion.assignment_id.in_(ids),
+            Completion.occurrence.between(first, last),
+        )
+    )
+    return {(c.assignment_id, c.partner_id, c.occurrence): c for c in rows}
+
+
+# ---------------------------------------------------------------- logging
+
+
+@dataclass(frozen=True)
+class Entry:
+    done: bool = True
+    reflection: str | None = None
+    rating: int | None = None
+    visibility: Visibility = Visibility.COACH
+    data: dict = field(default_factory=dict)
+
+
+def assignment_for(partner: Partner, assignment_id: int) -> Assignment | None:
+    """The couple's own assignment, or None (which the caller turns into a 404)."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.couple_id != partner.couple_id:
+        return None
+    return assignment
+
+
+def check_occurrence(partner: Partner, assignment: Assignment, day: date, now: datetime) -> None:
+    today = local_today(partner, now)
+    if day > today:
+        raise HomeworkError("This one is not due yet.")
+    if day < today - timedelta(days=MISSED_WINDOW_DAYS - 1):
+        raise HomeworkError("That day is more than a week ago, so it can no longer be logged.")
+    if day not in occurrences(schedule_of(assignment), day, day):
+        raise HomeworkError("This exercise was not due on that day.")
+
+
+def my_entry(partner: Partner, assignment: Assignment, day: date) -> Completion | None:
+    return db.session.scalar(
+        select(Completion).where(
+            Completion.assignment_id == assignment.id,
+            Completion.partner_id == partner.id,
+            Completion.occurrence == day,
+        )
+    )
+
+
+def log_entry(
+    partner: Partner, assignment: Assignment, day: date, entry: Entry, now: datetime | None = None
+) -> Completion:
+    """Record (or, the same day, edit) this partner's entry for one occurrence. Commits."""
+    now = now or utcnow()
+    check_occurrence(partner, assignment, day, now)
+    if entry.rating is not None and not 1 <= entry.rating <= 5:
+        raise HomeworkError("Rate it from 1 to 5.")
+    reflection = (entry.reflection or "").strip() or None
+    if reflection and len(reflection) > MAX_REFLECTION:
+        raise HomeworkError(f"Keep it under {MAX_REFLECTION} characters.")
+    if assignment.exercise.kind == ExerciseKind.GRATITUDE and entry.done and not reflection:
+        raise HomeworkError("Name one thing you appreciated.")
+    if assignment.exercise.kind == ExerciseKind.CHECKLIST:
+        steps = plain_steps(assignment.exercise.instructions)
+        checked = [i for i in entry.data.get("checked", []) if 0 <= i < len(steps)]
+        entry = Entry(entry.done, reflection, entry.rating, entry.visibility, {"checked": checked})
+    existing = my_entry(partner, assignment, day)
+    if existing is not None:
+        edited_day = existing.created_at.astimezone(ZoneInfo(_zone(partner))).date()
+        if edited_day != local_today(partner, now):
+            raise HomeworkError("Entries can be changed on the day they were written only.")
+        completion = existing
+    else:
+        completion = Completion(
+            assignment_id=assignment.id, partner_id=partner.id, occurrence=day, created_at=now
+        )
+        db.session.add(completion)
+    completion.done = entry.done
+    completion.reflection = reflection
+    completion.rating = entry.rating
+    completion.visibility = Visibility(entry.visibility)
+    completion.data = {**(completion.data or {}), **entry.data}
+    completion.updated_at = now
+    db.session.commit()
+    return completion
+
+
+def _zone(partner: Partner) -> str:
+    return partner.user.timezone if partner.user else partner.couple.timezone
+
+
+def make_promise(partner, assignment, day, text: str, visibility, now=None) -> Completion:
+    text = text.strip()
+    if not text:
+        raise HomeworkError("Write the promise you are making today.")
+    if len(text) > 300:
+        raise HomeworkError("Keep the promise short: under 300 characters.")
+    return log_entry(
+        partner, assignment, day,
+        Entry(done=False, visibility=visibility, data={"promise": text, "kept": None}), now,
+    )  # fmt: skip
+
+
+def mark_promise(partner, assignment, day, kept: bool, now=None) -> Completion:
+    existing = my_entry(partner, assignment, day)
+    if existing is None or not (existing.data or {}).get("promise"):
+        raise HomeworkError("Make today's promise first.")
+    return log_entry(
+        partner, assignment, day,
+        Entry(done=True, reflection=existing.reflection, visibility=existing.visibility,
+              data={"promise": existing.data["promise"], "kept": kept}),
+        now,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PromiseRates:
+    mine_kept: int
+    mine_total: int
+    couple_kept: int
+    couple_total: int
+
+
+def promise_rates(partner: Partner) -> PromiseRates:
+    rows = db.session.execute(
+        select(Completion.partner_id, Completion.data)
+        .join(Assignment, Assignment.id == Completion.assignment_id)
+        .join(Exercise, Exercise.id == Assignment.exercise_id)
+        .where(
+            Assignment.couple_id == partner.couple_id,
+            Exercise.kind == ExerciseKind.PROMISE,
+            Completion.done.is_(True),
+        )
+    ).all()
+    marked = [(pid, bool((data or {}).get("kept"))) for pid, data in rows]
+    mine = [kept for pid, kept in marked if pid == partner.id]
+    return PromiseRates(sum(mine), len(mine), sum(k for _, k in marked), len(marked))
+
+
+@dataclass(frozen=True)
+class ReadableEntry:
+    completion: Completion
+    author: str
+    exercise: str
+
+
+def coach_readable_entries(couple: Couple, limit: int = 20) -> list[ReadableEntry]:
+    """Entries the coach may read (shared with the coach), newest first. Nothing else."""
+    coach_may_read = [v.value for v in Visibility if can_read(v.value, Viewer.COACH)]
+    names = {p.id: p.first_name for p in couple.partners}
+    rows = db.session.execute(
+        select(Completion, Exercise.title)
+        .join(Assignment, Assignment.id == Completion.assignment_id)
+        .join(Exercise, Exercise.id == Assignment.exercise_id)
+        .where(
+            Assignment.couple_id == couple.id,
+            Completion.visibility.in_(coach_may_read),
+            (Completion.reflection.is_not(None)) | (Completion.rating.is_not(None)),
+        )
+        .order_by(Completion.occurrence.desc(), Completion.id.desc())
+        .limit(limit)
+    ).all()
+    return [ReadableEntry(c, names.get(c.partner_id, "?"), title) for c, title in rows]

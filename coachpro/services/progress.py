@@ -1,0 +1,159 @@
+"""Streaks, milestones, the coach's review grid and encouragement."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from coachpro.domain.occurrences import occurrences
+from coachpro.domain.progress import Milestone, assignment_streak, day_streak, milestones
+from coachpro.extensions import db
+from coachpro.links import absolute_url
+from coachpro.models import (
+    Assignment,
+    CoachComment,
+    Completion,
+    Couple,
+    CustomMilestone,
+    ExerciseKind,
+    Mode,
+    User,
+)
+from coachpro.models.types import utcnow
+from coachpro.services.homework import couple_assignments, schedule_of
+from coachpro.services.outbox import enqueue_templated
+
+
+def _couple_completions(couple_id: int) -> list[Completion]:
+    return list(
+        db.session.scalars(
+            select(Completion)
+            .join(Assignment, Assignment.id == Completion.assignment_id)
+            .where(Assignment.couple_id == couple_id, Completion.done.is_(True))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CoupleProgress:
+    day_streak: int
+    streaks: dict[int, int]  # assignment id -> streak
+    milestones: list[Milestone]
+    custom: list[CustomMilestone]
+
+
+def couple_progress(couple: Couple, now: datetime | None = None) -> CoupleProgress:
+    now = now or utcnow()
+    today = now.astimezone(ZoneInfo(couple.timezone)).date()
+    assignments = couple_assignments(couple.id)
+    done = _couple_completions(couple.id)
+    kinds = {a.id: a.exercise.kind for a in assignments}
+    streaks = {}
+    for a in assignments:
+        due = occurrences(schedule_of(a), a.start_date, today)
+        finished = {c.occurrence for c in done if c.assignment_id == a.id}
+        if a.mode == Mode.EACH:
+            # An "each" occurrence counts for the couple once both partners did it.
+            by_partner: dict[date, set[int]] = {}
+            for c in done:
+                if c.assignment_id == a.id:
+                    by_partner.setdefault(c.occurrence, set()).add(c.partner_id)
+            finished = {d for d, who in by_partner.items() if len(who) >= len(couple.partners)}
+        streaks[a.id] = assignment_streak(due, finished, today)
+    practice_days = [c.occurrence for c in done]
+    promises = [
+        c.occurrence
+        for c in done
+        if kinds.get(c.assignment_id) == ExerciseKind.PROMISE and (c.data or {}).get("kept")
+    ]
+    reflections = [c.occurrence for c in done if c.reflection]
+    custom = db.session.scalars(
+        select(CustomMilestone)
+        .where(CustomMilestone.couple_id == couple.id)
+        .order_by(CustomMilestone.reached_on.desc())
+    ).all()
+    return CoupleProgress(
+        day_streak=day_streak(practice_days, today),
+        streaks=streaks,
+        milestones=milestones(practice_days, promises, reflections),
+        custom=list(custom),
+    )
+
+
+def add_custom_milestone(couple: Couple, title: str, reached_on: date) -> CustomMilestone:
+    title = title.strip()
+    if not title:
+        raise ValueError("Name the milestone.")
+    milestone = CustomMilestone(couple_id=couple.id, title=title[:200], reached_on=reached_on)
+    db.session.add(milestone)
+    db.session.commit()
+    return milestone
+
+
+@dataclass(frozen=True)
+class GridRow:
+    assignment: Assignment
+    partner_name: str
+    weeks: list[tuple[int, int]]  # (done, due) per week, oldest first
+
+
+def review_grid(couple: Couple, now: datetime | None = None, weeks: int = 8) -> list[GridRow]:
+    """Completion per assignment and partner for the last `weeks` weeks (Monday-based)."""
+    now = now or utcnow()
+    today = now.astimezone(ZoneInfo(couple.timezone)).date()
+    monday = today - timedelta(days=today.weekday())
+    starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    done = _couple_completions(couple.id)
+    rows = []
+    for a in couple_assignments(couple.id):
+        due = occurrences(schedule_of(a), starts[0], today)
+        people = [(p.first_name, {p.id}) for p in couple.partners]
+        if a.mode == Mode.TOGETHER:
+            people = [("Together", {p.id for p in couple.partners})]
+        for name, ids in people:
+            finished = {
+                c.occurrence for c in done if c.assignment_id == a.id and c.partner_id in ids
+            }
+            week_cells = []
+            for start in starts:
+                week = [d for d in due if start <= d < start + timedelta(days=7)]
+                week_cells.append((sum(1 for d in week if d in finished), len(week)))
+            rows.append(GridRow(a, name, week_cells))
+    return rows
+
+
+def send_encouragement(couple: Couple, coach: User, body: str) -> CoachComment:
+    """A comment from the coach, shown in the portal and emailed to both partners. Commits."""
+    body = body.strip()
+    if not body:
+        raise ValueError("Write a few words first.")
+    comment = CoachComment(couple_id=couple.id, author_id=coach.id, body=body[:4000])
+    db.session.add(comment)
+    db.session.flush()
+    emails = [p.email for p in couple.partners if p.email]
+    if emails:
+        enqueue_templated(
+            to=emails,
+            subject=f"A note from your coach at {current_app.config['PRACTICE_NAME']}",
+            template="coach_comment",
+            dedupe_key=f"comment:{comment.id}",
+            couple=couple,
+            comment=comment,
+            coach=coach,
+            portal_url=absolute_url("portal.today"),
+        )
+    db.session.commit()
+    return comment
+
+
+def recent_comments(couple_id: int, limit: int = 5) -> list[CoachComment]:
+    return list(
+        db.session.scalars(
+            select(CoachComment)
+            .where(CoachComment.couple_id == couple_id)
+            .order_by(CoachComment.created_at.desc())
+            .limit(limit)
+        )
+    )
