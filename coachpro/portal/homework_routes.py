@@ -172,9 +172,12 @@ def draw_slip():
 @role_required(Role.CLIENT)
 def slip_discussed(slip_id: int):
     me = _me()
+    slip = jar.slip_for(me, slip_id)
+    if slip is None:
+        abort(404)
     if ActionForm().validate_on_submit():
         try:
-            jar.mark_discussed(me, slip_id)
+            jar.mark_discussed(me, slip)
             _log_jar_occurrence(me)
         except homework.HomeworkError as exc:
             flash(str(exc), "error")

@@ -2,17 +2,22 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from coachpro.domain.occurrences import Cadence, occurrences
 from coachpro.extensions import db
 from coachpro.models import (
+    Assignment,
     CoachingSession,
     CoachNote,
+    Completion,
     Consult,
     Couple,
     CoupleStatus,
+    Exercise,
     Package,
     Partner,
     Role,
@@ -23,6 +28,7 @@ from coachpro.models.types import utcnow
 from coachpro.services.accounts import create_user, find_user_by_email
 from coachpro.services.calendar import open_slots, practice_zone
 from coachpro.services.couples import change_status, current_enrollment, enroll
+from coachpro.services.homework import schedule_of
 
 DEMO_PASSWORD = "coachpro-demo"  # noqa: S105  (printed for the demo; never in production data)
 DEMO_COACH_EMAIL = "coach@example.com"
@@ -221,8 +227,73 @@ def _seed_history(couple: Couple, status: str, arrived, now) -> None:
         )
     )
     db.session.commit()
+    if status == CoupleStatus.ACTIVE:
+        _seed_homework(couple, now)
     if status != CoupleStatus.ACTIVE:
         change_status(couple, CoupleStatus(status), now=now - timedelta(days=5))
+
+
+_DEMO_REFLECTIONS = [
+    ("coach", "Told Jordan I was nervous about the holidays with my family. Better than I feared."),
+    ("us", "Owned that I snapped about the dishes. Felt lighter after."),
+    ("me", "Still finding it hard to say what I need."),
+    ("coach", "Shared that money worries keep me up. We made a plan to look at it on Sunday."),
+    (
+        "coach",
+        "Admitted I forgot the call I promised. Said sorry right away instead of explaining.",
+    ),
+    ("us", "Said I miss our walks. We are going on Saturday."),
+]
+
+
+def _seed_homework(couple: Couple, now) -> None:
+    """Three weeks of rituals with a few gaps, so streaks, grids and milestones have data."""
+    today = now.astimezone(ZoneInfo(couple.timezone)).date()
+    start = today - timedelta(days=20)
+    exercises = {e.slug: e for e in db.session.scalars(select(Exercise).where(Exercise.built_in))}
+    plan = [
+        ("nervous-share", Cadence.DAILY, frozenset()),
+        ("evening-gratitude", Cadence.DAILY, frozenset()),
+        ("weekly-planning", Cadence.WEEKLY, frozenset({6})),
+    ]
+    for slug, cadence, days in plan:
+        exercise = exercises[slug]
+        assignment = Assignment(
+            couple_id=couple.id,
+            exercise_id=exercise.id,
+            cadence=cadence,
+            weekdays=",".join(str(d) for d in sorted(days)),
+            start_date=start,
+            mode=exercise.mode,
+            visibility=exercise.default_visibility,
+            note="Keep it light; a minute is enough." if slug == "nervous-share" else None,
+            created_at=now - timedelta(days=21),
+        )
+        db.session.add(assignment)
+        db.session.flush()
+        for day in occurrences(schedule_of(assignment), start, today - timedelta(days=1)):
+            for partner in couple.partners:
+                if (day.day + partner.position) % 5 == 0:  # a realistic miss now and then
+                    continue
+                if exercise.mode == "together" and partner.position == 2:
+                    continue
+                visibility, text = _DEMO_REFLECTIONS[(day.day + partner.position) % 6]
+                if slug == "evening-gratitude":
+                    visibility, text = "us", "Thank you for making time for us tonight."
+                at = datetime.combine(day, time(20, 0), tzinfo=ZoneInfo(couple.timezone))
+                db.session.add(
+                    Completion(
+                        assignment_id=assignment.id,
+                        partner_id=partner.id,
+                        occurrence=day,
+                        reflection=text if day.day % 2 == 0 else None,
+                        rating=4 if day.day % 3 == 0 else None,
+                        visibility=visibility,
+                        created_at=at,
+                        updated_at=at,
+                    )
+                )
+    db.session.commit()
 
 
 # (first names, email, their zone, package slug, what they wrote, slot index or days ago)

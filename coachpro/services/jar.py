@@ -82,10 +82,15 @@ def draw(partner: Partner, now: datetime | None = None) -> JarSlip:
     return slip
 
 
-def mark_discussed(partner: Partner, slip_id: int, now: datetime | None = None) -> JarSlip:
+def slip_for(partner: Partner, slip_id: int) -> JarSlip | None:
+    """A slip of this partner's couple, or None (another couple's id looks like no slip)."""
     slip = db.session.get(JarSlip, slip_id)
-    if slip is None or slip.couple_id != partner.couple_id or slip.drawn_at is None:
-        raise HomeworkError("That slip has not been drawn.")
+    return slip if slip is not None and slip.couple_id == partner.couple_id else None
+
+
+def mark_discussed(partner: Partner, slip: JarSlip, now: datetime | None = None) -> JarSlip:
+    if slip.couple_id != partner.couple_id or slip.drawn_at is None:
+        raise HomeworkError("That slip has not been drawn yet.")
     slip.discussed_at = slip.discussed_at or now or utcnow()
     db.session.commit()
     return slip

@@ -5,14 +5,18 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from coachpro.domain.privacy import Viewer, can_read
 from coachpro.extensions import db
 from coachpro.models import (
+    Assignment,
     AuditEvent,
     CoachingSession,
     CoachNote,
+    Completion,
     Consult,
     Couple,
     Enrollment,
+    Exercise,
     IntakeAnswer,
     StatusChange,
     User,
@@ -35,6 +39,7 @@ def export_couple(couple: Couple) -> dict[str, Any]:
     and never any password hash or sign-in secret.
     """
     partner_ids = [p.id for p in couple.partners]
+    names = {p.id: p.first_name for p in couple.partners}
     answers = db.session.scalars(
         select(IntakeAnswer).where(IntakeAnswer.partner_id.in_(partner_ids))
     ).all()
@@ -112,6 +117,26 @@ def export_couple(couple: Couple) -> dict[str, Any]:
                 "message": c.message,
             }
             for c in db.session.scalars(select(Consult).where(Consult.couple_id == couple.id))
+        ],
+        # What each partner wrote that the coach may read; nothing kept private by its author.
+        "homework": [
+            {
+                "exercise": title,
+                "partner": names.get(c.partner_id),
+                "date": c.occurrence.isoformat(),
+                "done": c.done,
+                "rating": c.rating,
+                "reflection": c.reflection,
+                "shared_with": c.visibility,
+            }
+            for c, title in db.session.execute(
+                select(Completion, Exercise.title)
+                .join(Assignment, Assignment.id == Completion.assignment_id)
+                .join(Exercise, Exercise.id == Assignment.exercise_id)
+                .where(Assignment.couple_id == couple.id)
+                .order_by(Completion.occurrence, Completion.id)
+            )
+            if can_read(c.visibility, Viewer.COACH)
         ],
         "coach_notes": [
             {"written_at": _iso(n.created_at), "updated_at": _iso(n.updated_at), "text": n.body}
