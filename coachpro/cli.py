@@ -11,6 +11,7 @@ from coachpro.models import Role
 from coachpro.services.accounts import AccountError, create_user
 from coachpro.services.consults import send_due_reminders
 from coachpro.services.demo import seed_demo
+from coachpro.services.homework import send_homework_digests
 from coachpro.services.mail_delivery import deliver_due
 
 outbox = AppGroup("outbox", help="Deliver queued email.")
@@ -71,7 +72,11 @@ def outbox_send_command(watch: bool, interval: float) -> None:
 def reminders_send_command() -> None:
     """Queue the reminders that are due (safe to run every minute from cron)."""
     count = send_due_reminders()
-    click.echo(f"queued {count} reminder{'s' if count != 1 else ''}")
+    digests = send_homework_digests()
+    click.echo(
+        f"queued {count} consult reminder{'s' if count != 1 else ''} and "
+        f"{digests} homework email{'s' if digests != 1 else ''}"
+    )
 
 
 def register(app: Flask) -> None:

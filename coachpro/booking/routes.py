@@ -189,13 +189,14 @@ def invite(token: str):
 @bp.get("/calendar/<secret>.ics")
 @limiter.limit("60 per minute", key_func=lambda: request.remote_addr or "")
 def calendar_feed(secret: str):
-    data = feed_service.calendar_feed(secret)
-    if data is None:
+    feed = feed_service.calendar_feed(secret)
+    if feed is None:
         abort(404)
-    response = Response(data, mimetype="text/calendar")
+    body, etag = feed
+    response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, no-cache"
     # Calendar apps poll; an unchanged feed costs them (and us) a 304 and no body.
-    response.add_etag()
+    response.set_etag(etag)
     return response.make_conditional(request)
 
 

@@ -36,7 +36,15 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
-from coachpro.services import coaching, homework, intake, portal_access, privacy, progress
+from coachpro.services import (
+    coaching,
+    homework,
+    intake,
+    portal_access,
+    privacy,
+    progress,
+    pulse,
+)
 from coachpro.services import couples as couple_service
 from coachpro.services.calendar import practice_zone
 from coachpro.services.couple_list import CoupleFilters, CoupleSort, list_couples
@@ -190,6 +198,7 @@ def couple(couple_id: int):
         progress=couple_progress,
         grid=progress.review_grid(couple),
         readable=homework.coach_readable_entries(couple),
+        chart=pulse.progress_chart(couple, None),
         comments=progress.recent_comments(couple.id),
         comment_form=CommentForm(formdata=None),
         milestone_form=MilestoneForm(formdata=None),

@@ -24,6 +24,7 @@ from coachpro.models.homework import (
     ExerciseKind,
     JarSlip,
     Mode,
+    Pulse,
     Visibility,
 )
 from coachpro.models.outbox import OutboxMessage, OutboxStatus
@@ -66,6 +67,7 @@ __all__ = [
     "OutboxStatus",
     "Package",
     "Partner",
+    "Pulse",
     "Role",
     "SessionStatus",
     "StatusChange",

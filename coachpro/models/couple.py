@@ -1,9 +1,9 @@
 """Client couples and their two partners."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachpro.extensions import db
@@ -62,6 +62,9 @@ class Partner(db.Model):
         CheckConstraint("position IN (1, 2)", name="position_one_or_two"),
         UniqueConstraint("couple_id", "position", name="uq_partners_couple_position"),
         CheckConstraint("email IS NULL OR email = lower(email)", name="email_lowercase"),
+        CheckConstraint(
+            "reminder_hour IS NULL OR reminder_hour BETWEEN 0 AND 23", name="reminder_hour_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +83,10 @@ class Partner(db.Model):
     invite_nonce: Mapped[str | None] = mapped_column(String(32))
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     intake_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Opt-in daily homework email at this local hour (0-23); None = no email.
+    reminder_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    # The local date of the last daily email, so it goes out at most once a day.
+    reminder_sent_on: Mapped[date | None] = mapped_column(Date)
 
     couple: Mapped[Couple] = relationship(back_populates="partners")
     user: Mapped[User | None] = relationship()

@@ -202,3 +202,32 @@ class CoachComment(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Pulse(db.Model):
+    """A partner's one-minute weekly check: how connected, safe and trusting (1-10)."""
+
+    __tablename__ = "pulses"
+    __table_args__ = (
+        UniqueConstraint("partner_id", "week_start"),
+        CheckConstraint("connected BETWEEN 1 AND 10", name="connected_range"),
+        CheckConstraint("safe BETWEEN 1 AND 10", name="safe_range"),
+        CheckConstraint("trust BETWEEN 1 AND 10", name="trust_range"),
+        CheckConstraint(f"visibility IN {_VISIBILITY}", name="visibility_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    week_start: Mapped[date] = mapped_column(Date)  # the Monday of the week
+    connected: Mapped[int] = mapped_column(SmallInteger)
+    safe: Mapped[int] = mapped_column(SmallInteger)
+    trust: Mapped[int] = mapped_column(SmallInteger)
+    word: Mapped[str | None] = mapped_column(String(40))
+    visibility: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def average(self) -> float:
+        return (self.connected + self.safe + self.trust) / 3

@@ -1,5 +1,13 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 VISIBILITY_CHOICES = [
@@ -39,3 +47,24 @@ class EntryForm(FlaskForm):
 class PromiseForm(FlaskForm):
     promise = StringField("Today's promise", validators=[Optional(), Length(max=300)])
     visibility = RadioField("Who may read it?", choices=VISIBILITY_CHOICES, validators=[Optional()])
+
+
+SCALE = [SelectChoice(str(n), str(n)) for n in range(1, 11)]
+
+
+class PulseForm(FlaskForm):
+    connected = RadioField("How connected did you feel this week?", choices=SCALE)
+    safe = RadioField("How safe did you feel being yourself?", choices=SCALE)
+    trust = RadioField("How much did you trust each other?", choices=SCALE)
+    word = StringField("One word for the week (optional)", validators=[Optional(), Length(max=40)])
+    visibility = RadioField("Who may see your answers?", choices=VISIBILITY_CHOICES)
+    submit = SubmitField("Save my pulse")
+
+
+class ReminderForm(FlaskForm):
+    hour = SelectField(
+        "Daily homework email",
+        choices=[SelectChoice("", "No daily email")]
+        + [SelectChoice(str(h), f"Every day at {h:02d}:00") for h in range(5, 23)],
+    )
+    submit = SubmitField("Save")

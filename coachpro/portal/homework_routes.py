@@ -11,8 +11,8 @@ from coachpro.domain.rich_text import plain_steps, render_rich_text
 from coachpro.models import ExerciseKind, Role, Visibility
 from coachpro.models.types import utcnow
 from coachpro.portal import bp
-from coachpro.portal.forms import ActionForm, EntryForm, PromiseForm
-from coachpro.services import homework, jar
+from coachpro.portal.forms import ActionForm, EntryForm, PromiseForm, PulseForm, ReminderForm
+from coachpro.services import homework, jar, pulse
 from coachpro.services.portal_home import other_partner, partner_for
 
 
@@ -194,3 +194,52 @@ def _log_jar_occurrence(me) -> None:
             homework.log_entry(me, item.assignment, item.occurrence, homework.Entry(
                 visibility=Visibility(item.assignment.visibility)))  # fmt: skip
             return
+
+
+@bp.route("/pulse", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def pulse_page():
+    me = _me()
+    existing = pulse.this_weeks_pulse(me)
+    form = PulseForm()
+    if request.method == "GET":
+        if existing is not None:
+            for name in ("connected", "safe", "trust"):
+                getattr(form, name).data = str(getattr(existing, name))
+            form.word.data, form.visibility.data = existing.word, existing.visibility
+        else:
+            form.visibility.data = Visibility.US
+    status = 200
+    if form.validate_on_submit():
+        try:
+            pulse.save_pulse(
+                me,
+                int(form.connected.data),
+                int(form.safe.data),
+                int(form.trust.data),
+                form.word.data,
+                Visibility(form.visibility.data),
+            )
+        except homework.HomeworkError as exc:
+            flash(str(exc), "error")
+            status = 422
+        else:
+            flash("Thanks. Your pulse for this week is saved.", "success")
+            return redirect(url_for("portal.today"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("portal/pulse.html", me=me, form=form), status
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def settings_page():
+    me = _me()
+    form = ReminderForm()
+    if request.method == "GET":
+        form.hour.data = "" if me.reminder_hour is None else str(me.reminder_hour)
+    if form.validate_on_submit():
+        homework.set_reminder_hour(me, int(form.hour.data) if form.hour.data else None)
+        flash("Saved.", "success")
+        return redirect(url_for("portal.settings_page"))
+    return render_template("portal/settings.html", me=me, form=form)

@@ -10,7 +10,7 @@ from coachpro.models import Role
 from coachpro.models.types import utcnow
 from coachpro.portal import bp
 from coachpro.portal.forms import BookSessionForm, IntakeForm
-from coachpro.services import coaching, homework, intake
+from coachpro.services import coaching, homework, intake, pulse
 from coachpro.services.consults import parse_start
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.portal_home import other_partner, partner_for
@@ -48,6 +48,8 @@ def today():
             m for m in progress.milestones if m.reached_on >= now.date() - timedelta(days=14)
         ][-3:],
         comments=recent_comments(me.couple_id, limit=2),
+        chart=pulse.progress_chart(me.couple, me, now),
+        pulse_done=pulse.this_weeks_pulse(me, now) is not None,
     )
 
 

@@ -1,5 +1,6 @@
 """The coach's subscribable calendar: every consult and coaching session."""
 
+import hashlib
 from datetime import timedelta
 
 from flask import current_app
@@ -23,8 +24,12 @@ def feed_urls(settings: BookingSettings) -> tuple[str, str]:
     return "webcal://" + url.split("://", 1)[1], url
 
 
-def calendar_feed(secret: str) -> bytes | None:
-    """The feed for the practice whose secret this is; None for a wrong secret."""
+def calendar_feed(secret: str) -> tuple[bytes, str] | None:
+    """The feed for the practice whose secret this is, and its ETag; None for a wrong secret.
+
+    The ETag covers what calendar apps care about (every event's UID, SEQUENCE, status,
+    times and text) and not DTSTAMP, which changes every second.
+    """
     settings = db.session.scalar(
         select(BookingSettings).where(BookingSettings.feed_secret == secret)
     )
@@ -43,9 +48,7 @@ def calendar_feed(secret: str) -> bytes | None:
     )
     events += [session_event(s, s.couple, for_coach=True) for s in sessions]
     events.sort(key=lambda e: e.start)
-    return feed_ics(
-        events,
-        name=f"{current_app.config['PRACTICE_NAME']} consults and sessions",
-        timezone=current_app.config["PRACTICE_TIMEZONE"],
-        stamp=now,
-    )
+    name = f"{current_app.config['PRACTICE_NAME']} consults and sessions"
+    fingerprint = hashlib.sha256(repr((name, events)).encode()).hexdigest()[:32]
+    body = feed_ics(events, name=name, timezone=current_app.config["PRACTICE_TIMEZONE"], stamp=now)
+    return body, fingerprint

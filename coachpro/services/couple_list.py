@@ -16,6 +16,7 @@ from coachpro.models import (
     Partner,
     SessionStatus,
 )
+from coachpro.services.homework import WeekTally, weekly_tallies
 
 PAGE_SIZE = 25
 
@@ -40,6 +41,7 @@ class CoupleFilters:
 class CoupleRow:
     couple: Couple
     next_session: datetime | None
+    homework: WeekTally | None = None
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,9 @@ def list_couples(filters: CoupleFilters, now: datetime) -> CouplePage:
         ).all()
     )
     packages = db.session.scalars(select(Package).order_by(Package.position, Package.id)).all()
+    tallies = weekly_tallies(list(couples), now.date())
     return CouplePage(
-        rows=[CoupleRow(c, _aware(next_sessions.get(c.id))) for c in couples],
+        rows=[CoupleRow(c, _aware(next_sessions.get(c.id)), tallies.get(c.id)) for c in couples],
         page=page,
         pages=pages,
         total=total,

@@ -384,3 +384,93 @@ def coach_readable_entries(couple: Couple, limit: int = 20) -> list[ReadableEntr
         .limit(limit)
     ).all()
     return [ReadableEntry(c, names.get(c.partner_id, "?"), title) for c, title in rows]
+
+
+def set_reminder_hour(partner: Partner, hour: int | None) -> None:
+    if hour is not None and not 0 <= hour <= 23:
+        raise HomeworkError("Choose an hour of the day.")
+    partner.reminder_hour = hour
+    db.session.commit()
+
+
+def send_homework_digests(now: datetime | None = None) -> int:
+    """Email each opted-in partner today's homework once their chosen local hour has come.
+
+    At most one email per partner per local day, however often it runs. Commits.
+    """
+    from coachpro.links import absolute_url
+    from coachpro.services.outbox import enqueue_templated
+
+    now = now or utcnow()
+    sent = 0
+    partners = db.session.scalars(
+        select(Partner)
+        .join(User, User.id == Partner.user_id)
+        .where(Partner.reminder_hour.is_not(None), User.active.is_(True))
+    ).all()
+    for partner in partners:
+        local = now.astimezone(ZoneInfo(_zone(partner)))
+        today = local.date()
+        if local.hour < partner.reminder_hour or partner.reminder_sent_on == today:
+            continue
+        partner.reminder_sent_on = today
+        due = [item for item in today_for(partner, now).due_today if not item.done]
+        if not due:
+            continue
+        enqueue_templated(
+            to=[partner.email or partner.user.email],
+            subject=f"Today's practice: {len(due)} thing{'s' if len(due) != 1 else ''} to do",
+            template="homework_digest",
+            dedupe_key=f"digest:{partner.id}:{today.isoformat()}",
+            partner=partner,
+            items=due,
+            portal_url=absolute_url("portal.today"),
+        )
+        sent += 1
+    db.session.commit()
+    return sent
+
+
+@dataclass(frozen=True)
+class WeekTally:
+    done: int
+    due: int
+    overdue: int  # due on an earlier day of the last week and not done
+
+
+def weekly_tallies(couples: list[Couple], today: date) -> dict[int, WeekTally]:
+    """Homework done / due over the last 7 days for many couples, in a fixed number of queries."""
+    ids = [c.id for c in couples]
+    first = today - timedelta(days=MISSED_WINDOW_DAYS - 1)
+    assignments = db.session.scalars(
+        select(Assignment)
+        .where(Assignment.couple_id.in_(ids))
+        .options(selectinload(Assignment.pauses))
+    ).all()
+    done_rows = db.session.execute(
+        select(Completion.assignment_id, Completion.partner_id, Completion.occurrence)
+        .join(Assignment, Assignment.id == Completion.assignment_id)
+        .where(
+            Assignment.couple_id.in_(ids),
+            Completion.done.is_(True),
+            Completion.occurrence.between(first, today),
+        )
+    ).all()
+    done = {(r.assignment_id, r.occurrence): set() for r in done_rows}
+    for r in done_rows:
+        done[(r.assignment_id, r.occurrence)].add(r.partner_id)
+    partners = {c.id: [p.id for p in c.partners] for c in couples}
+    tallies = {cid: [0, 0, 0] for cid in ids}
+    for a in assignments:
+        people = partners.get(a.couple_id, [])
+        for day in occurrences(schedule_of(a), first, today):
+            who = done.get((a.id, day), set())
+            slots = [who & {pid} for pid in people] if a.mode == Mode.EACH else [who]
+            for slot in slots:
+                tally = tallies[a.couple_id]
+                tally[1] += 1
+                if slot:
+                    tally[0] += 1
+                elif day < today:
+                    tally[2] += 1
+    return {cid: WeekTally(*t) for cid, t in tallies.items()}

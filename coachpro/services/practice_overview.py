@@ -18,6 +18,7 @@ from coachpro.models import (
     Package,
     SessionStatus,
 )
+from coachpro.services.homework import weekly_tallies
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class PracticeOverview:
     mail_failed: int
     agenda: list[AgendaItem]
     new_requests: list[Consult]
+    overdue: list[tuple[Couple, int]]
 
     @property
     def sessions_this_week(self) -> int:
@@ -110,7 +112,18 @@ def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
         .order_by(Consult.created_at.desc())
         .limit(recent)
     ).all()
+    active = db.session.scalars(
+        select(Couple)
+        .where(Couple.status == CoupleStatus.ACTIVE)
+        .options(selectinload(Couple.partners))
+    ).all()
+    tallies = weekly_tallies(list(active), now.date())
+    overdue = sorted(
+        ((c, tallies[c.id].overdue) for c in active if tallies[c.id].overdue),
+        key=lambda pair: -pair[1],
+    )[:recent]
     return PracticeOverview(
+        overdue=overdue,
         agenda=_agenda(now, now + timedelta(days=7)),
         new_requests=list(new_requests),
         couples_by_status={s.value: by_status.get(s.value, 0) for s in CoupleStatus},
