@@ -191,7 +191,17 @@ def couple(couple_id: int):
             .where(CoachNote.couple_id == couple.id)
             .order_by(CoachNote.created_at.desc(), CoachNote.id.desc())
         ).all(),
-        timeline=couple_service.timeline(couple),
+        timeline=sorted(
+            couple_service.timeline(couple)
+            + [
+                couple_service.TimelineItem(
+                    couple_service.noon(m.reached_on), "milestone", f"Milestone: {m.title}"
+                )
+                for m in couple_progress.milestones
+            ],
+            key=lambda item: item.when,
+            reverse=True,
+        ),
         sessions=coaching.sessions_for(couple.id),
         intake=intake.answers_side_by_side(couple),
         assignments=homework.couple_assignments(couple.id),

@@ -69,6 +69,11 @@ def progress_chart_svg(
                 f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{color}">'
                 f"<title>{escape(s.name)}: {v:.1f}</title></circle>"
             )
+    for n, s in enumerate(series):  # the legend: each name in its line's colour
+        parts.append(
+            f'<text x="{left + 8 + 90 * n}" y="{top + 10}" class="legend" '
+            f'fill="{COLORS[n % len(COLORS)]}">{escape(s.name)}</text>'
+        )
     for i, week in enumerate(weeks):
         if i % max(1, len(weeks) // 8) == 0:
             parts.append(

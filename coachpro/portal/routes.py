@@ -48,7 +48,7 @@ def today():
             m for m in progress.milestones if m.reached_on >= now.date() - timedelta(days=14)
         ][-3:],
         comments=recent_comments(me.couple_id, limit=2),
-        chart=pulse.progress_chart(me.couple, me, now),
+        chart=pulse.progress_chart(me.couple, me, now, weeks_shown=8),
         pulse_done=pulse.this_weeks_pulse(me, now) is not None,
     )
 

@@ -277,9 +277,9 @@ def timeline(couple: Couple) -> list[TimelineItem]:
     for m in db.session.scalars(
         select(CustomMilestone).where(CustomMilestone.couple_id == couple.id)
     ):
-        items.append(TimelineItem(_noon(m.reached_on), "milestone", f"Milestone: {m.title}"))
+        items.append(TimelineItem(noon(m.reached_on), "milestone", f"Milestone: {m.title}"))
     return sorted(items, key=lambda i: i.when, reverse=True)
 
 
-def _noon(day: date) -> datetime:
+def noon(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time().replace(hour=12), tzinfo=UTC)

@@ -20,6 +20,7 @@ from coachpro.models import (
     Exercise,
     Package,
     Partner,
+    Pulse,
     Role,
     SessionStatus,
     StatusChange,
@@ -293,6 +294,21 @@ def _seed_homework(couple: Couple, now) -> None:
                         updated_at=at,
                     )
                 )
+    for weeks_ago in range(1, 4):
+        monday = today - timedelta(days=today.weekday(), weeks=weeks_ago)
+        for partner in couple.partners:
+            base = 5 + (3 - weeks_ago) + partner.position % 2
+            db.session.add(
+                Pulse(
+                    partner_id=partner.id,
+                    week_start=monday,
+                    connected=min(base + 1, 10),
+                    safe=min(base, 10),
+                    trust=min(base - 1, 10),
+                    word=("tired", "closer", "hopeful")[3 - weeks_ago],
+                    visibility="coach",
+                )
+            )
     db.session.commit()
 
 

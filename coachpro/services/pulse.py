@@ -50,11 +50,14 @@ def save_pulse(
     return pulse
 
 
-def progress_chart(couple: Couple, viewer_partner: Partner | None, now: datetime | None = None):
+def progress_chart(
+    couple: Couple, viewer_partner: Partner | None, now: datetime | None = None, weeks_shown=None
+):
     """The chart as this viewer may see it: a partner's pulse only where its visibility allows."""
     now = now or utcnow()
     today = local_today(viewer_partner, now) if viewer_partner else now.date()
-    weeks = [week_start(today) - timedelta(weeks=n) for n in range(WEEKS_SHOWN - 1, -1, -1)]
+    shown = weeks_shown or WEEKS_SHOWN
+    weeks = [week_start(today) - timedelta(weeks=n) for n in range(shown - 1, -1, -1)]
     pulses = db.session.scalars(
         select(Pulse).where(
             Pulse.partner_id.in_([p.id for p in couple.partners]), Pulse.week_start >= weeks[0]
@@ -74,7 +77,11 @@ def progress_chart(couple: Couple, viewer_partner: Partner | None, now: datetime
             if p.partner_id == partner.id and can_read(p.visibility, viewer)
         ]
         series.append(Series(partner.first_name, points))
-    return progress_chart_svg(weeks, series, _completion_by_week(couple, weeks, today))
+    # A phone-sized chart for partners, a wider one on the coach's desktop page.
+    width = 640 if viewer_partner is None else 400
+    return progress_chart_svg(
+        weeks, series, _completion_by_week(couple, weeks, today), width=width, height=200
+    )
 
 
 def _completion_by_week(couple: Couple, weeks: list[date], today: date) -> list[float | None]:
