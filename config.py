@@ -60,6 +60,10 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    # Where Stripe Checkout pages live: the pay page's form may send the browser there.
+    STRIPE_CHECKOUT_ORIGIN = os.environ.get(
+        "STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com"
+    ).rstrip("/")
 
     # Sites allowed to embed the booking page and call the booking API from the browser.
     BOOKING_ALLOWED_ORIGINS = [

@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from coachpro.auth import bp as auth_bp
     from coachpro.booking import bp as booking_bp
     from coachpro.coach import bp as coach_bp
+    from coachpro.payments import bp as payments_bp
     from coachpro.portal import bp as portal_bp
     from coachpro.public import bp as public_bp
 
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(coach_bp, url_prefix="/coach")
     app.register_blueprint(portal_bp, url_prefix="/portal")
+    app.register_blueprint(payments_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

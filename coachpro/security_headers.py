@@ -29,6 +29,14 @@ def apply_security_headers(response: Response) -> Response:
             "frame-ancestors 'none'", f"frame-ancestors {ancestors}"
         )
         headers.setdefault("Content-Security-Policy", policy)
+    elif g.get("checkout_form"):
+        # The pay button's POST is answered with a redirect to Stripe Checkout.
+        origin = current_app.config["STRIPE_CHECKOUT_ORIGIN"]
+        policy = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+        headers.setdefault("Content-Security-Policy", policy)
+        headers.setdefault("X-Frame-Options", "DENY")
     else:
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")

@@ -317,3 +317,32 @@ def smtp_app(database_url, fresh_install_rows, smtp_server) -> Iterator[Flask]:
         database_url, fresh_install_rows, MAIL_SERVER=smtp_server.host, MAIL_PORT=smtp_server.port
     ) as app:
         yield app
+
+
+WEBHOOK_SECRET = "whsec_test_" + "a" * 24
+
+
+@pytest.fixture
+def fake_stripe():
+    """The fake Stripe API on a free localhost port."""
+    from tests.fake_stripe import FakeStripe, serve
+
+    fake = FakeStripe()
+    server = serve(fake)
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def stripe_app(database_url, fresh_install_rows, fake_stripe, tmp_path) -> Iterator[Flask]:
+    """The app with card payments on, talking to the fake Stripe."""
+    with app_for_test(
+        database_url,
+        fresh_install_rows,
+        STRIPE_SECRET_KEY="sk_test_coachpro",
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_API_BASE=fake_stripe.base_url,
+        MAIL_FILE_DIR=str(tmp_path / "mail"),
+    ) as app:
+        yield app

@@ -5,6 +5,7 @@ bp = Blueprint("coach", __name__)
 from coachpro.coach import (  # noqa: E402, F401
     couple_routes,
     homework_routes,
+    payment_routes,
     practice_routes,
     routes,
     session_routes,

@@ -286,3 +286,18 @@ class MilestoneForm(FlaskForm):
     title = StringField("Milestone", validators=[DataRequired("Name it."), Length(max=200)])
     reached_on = DateField("Reached on", validators=[DataRequired("Choose the date.")])
     submit = SubmitField("Add milestone")
+
+
+class ManualPaymentForm(FlaskForm):
+    amount = StringField("Amount", validators=[DataRequired("Enter the amount received.")])
+    method = SelectField(
+        "How",
+        choices=[SelectChoice("bank_transfer", "Bank transfer"), SelectChoice("cash", "Cash")],
+    )
+    paid_on = DateField("Received on", validators=[DataRequired("Choose the date.")])
+    note = StringField("Note (optional)", validators=[Length(max=300)])
+    submit = SubmitField("Record payment")
+
+
+class RefundForm(FlaskForm):
+    amount = StringField("Amount to refund", validators=[DataRequired("Enter an amount.")])

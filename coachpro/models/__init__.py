@@ -29,6 +29,13 @@ from coachpro.models.homework import (
 )
 from coachpro.models.outbox import OutboxMessage, OutboxStatus
 from coachpro.models.package import Package
+from coachpro.models.payment import (
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    StripeEvent,
+)
 from coachpro.models.user import Role, User
 from coachpro.models.workspace import (
     AuditEvent,
@@ -67,10 +74,15 @@ __all__ = [
     "OutboxStatus",
     "Package",
     "Partner",
+    "Payment",
+    "PaymentMethod",
+    "PaymentStatus",
     "Pulse",
+    "Refund",
     "Role",
     "SessionStatus",
     "StatusChange",
+    "StripeEvent",
     "User",
     "Visibility",
     "WeeklyHours",

@@ -17,6 +17,7 @@ from coachpro.models import (
     SessionStatus,
 )
 from coachpro.services.homework import WeekTally, weekly_tallies
+from coachpro.services.payments import Balance, balances_for_couples
 
 PAGE_SIZE = 25
 
@@ -42,6 +43,7 @@ class CoupleRow:
     couple: Couple
     next_session: datetime | None
     homework: WeekTally | None = None
+    balance: Balance | None = None
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,12 @@ def list_couples(filters: CoupleFilters, now: datetime) -> CouplePage:
     )
     packages = db.session.scalars(select(Package).order_by(Package.position, Package.id)).all()
     tallies = weekly_tallies(list(couples), now.date())
+    due = balances_for_couples(ids)
     return CouplePage(
-        rows=[CoupleRow(c, _aware(next_sessions.get(c.id)), tallies.get(c.id)) for c in couples],
+        rows=[
+            CoupleRow(c, _aware(next_sessions.get(c.id)), tallies.get(c.id), due.get(c.id))
+            for c in couples
+        ],
         page=page,
         pages=pages,
         total=total,

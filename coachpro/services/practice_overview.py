@@ -19,6 +19,7 @@ from coachpro.models import (
     SessionStatus,
 )
 from coachpro.services.homework import weekly_tallies
+from coachpro.services.payments import balances_for_couples
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class PracticeOverview:
     agenda: list[AgendaItem]
     new_requests: list[Consult]
     overdue: list[tuple[Couple, int]]
+    balances_due: list[tuple[Couple, str]]
 
     @property
     def sessions_this_week(self) -> int:
@@ -122,8 +124,11 @@ def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
         ((c, tallies[c.id].overdue) for c in active if tallies[c.id].overdue),
         key=lambda pair: -pair[1],
     )[:recent]
+    owing = balances_for_couples([c.id for c in active])
+    balances_due = [(c, owing[c.id].due) for c in active if c.id in owing and owing[c.id].due_cents]
     return PracticeOverview(
         overdue=overdue,
+        balances_due=balances_due[:recent],
         agenda=_agenda(now, now + timedelta(days=7)),
         new_requests=list(new_requests),
         couples_by_status={s.value: by_status.get(s.value, 0) for s in CoupleStatus},

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.extensions import db
@@ -18,6 +18,7 @@ from coachpro.models import (
     Enrollment,
     Exercise,
     IntakeAnswer,
+    Payment,
     StatusChange,
     User,
 )
@@ -166,6 +167,12 @@ def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime |
         "intake_answers": _count(IntakeAnswer, IntakeAnswer.partner_id.in_(partner_ids)),
     }
     couple_id = couple.id
+    # Payments stay for the books, without anything that says who paid.
+    counts["payments_kept"] = db.session.execute(
+        update(Payment)
+        .where(Payment.couple_id == couple_id)
+        .values(couple_id=None, payer_email=None, note=None)
+    ).rowcount
     db.session.execute(delete(Consult).where(Consult.couple_id == couple_id))
     db.session.delete(couple)  # partners, notes, enrollments, sessions, answers cascade
     db.session.flush()

@@ -1,0 +1,133 @@
+"""The coach's money screens: record, refund, void, and the payments overview."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from coachpro.auth.sessions import role_required
+from coachpro.coach import bp
+from coachpro.coach.forms import ActionForm, ManualPaymentForm, RefundForm
+from coachpro.domain.money import InvalidMoney, parse_major_units
+from coachpro.extensions import db
+from coachpro.models import Couple, Package, Payment, PaymentMethod, Role
+from coachpro.services import payments
+from coachpro.services.couples import current_enrollment
+
+
+def _back(payment_or_couple_id):
+    return redirect(url_for("coach.couple", couple_id=payment_or_couple_id) + "#payments")
+
+
+@bp.post("/couples/<int:couple_id>/payments")
+@role_required(Role.COACH)
+def record_payment(couple_id: int):
+    couple = db.session.get(Couple, couple_id)
+    if couple is None:
+        abort(404)
+    enrollment = current_enrollment(couple.id)
+    form = ManualPaymentForm()
+    if enrollment is None:
+        flash("Enroll the couple in a package before recording payments.", "error")
+    elif form.validate_on_submit():
+        try:
+            amount = parse_major_units(form.amount.data, enrollment.currency)
+            payments.record_manual_payment(
+                couple, enrollment, amount, PaymentMethod(form.method.data),
+                form.paid_on.data, form.note.data,
+            )  # fmt: skip
+        except InvalidMoney as exc:
+            flash(f"{form.amount.data!r} is not an amount: {exc}.", "error")
+        except payments.PaymentError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Payment recorded; a receipt is on its way to them.", "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return _back(couple_id)
+
+
+def _payment_or_404(payment_id: int) -> Payment:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        abort(404)
+    return payment
+
+
+@bp.post("/payments/<int:payment_id>/refund")
+@role_required(Role.COACH)
+def refund_payment(payment_id: int):
+    payment = _payment_or_404(payment_id)
+    form = RefundForm()
+    if form.validate_on_submit():
+        try:
+            amount = parse_major_units(form.amount.data, payment.currency)
+            payments.refund(payment, amount)
+        except InvalidMoney as exc:
+            flash(f"{form.amount.data!r} is not an amount: {exc}.", "error")
+        except payments.PaymentError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Refund sent.", "success")
+    return (
+        _back(payment.couple_id) if payment.couple_id else redirect(url_for("coach.payments_page"))
+    )
+
+
+@bp.post("/payments/<int:payment_id>/void")
+@role_required(Role.COACH)
+def void_payment(payment_id: int):
+    payment = _payment_or_404(payment_id)
+    if ActionForm().validate_on_submit():
+        try:
+            payments.void_payment(payment)
+        except payments.PaymentError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Payment voided.", "info")
+    return (
+        _back(payment.couple_id) if payment.couple_id else redirect(url_for("coach.payments_page"))
+    )
+
+
+def _report():
+    month = request.args.get("month") or None
+    package = request.args.get("package", type=int)
+    return payments.payments_report(month, package), month, package
+
+
+def _names(report) -> dict[int, str]:
+    ids = {p.couple_id for p in report.payments if p.couple_id}
+    couples = db.session.scalars(select(Couple).where(Couple.id.in_(ids))).all()
+    return {c.id: c.display_name for c in couples}
+
+
+@bp.get("/payments")
+@role_required(Role.COACH)
+def payments_page():
+    report, month, package = _report()
+    return render_template(
+        "coach/payments.html",
+        report=report,
+        month=month,
+        package=package,
+        couples=_names(report),
+        packages=db.session.scalars(select(Package).order_by(Package.position)).all(),
+        package_names=dict(db.session.execute(select(Package.id, Package.name)).all()),
+        cards=payments.card_payments_enabled(),
+    )
+
+
+@bp.get("/payments.csv")
+@role_required(Role.COACH)
+def payments_csv():
+    report, month, _ = _report()
+    names = dict(db.session.execute(select(Package.id, Package.name)).all())
+    body = payments.payments_csv(report, _names(report), names)
+    filename = f"payments-{month or 'all'}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

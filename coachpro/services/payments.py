@@ -1,0 +1,535 @@
+"""Paying for packages. Stripe's webhooks are the source of truth for card payments.
+
+Every event id is stored in the same transaction as its effect, so a re-delivered event
+changes nothing. Events may arrive in any order: refunds carry Stripe's running total,
+which we apply as a maximum, and a refund that arrives before its payment is known is
+kept and applied when the payment is.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from coachpro.domain.money import format_money
+from coachpro.extensions import db
+from coachpro.integrations.stripe_gateway import GatewayError, StripeGateway
+from coachpro.links import absolute_url
+from coachpro.models import (
+    Couple,
+    CoupleStatus,
+    Enrollment,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    StatusChange,
+    StripeEvent,
+)
+from coachpro.models.types import utcnow
+from coachpro.services.outbox import enqueue_templated
+
+LINK_SALT = "coachpro.payment-link"
+LINK_MAX_AGE = 60 * 24 * 3600
+
+
+class PaymentError(ValueError):
+    """Why a payment action cannot be done; shown to the person."""
+
+
+def card_payments_enabled() -> bool:
+    return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+
+
+def gateway() -> StripeGateway:
+    return StripeGateway(
+        current_app.config["STRIPE_SECRET_KEY"], current_app.config.get("STRIPE_API_BASE", "")
+    )
+
+
+# ---------------------------------------------------------------- balances
+
+
+@dataclass(frozen=True)
+class Balance:
+    price_cents: int
+    paid_cents: int
+    currency: str
+
+    @property
+    def due_cents(self) -> int:
+        return max(self.price_cents - self.paid_cents, 0)
+
+    @property
+    def due(self) -> str:
+        return format_money(self.due_cents, self.currency)
+
+
+def balances(enrollments: list[Enrollment]) -> dict[int, Balance]:
+    """Balance per enrollment id: price − payments + refunds, in the enrollment's currency."""
+    ids = [e.id for e in enrollments]
+    paid = dict(
+        db.session.execute(
+            select(Payment.enrollment_id, func.sum(Payment.amount_cents - Payment.refunded_cents))
+            .where(Payment.enrollment_id.in_(ids), Payment.status == PaymentStatus.PAID)
+            .group_by(Payment.enrollment_id)
+        ).all()
+    )
+    return {e.id: Balance(e.price_cents, int(paid.get(e.id) or 0), e.currency) for e in enrollments}
+
+
+def balances_for_couples(couple_ids: list[int]) -> dict[int, Balance]:
+    """The current enrollment's balance for each couple (two queries, whatever the count)."""
+    current = db.session.scalars(
+        select(Enrollment).where(
+            Enrollment.couple_id.in_(couple_ids), Enrollment.ended_at.is_(None)
+        )
+    ).all()
+    by_enrollment = balances(list(current))
+    return {e.couple_id: by_enrollment[e.id] for e in current}
+
+
+def balance(enrollment: Enrollment) -> Balance:
+    return balances([enrollment])[enrollment.id]
+
+
+# ---------------------------------------------------------------- card checkout
+
+
+def start_checkout(
+    couple: Couple, enrollment: Enrollment, payer_email: str | None, checkout_key: str
+) -> str:
+    """The Stripe Checkout URL to send the payer to. Commits the pending payment.
+
+    `checkout_key` comes from the form that was clicked: clicking twice (or retrying after
+    a network error) reuses the payment and Stripe's idempotency gives the same session.
+    """
+    if not card_payments_enabled():
+        raise PaymentError("Card payments are not set up. Please pay by bank transfer or cash.")
+    if not checkout_key or len(checkout_key) > 64:
+        raise PaymentError("This payment form has expired. Please reload the page.")
+    existing = db.session.scalar(select(Payment).where(Payment.checkout_key == checkout_key))
+    if existing is not None and existing.stripe_checkout_url:
+        return existing.stripe_checkout_url
+    due = balance(enrollment).due_cents
+    if due <= 0:
+        raise PaymentError("There is nothing left to pay for this package. Thank you!")
+    payment = existing or Payment(
+        couple_id=couple.id,
+        enrollment_id=enrollment.id,
+        package_id=enrollment.package_id,
+        method=PaymentMethod.CARD,
+        status=PaymentStatus.PENDING,
+        amount_cents=due,
+        currency=enrollment.currency,
+        payer_email=payer_email,
+        checkout_key=checkout_key,
+    )
+    db.session.add(payment)
+    db.session.flush()
+    metadata = {
+        "payment_id": str(payment.id),
+        "couple_id": str(couple.id),
+        "enrollment_id": str(enrollment.id),
+    }
+    try:
+        session = gateway().create_checkout_session(
+            amount_cents=payment.amount_cents,
+            currency=payment.currency,
+            product_name=f"{enrollment.package.name} coaching package",
+            customer_email=payer_email,
+            metadata=metadata,
+            client_reference_id=f"payment-{payment.id}",
+            success_url=absolute_url("payments.success") + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=absolute_url("payments.cancelled"),
+            idempotency_key=checkout_key,
+        )
+    except GatewayError as exc:
+        db.session.rollback()
+        current_app.logger.warning("Stripe checkout failed: %s", exc)
+        raise PaymentError(
+            "We could not reach the card processor. Please try again in a minute."
+        ) from exc
+    payment.stripe_checkout_session_id = session.id
+    payment.stripe_checkout_url = session.url
+    db.session.commit()
+    return session.url
+
+
+def new_checkout_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def payment_for_session(session_id: str) -> Payment | None:
+    return db.session.scalar(
+        select(Payment).where(Payment.stripe_checkout_session_id == session_id)
+    )
+
+
+# ---------------------------------------------------------------- payment links
+
+
+def _link_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=LINK_SALT)
+
+
+def payment_link(enrollment: Enrollment) -> str:
+    token = _link_serializer().dumps({"c": enrollment.couple_id, "e": enrollment.id})
+    return absolute_url("payments.pay_link", token=token)
+
+
+def enrollment_for_link(token: str) -> Enrollment | None:
+    try:
+        data = _link_serializer().loads(token, max_age=LINK_MAX_AGE)
+    except BadSignature:
+        return None
+    enrollment = db.session.get(Enrollment, data.get("e")) if isinstance(data, dict) else None
+    if enrollment is None or enrollment.couple_id != data.get("c"):
+        return None
+    return enrollment
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+def handle_event(event: dict) -> str:
+    """Apply a verified Stripe event exactly once. Commits; returns what happened."""
+    event_id, kind = event.get("id"), event.get("type", "")
+    if not event_id:
+        raise PaymentError("event without an id")
+    if db.session.get(StripeEvent, event_id) is not None:
+        return "duplicate"
+    obj = (event.get("data") or {}).get("object") or {}
+    record = StripeEvent(id=event_id, type=kind, data={})
+    db.session.add(record)
+    handler = _HANDLERS.get(kind)
+    outcome = handler(obj, record) if handler else "ignored"
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same event, delivered twice at the same moment: the other delivery won.
+        db.session.rollback()
+        return "duplicate"
+    return outcome
+
+
+def _payment_for_checkout(obj: dict) -> Payment | None:
+    payment = payment_for_session(obj.get("id", ""))
+    if payment is None:
+        payment_id = (obj.get("metadata") or {}).get("payment_id")
+        if payment_id and str(payment_id).isdigit():
+            payment = db.session.get(Payment, int(payment_id))
+    return payment
+
+
+def _checkout_completed(obj: dict, record: StripeEvent) -> str:
+    payment = _payment_for_checkout(obj)
+    if payment is None:
+        return "unknown payment"
+    if obj.get("payment_intent"):
+        payment.stripe_payment_intent_id = obj["payment_intent"]
+    if obj.get("payment_status") == "paid":
+        _mark_paid(payment, obj.get("amount_total"))
+        return "paid"
+    return "pending"  # a delayed method (bank debit): the async events settle it
+
+
+def _async_succeeded(obj: dict, record: StripeEvent) -> str:
+    payment = _payment_for_checkout(obj)
+    if payment is None:
+        return "unknown payment"
+    if obj.get("payment_intent"):
+        payment.stripe_payment_intent_id = obj["payment_intent"]
+    _mark_paid(payment, obj.get("amount_total"))
+    return "paid"
+
+
+def _async_failed(obj: dict, record: StripeEvent) -> str:
+    payment = _payment_for_checkout(obj)
+    if payment is None:
+        return "unknown payment"
+    if payment.status == PaymentStatus.PENDING:
+        payment.status = PaymentStatus.FAILED
+    return payment.status
+
+
+def _expired(obj: dict, record: StripeEvent) -> str:
+    payment = _payment_for_checkout(obj)
+    if payment is None:
+        return "unknown payment"
+    if payment.status == PaymentStatus.PENDING:  # an expiry never undoes a payment
+        payment.status = PaymentStatus.EXPIRED
+    return payment.status
+
+
+def _charge_refunded(obj: dict, record: StripeEvent) -> str:
+    intent = obj.get("payment_intent")
+    total = int(obj.get("amount_refunded") or 0)
+    payment = db.session.scalar(select(Payment).where(Payment.stripe_payment_intent_id == intent))
+    if payment is None:
+        # The completion has not arrived yet: keep the total for when it does.
+        record.payment_intent_id = intent
+        record.data = {"amount_refunded": total}
+        return "held"
+    _apply_refund_total(payment, total)
+    return "refunded"
+
+
+def _apply_refund_total(payment: Payment, total: int) -> None:
+    payment.refunded_cents = max(payment.refunded_cents, min(total, payment.amount_cents))
+    confirmed = 0
+    for refund in db.session.scalars(
+        select(Refund).where(Refund.payment_id == payment.id).order_by(Refund.id)
+    ):
+        confirmed += refund.amount_cents
+        if confirmed <= payment.refunded_cents:
+            refund.status = "succeeded"
+
+
+def _mark_paid(payment: Payment, amount_total: int | None) -> None:
+    if payment.status == PaymentStatus.PAID:
+        return
+    if amount_total:
+        payment.amount_cents = int(amount_total)
+    payment.status = PaymentStatus.PAID
+    payment.confirmed_at = utcnow()
+    payment.paid_on = payment.confirmed_at.date()
+    if payment.stripe_payment_intent_id:
+        held = db.session.scalars(
+            select(StripeEvent).where(
+                StripeEvent.payment_intent_id == payment.stripe_payment_intent_id
+            )
+        ).all()
+        for earlier in held:
+            _apply_refund_total(payment, int((earlier.data or {}).get("amount_refunded") or 0))
+    _activate(payment)
+    _send_receipt(payment)
+
+
+_HANDLERS = {
+    "checkout.session.completed": _checkout_completed,
+    "checkout.session.async_payment_succeeded": _async_succeeded,
+    "checkout.session.async_payment_failed": _async_failed,
+    "checkout.session.expired": _expired,
+    "charge.refunded": _charge_refunded,
+}
+
+
+def _activate(payment: Payment) -> None:
+    """A paid package makes a lead (or paused) couple an active client."""
+    couple = db.session.get(Couple, payment.couple_id) if payment.couple_id else None
+    if couple is not None and couple.status in (CoupleStatus.LEAD, CoupleStatus.PAUSED):
+        couple.status = CoupleStatus.ACTIVE
+        couple.status_changed_at = utcnow()
+        db.session.add(StatusChange(couple_id=couple.id, status=couple.status))
+
+
+def _still_due(enrollment: Enrollment | None) -> str | None:
+    if enrollment is None:
+        return None
+    left = balance(enrollment)
+    return left.due if left.due_cents else None
+
+
+def _send_receipt(payment: Payment) -> None:
+    couple = db.session.get(Couple, payment.couple_id) if payment.couple_id else None
+    to = [payment.payer_email] if payment.payer_email else []
+    if not to and couple is not None:
+        to = [p.email for p in couple.partners if p.email]
+    if not to:
+        return
+    enrollment = (
+        db.session.get(Enrollment, payment.enrollment_id) if payment.enrollment_id else None
+    )
+    enqueue_templated(
+        to=to,
+        subject=f"Receipt: {format_money(payment.amount_cents, payment.currency)} "
+        f"to {current_app.config['PRACTICE_NAME']}",
+        template="receipt",
+        dedupe_key=f"receipt:{payment.id}",
+        payment=payment,
+        amount=format_money(payment.amount_cents, payment.currency),
+        package=enrollment.package.name if enrollment else "Coaching",
+        balance=_still_due(enrollment),
+    )
+
+
+# ---------------------------------------------------------------- the coach's actions
+
+
+def refundable_cents(payment: Payment) -> int:
+    pending = db.session.scalar(
+        select(func.coalesce(func.sum(Refund.amount_cents), 0)).where(
+            Refund.payment_id == payment.id, Refund.status == "pending"
+        )
+    )
+    return payment.amount_cents - payment.refunded_cents - int(pending)
+
+
+def refund(payment: Payment, amount_cents: int, reason: str | None = None) -> Refund:
+    """Refund part or all of a paid payment. Card refunds go through Stripe. Commits."""
+    if payment.status != PaymentStatus.PAID:
+        raise PaymentError("Only a paid payment can be refunded.")
+    available = refundable_cents(payment)
+    if amount_cents <= 0:
+        raise PaymentError("Enter an amount to refund.")
+    if amount_cents > available:
+        raise PaymentError(
+            f"You can refund at most {format_money(available, payment.currency)} of this payment."
+        )
+    row = Refund(payment_id=payment.id, amount_cents=amount_cents, reason=reason)
+    db.session.add(row)
+    db.session.flush()
+    if payment.method == PaymentMethod.CARD:
+        if not card_payments_enabled() or not payment.stripe_payment_intent_id:
+            db.session.rollback()
+            raise PaymentError("Card refunds need the Stripe connection; it is not set up.")
+        try:
+            row.stripe_refund_id = gateway().refund(
+                payment_intent=payment.stripe_payment_intent_id,
+                amount_cents=amount_cents,
+                idempotency_key=f"refund-{row.id}",
+            )
+        except GatewayError as exc:
+            db.session.rollback()
+            raise PaymentError(f"Stripe did not accept the refund: {exc}") from exc
+        # Confirmed (and counted) when Stripe's charge.refunded event arrives.
+    else:
+        row.status = "succeeded"
+        payment.refunded_cents += amount_cents
+    db.session.commit()
+    return row
+
+
+def record_manual_payment(
+    couple: Couple,
+    enrollment: Enrollment,
+    amount_cents: int,
+    method: PaymentMethod,
+    paid_on: date,
+    note: str | None,
+) -> Payment:
+    if method == PaymentMethod.CARD:
+        raise PaymentError("Card payments come from Stripe; record cash or a bank transfer here.")
+    if amount_cents <= 0:
+        raise PaymentError("Enter an amount above zero.")
+    payment = Payment(
+        couple_id=couple.id,
+        enrollment_id=enrollment.id,
+        package_id=enrollment.package_id,
+        method=method,
+        status=PaymentStatus.PENDING,
+        amount_cents=amount_cents,
+        currency=enrollment.currency,
+        note=(note or "").strip() or None,
+    )
+    db.session.add(payment)
+    db.session.flush()
+    _mark_paid(payment, None)
+    payment.paid_on = paid_on
+    db.session.commit()
+    return payment
+
+
+def void_payment(payment: Payment) -> None:
+    if payment.method == PaymentMethod.CARD:
+        raise PaymentError("Card payments cannot be voided; refund them instead.")
+    if payment.status == PaymentStatus.VOIDED:
+        raise PaymentError("This payment is already void.")
+    payment.status = PaymentStatus.VOIDED
+    db.session.commit()
+
+
+def couple_payments(couple_id: int) -> list[Payment]:
+    return list(
+        db.session.scalars(
+            select(Payment)
+            .where(Payment.couple_id == couple_id)
+            .order_by(Payment.created_at.desc())
+        )
+    )
+
+
+# ---------------------------------------------------------------- the coach's overview
+
+
+@dataclass(frozen=True)
+class PaymentsReport:
+    payments: list[Payment]
+    by_month: list[tuple[str, str, int]]  # (YYYY-MM, currency, net cents), newest first
+    by_package: list[tuple[str, str, int]]  # (package name, currency, net cents)
+    months: list[str]
+
+
+def payments_report(month: str | None, package_id: int | None, limit: int = 200) -> PaymentsReport:
+    """Payments (filtered), and revenue net of refunds by month and by package."""
+    from coachpro.models import Package
+
+    query = select(Payment).order_by(Payment.created_at.desc(), Payment.id.desc())
+    if package_id:
+        query = query.where(Payment.package_id == package_id)
+    rows = list(db.session.scalars(query))
+    months = sorted({_month(p) for p in rows if _month(p)}, reverse=True)
+    shown = [p for p in rows if not month or _month(p) == month][:limit]
+    names = dict(db.session.execute(select(Package.id, Package.name)).all())
+    by_month: dict[tuple[str, str], int] = {}
+    by_package: dict[tuple[str, str], int] = {}
+    for p in rows:
+        if p.status != PaymentStatus.PAID:
+            continue
+        net = p.amount_cents - p.refunded_cents
+        key = (_month(p), p.currency)
+        by_month[key] = by_month.get(key, 0) + net
+        if not month or _month(p) == month:
+            pkey = (names.get(p.package_id, "No package"), p.currency)
+            by_package[pkey] = by_package.get(pkey, 0) + net
+    return PaymentsReport(
+        payments=shown,
+        by_month=sorted(((m, c, v) for (m, c), v in by_month.items()), reverse=True),
+        by_package=sorted((n, c, v) for (n, c), v in by_package.items()),
+        months=months,
+    )
+
+
+def _month(payment: Payment) -> str:
+    day = payment.paid_on or payment.created_at.date()
+    return day.strftime("%Y-%m")
+
+
+def payments_csv(report: PaymentsReport, couple_names: dict[int, str], packages: dict) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["date", "couple", "package", "method", "status", "amount", "refunded", "currency"]
+    )
+    for p in report.payments:
+        day = p.paid_on or p.created_at.date()
+        writer.writerow(
+            [
+                day.isoformat(),
+                couple_names.get(p.couple_id, "(erased)"),
+                packages.get(p.package_id, ""),
+                p.method,
+                p.status,
+                _major(p.amount_cents, p.currency),
+                _major(p.refunded_cents, p.currency),
+                p.currency,
+            ]
+        )
+    return out.getvalue()
+
+
+def _major(cents: int, currency: str) -> str:
+    from coachpro.domain.money import minor_digits
+
+    digits = minor_digits(currency)
+    if not digits:
+        return str(cents)
+    return f"{cents // 10**digits}.{cents % 10**digits:0{digits}d}"

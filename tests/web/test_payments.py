@@ -1,0 +1,302 @@
+"""Paying for packages through the (fake) Stripe, webhooks as the source of truth, refunds."""
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from coachpro.extensions import db
+from coachpro.models import OutboxMessage, Payment, Refund, StripeEvent
+from tests.conftest import WEBHOOK_SECRET
+
+
+@pytest.fixture
+def couple(stripe_app, create_couple):
+    return create_couple(("Maya", "Jordan"), package_slug="old-flames")
+
+
+@pytest.fixture
+def partner_client(stripe_app, couple):
+    client = stripe_app.test_client()
+    client.post(
+        "/login", data={"email": couple.partner_a.email, "password": couple.partner_a.password}
+    )
+    client.post("/portal/intake", data={})
+    return client
+
+
+def start_checkout(client, key="attempt-1"):
+    response = client.post("/portal/pay", data={"checkout_key": key})
+    assert response.status_code == 303, response.text
+    return response.headers["Location"]
+
+
+def deliver(app, fake, kind, obj, event_id=None, secret=WEBHOOK_SECRET, tamper=False):
+    event = fake.event(kind, obj, event_id)
+    body, header = fake.sign(event, secret)
+    if tamper:
+        body = body.replace(b'"paid"', b'"PAID"')
+    return app.test_client().post(
+        "/stripe/webhook",
+        data=body,
+        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+    )
+
+
+def only_payment(app):
+    with app.app_context():
+        return db.session.scalar(select(Payment))
+
+
+def session_id_of(url):
+    return url.rsplit("/", 1)[1]
+
+
+def test_the_happy_path_pays_the_package_and_sends_a_receipt(
+    stripe_app, fake_stripe, partner_client, couple
+):
+    page = partner_client.get("/portal/pay")
+    assert "Pay $1,800 by card" in page.text
+    url = start_checkout(partner_client)
+    assert url.startswith(fake_stripe.base_url + "/checkout/cs_test_")
+    created = fake_stripe.requests[0]
+    assert created.idempotency_key == "attempt-1"
+    assert created.params["mode"] == "payment"
+    assert created.params["line_items"][0]["price_data"]["unit_amount"] == "180000"
+    assert created.params["metadata"]["couple_id"] == str(couple.couple_id)
+    assert created.params["client_reference_id"].startswith("payment-")
+    assert created.params["customer_email"] == couple.partner_a.email
+
+    payment = only_payment(stripe_app)
+    assert payment.status == "pending"
+    confirming = stripe_app.test_client().get(f"/pay/success?session_id={session_id_of(url)}")
+    assert "Confirming your payment" in confirming.text  # the return page never marks it paid
+
+    response = deliver(stripe_app, fake_stripe, "checkout.session.completed",
+                       fake_stripe.pay(session_id_of(url)))  # fmt: skip
+    assert response.status_code == 200 and response.get_json()["outcome"] == "paid"
+    payment = only_payment(stripe_app)
+    assert payment.status == "paid" and payment.stripe_payment_intent_id.startswith("pi_")
+    assert "Paid in full" in partner_client.get("/portal/pay").text
+    with stripe_app.app_context():
+        (receipt,) = db.session.scalars(select(OutboxMessage)).all()
+    assert receipt.subject.startswith("Receipt: $1,800")
+    assert receipt.recipients == [couple.partner_a.email]
+
+
+def test_a_repeated_click_reuses_the_checkout(stripe_app, fake_stripe, partner_client):
+    first = start_checkout(partner_client, key="same-form")
+    second = start_checkout(partner_client, key="same-form")
+    assert first == second
+    with stripe_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
+    assert len(fake_stripe.requests) == 1
+
+
+def test_bad_signature_and_tampered_body_are_rejected(stripe_app, fake_stripe, partner_client):
+    url = start_checkout(partner_client)
+    session = fake_stripe.pay(session_id_of(url))
+    wrong = deliver(stripe_app, fake_stripe, "checkout.session.completed", session,
+                    secret="whsec_someone_else")  # fmt: skip
+    assert wrong.status_code == 400
+    tampered = deliver(stripe_app, fake_stripe, "checkout.session.completed", session, tamper=True)
+    assert tampered.status_code == 400
+    unsigned = stripe_app.test_client().post("/stripe/webhook", data=b"{}")
+    assert unsigned.status_code == 400
+    assert only_payment(stripe_app).status == "pending"
+    with stripe_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StripeEvent)) == 0
+
+
+def test_the_same_event_ten_times_is_one_payment(stripe_app, fake_stripe, partner_client):
+    url = start_checkout(partner_client)
+    session = fake_stripe.pay(session_id_of(url))
+    outcomes = [
+        deliver(
+            stripe_app, fake_stripe, "checkout.session.completed", session, event_id="evt_once"
+        ).get_json()["outcome"]
+        for _ in range(10)
+    ]
+    assert outcomes == ["paid"] + ["duplicate"] * 9
+    with stripe_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+        assert db.session.scalar(select(func.count()).select_from(StripeEvent)) == 1
+
+
+def test_events_out_of_order_end_in_the_right_state(stripe_app, fake_stripe, partner_client):
+    url = start_checkout(partner_client)
+    sid = session_id_of(url)
+    paid = fake_stripe.pay(sid)
+    # The refund and the expiry arrive before the completion they follow.
+    held = deliver(
+        stripe_app, fake_stripe, "charge.refunded", fake_stripe.refunded_charge(sid, 30000)
+    )
+    assert held.get_json()["outcome"] == "held"
+    deliver(stripe_app, fake_stripe, "checkout.session.completed", paid)
+    deliver(stripe_app, fake_stripe, "checkout.session.expired", {**paid, "status": "expired"})
+    payment = only_payment(stripe_app)
+    assert payment.status == "paid" and payment.refunded_cents == 30000
+
+
+def test_partial_then_full_refund_from_the_coachs_screen(
+    stripe_app, fake_stripe, partner_client, couple, coach
+):
+    url = start_checkout(partner_client)
+    sid = session_id_of(url)
+    deliver(stripe_app, fake_stripe, "checkout.session.completed", fake_stripe.pay(sid))
+    coach_client = stripe_app.test_client()
+    coach_client.post("/login", data={"email": coach.email, "password": coach.password})
+    payment_id = only_payment(stripe_app).id
+
+    too_much = coach_client.post(
+        f"/coach/payments/{payment_id}/refund", data={"amount": "1,800.01"}, follow_redirects=True
+    )
+    assert "You can refund at most $1,800" in too_much.text
+    coach_client.post(f"/coach/payments/{payment_id}/refund", data={"amount": "500"})
+    refund_call = fake_stripe.requests[-1]
+    assert refund_call.path == "/v1/refunds" and refund_call.params["amount"] == "50000"
+    assert refund_call.idempotency_key.startswith("refund-")
+    assert only_payment(stripe_app).refunded_cents == 0  # until Stripe confirms
+    deliver(stripe_app, fake_stripe, "charge.refunded", fake_stripe.refunded_charge(sid, 50000))
+    assert only_payment(stripe_app).refunded_cents == 50000
+    over = coach_client.post(
+        f"/coach/payments/{payment_id}/refund", data={"amount": "1300.01"}, follow_redirects=True
+    )
+    assert "You can refund at most $1,300" in over.text
+    coach_client.post(f"/coach/payments/{payment_id}/refund", data={"amount": "1300"})
+    deliver(stripe_app, fake_stripe, "charge.refunded", fake_stripe.refunded_charge(sid, 180000))
+    payment = only_payment(stripe_app)
+    assert payment.refunded_cents == 180000
+    with stripe_app.app_context():
+        assert db.session.scalars(select(Refund.status)).all() == ["succeeded", "succeeded"]
+    page = coach_client.get(f"/coach/couples/{couple.couple_id}").text
+    assert "$1,800 still to pay" in page
+
+
+def test_a_failed_delayed_payment_and_an_expired_session(stripe_app, fake_stripe, partner_client):
+    url = start_checkout(partner_client, key="k1")
+    sid = session_id_of(url)
+    pending = deliver(stripe_app, fake_stripe, "checkout.session.completed",
+                      fake_stripe.pay(sid, delayed=True))  # fmt: skip
+    assert pending.get_json()["outcome"] == "pending"
+    deliver(
+        stripe_app, fake_stripe, "checkout.session.async_payment_failed", fake_stripe.sessions[sid]
+    )
+    assert only_payment(stripe_app).status == "failed"
+
+    other = start_checkout(partner_client, key="k2")
+    deliver(stripe_app, fake_stripe, "checkout.session.expired",
+            {**fake_stripe.sessions[session_id_of(other)], "status": "expired"})  # fmt: skip
+    with stripe_app.app_context():
+        statuses = db.session.scalars(select(Payment.status).order_by(Payment.id)).all()
+    assert statuses == ["failed", "expired"]
+
+
+def test_unknown_events_are_acknowledged_and_ignored(stripe_app, fake_stripe):
+    response = deliver(stripe_app, fake_stripe, "customer.created", {"id": "cus_1"})
+    assert response.status_code == 200 and response.get_json()["outcome"] == "ignored"
+
+
+def test_manual_payments_void_and_balance_in_euros(stripe_app, create_couple, coach):
+    with stripe_app.app_context():
+        from coachpro.models import Package
+
+        package = db.session.scalar(select(Package).where(Package.slug == "glow-embers"))
+        package.currency, package.price_cents = "EUR", 150050
+        db.session.commit()
+    couple = create_couple(("Tomas", "Lucia"), package_slug="glow-embers")
+    client = stripe_app.test_client()
+    client.post("/login", data={"email": coach.email, "password": coach.password})
+    page = client.get(f"/coach/couples/{couple.couple_id}").text
+    assert "€1,500.50 still to pay" in page
+    client.post(
+        f"/coach/couples/{couple.couple_id}/payments",
+        data={"amount": "500.50", "method": "bank_transfer", "paid_on": "2026-12-01",
+              "note": "Transfer ref 42"},
+    )  # fmt: skip
+    assert "€1,000 still to pay" in client.get(f"/coach/couples/{couple.couple_id}").text
+    bad = client.post(
+        f"/coach/couples/{couple.couple_id}/payments",
+        data={"amount": "abc", "method": "cash", "paid_on": "2026-12-01"},
+        follow_redirects=True,
+    )
+    assert "is not an amount" in bad.text
+    payment_id = only_payment(stripe_app).id
+    client.post(f"/coach/payments/{payment_id}/void")
+    assert "€1,500.50 still to pay" in client.get(f"/coach/couples/{couple.couple_id}").text
+    with stripe_app.app_context():
+        receipt = db.session.scalar(select(OutboxMessage))
+    assert receipt.subject.startswith("Receipt: €500.50")
+
+
+def test_without_stripe_keys_cards_are_off_and_manual_payments_work(app, create_couple, coach):
+    couple = create_couple(("Maya", "Jordan"))
+    partner = app.test_client()
+    partner.post(
+        "/login", data={"email": couple.partner_a.email, "password": couple.partner_a.password}
+    )
+    partner.post("/portal/intake", data={})
+    page = partner.get("/portal/pay").text
+    assert "Card payments are not available" in page and "by card" not in page
+    refused = partner.post("/portal/pay", data={"checkout_key": "x"}, follow_redirects=True)
+    assert "Card payments are not set up" in refused.text
+    client = app.test_client()
+    client.post("/login", data={"email": coach.email, "password": coach.password})
+    client.post(
+        f"/coach/couples/{couple.couple_id}/payments",
+        data={"amount": "1800", "method": "cash", "paid_on": date.today().isoformat()},
+    )
+    assert "Paid in full" in partner.get("/portal/pay").text
+
+
+def test_payment_link_lets_a_couple_pay_without_signing_in(stripe_app, fake_stripe, couple, coach):
+    client = stripe_app.test_client()
+    client.post("/login", data={"email": coach.email, "password": coach.password})
+    page = client.get(f"/coach/couples/{couple.couple_id}").text
+    (link,) = re.findall(r'value="(http://coachpro\.test/pay/[^"]+)"', page)
+    visitor = stripe_app.test_client()
+    path = link.removeprefix("http://coachpro.test")
+    assert "Pay $1,800 by card" in visitor.get(path).text
+    response = visitor.post(path, data={"checkout_key": "link-1"})
+    assert response.status_code == 303 and response.headers["Location"].startswith(
+        fake_stripe.base_url
+    )
+    assert visitor.get("/pay/not-a-token").status_code == 404
+
+
+def test_coach_payments_page_filters_reports_and_exports(stripe_app, create_couple, coach):
+    couple = create_couple(("Maya", "Jordan"))
+    client = stripe_app.test_client()
+    client.post("/login", data={"email": coach.email, "password": coach.password})
+    for amount, day in (("600", "2026-11-03"), ("400", "2026-12-02")):
+        client.post(
+            f"/coach/couples/{couple.couple_id}/payments",
+            data={"amount": amount, "method": "cash", "paid_on": day},
+        )
+    page = client.get("/coach/payments").text
+    assert "$600" in page and "$400" in page and "2026-11" in page
+    november = client.get("/coach/payments?month=2026-11").text
+    assert "$600" in november and "$400" not in november.split("Revenue")[0]
+    csv = client.get("/coach/payments.csv")
+    assert csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).strip().splitlines()
+    assert lines[0].startswith("date,couple,package,method,status,amount,refunded,currency")
+    assert len(lines) == 3
+
+
+def test_erasing_a_couple_keeps_its_payments_without_personal_data(
+    stripe_app, create_couple, coach
+):
+    couple = create_couple(("Maya", "Jordan"))
+    client = stripe_app.test_client()
+    client.post("/login", data={"email": coach.email, "password": coach.password})
+    client.post(
+        f"/coach/couples/{couple.couple_id}/payments",
+        data={"amount": "900", "method": "cash", "paid_on": "2026-12-01", "note": "Maya paid"},
+    )
+    client.post(f"/coach/couples/{couple.couple_id}/erase", data={"confirmation": "Maya & Jordan"})
+    payment = only_payment(stripe_app)
+    assert payment.amount_cents == 90000 and payment.status == "paid"
+    assert payment.couple_id is None and payment.note is None and payment.payer_email is None
+    assert "Erased couple" in client.get("/coach/payments").text
