@@ -20,6 +20,9 @@ from coachpro.models import (
     Exercise,
     Package,
     Partner,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
     Pulse,
     Role,
     SessionStatus,
@@ -225,6 +228,22 @@ def _seed_history(couple: Couple, status: str, arrived, now) -> None:
             body="Warm, motivated. Both want more small rituals during the week.",
             created_at=arrived + timedelta(days=1),
             updated_at=arrived + timedelta(days=1),
+        )
+    )
+    # Some paid in full, some half: the money screens have something to show.
+    share = 1 if couple.id % 2 else 2
+    db.session.add(
+        Payment(
+            couple_id=couple.id,
+            enrollment_id=enrollment.id,
+            package_id=enrollment.package_id,
+            method=PaymentMethod.BANK_TRANSFER,
+            status=PaymentStatus.PAID,
+            amount_cents=enrollment.price_cents // share,
+            currency=enrollment.currency,
+            paid_on=arrived.date() + timedelta(days=2),
+            note="Bank transfer" if share == 1 else "First instalment",
+            confirmed_at=arrived + timedelta(days=2),
         )
     )
     db.session.commit()

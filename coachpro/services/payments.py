@@ -472,7 +472,11 @@ def payments_report(month: str | None, package_id: int | None, limit: int = 200)
     query = select(Payment).order_by(Payment.created_at.desc(), Payment.id.desc())
     if package_id:
         query = query.where(Payment.package_id == package_id)
-    rows = list(db.session.scalars(query))
+    rows = sorted(
+        db.session.scalars(query),
+        key=lambda p: (p.paid_on or p.created_at.date(), p.id),
+        reverse=True,
+    )
     months = sorted({_month(p) for p in rows if _month(p)}, reverse=True)
     shown = [p for p in rows if not month or _month(p) == month][:limit]
     names = dict(db.session.execute(select(Package.id, Package.name)).all())

@@ -300,3 +300,24 @@ def test_erasing_a_couple_keeps_its_payments_without_personal_data(
     assert payment.amount_cents == 90000 and payment.status == "paid"
     assert payment.couple_id is None and payment.note is None and payment.payer_email is None
     assert "Erased couple" in client.get("/coach/payments").text
+
+
+def test_a_failure_while_processing_answers_500_so_stripe_retries(
+    stripe_app, fake_stripe, partner_client, monkeypatch
+):
+    url = start_checkout(partner_client)
+    session = fake_stripe.pay(session_id_of(url))
+
+    def broken(obj, record):
+        raise RuntimeError("database hiccup")
+
+    from coachpro.services import payments
+
+    monkeypatch.setitem(payments._HANDLERS, "checkout.session.completed", broken)
+    failed = deliver(stripe_app, fake_stripe, "checkout.session.completed", session, "evt_retry")
+    assert failed.status_code == 500
+    with stripe_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StripeEvent)) == 0
+    monkeypatch.undo()
+    retried = deliver(stripe_app, fake_stripe, "checkout.session.completed", session, "evt_retry")
+    assert retried.status_code == 200 and only_payment(stripe_app).status == "paid"
