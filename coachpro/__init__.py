@@ -29,6 +29,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_request_log(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -117,6 +118,12 @@ def register_security_headers(app: Flask) -> None:
     from coachpro.security_headers import apply_security_headers
 
     app.after_request(apply_security_headers)
+
+
+def register_request_log(app: Flask) -> None:
+    from coachpro.request_log import register
+
+    register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

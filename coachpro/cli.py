@@ -84,3 +84,18 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox)
     app.cli.add_command(reminders)
+    app.cli.add_command(backup_command)
+
+
+@click.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(destination: str) -> None:
+    """Write a consistent copy of the SQLite database to DESTINATION (safe while running)."""
+    from coachpro.services.backup import BackupUnsupported, backup_sqlite
+
+    try:
+        size = backup_sqlite(destination)
+    except BackupUnsupported as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up to {destination} ({size:,} bytes).")

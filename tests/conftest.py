@@ -251,11 +251,10 @@ def live_server(app) -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests belong to the PostgreSQL pass: deselected (not skipped) on SQLite."""
-    if is_postgres(TEST_DATABASE_URL):
-        return
-    keep = [i for i in items if i.get_closest_marker("postgres_only") is None]
-    dropped = [i for i in items if i.get_closest_marker("postgres_only") is not None]
+    """Tests for one database run in that database's pass: deselected (not skipped) elsewhere."""
+    other = "sqlite_only" if is_postgres(TEST_DATABASE_URL) else "postgres_only"
+    keep = [i for i in items if i.get_closest_marker(other) is None]
+    dropped = [i for i in items if i.get_closest_marker(other) is not None]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep

@@ -64,6 +64,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # Server-side sign-out: a copy of the cookie (or remember-me token) stops working.
+        accounts.end_all_sessions(current_user)
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

@@ -1,9 +1,11 @@
 """Error pages in the app's look, or JSON for API clients. A 500 never shows internals."""
 
+import contextlib
 import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from coachpro.extensions import db
@@ -18,6 +20,7 @@ CODES = {
     413: "too_large",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
@@ -29,6 +32,11 @@ MESSAGES = {
     405: ("That action is not allowed here", "Please use the buttons on the page."),
     413: ("That was too large", "Please send something smaller."),
     429: ("Too many tries", "Please wait a few minutes before trying again."),
+    503: (
+        "We are having trouble on our side",
+        "Our database cannot be reached right now. Nothing you entered was saved halfway; "
+        "please try again in a minute.",
+    ),
     500: ("Something went wrong on our side", "It has been noted. Please try again in a moment."),
 }
 
@@ -70,6 +78,15 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
+def handle_database_down(error: OperationalError):
+    log.error(
+        "database unavailable on %s %s: %s", request.method, request.path, type(error).__name__
+    )
+    with contextlib.suppress(SQLAlchemyError):  # the connection may be gone entirely
+        db.session.rollback()
+    return _respond(503)
+
+
 def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
@@ -81,4 +98,5 @@ def handle_unexpected(error: Exception):
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected)

@@ -83,6 +83,12 @@ def change_password(user: User, password: str) -> None:
     db.session.commit()
 
 
+def end_all_sessions(user: User) -> None:
+    """Every session of this user ends: the session id carries the version we bump. Commits."""
+    user.session_version += 1
+    db.session.commit()
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None, without saying what was wrong."""
     user = find_user_by_email(email)

@@ -39,3 +39,8 @@ def test_time_zones_are_iana_names():
     assert not is_valid_timezone("../../etc/passwd")
     choices = timezone_choices()
     assert "America/New_York" in choices and "US/Eastern" not in choices
+
+
+@pytest.mark.parametrize("password", ["password123", "Password123", "iloveyou", "qwerty123 "])
+def test_the_most_common_passwords_are_refused(password):
+    assert "most common" in password_problem(password)

@@ -203,3 +203,39 @@ def test_sign_in_is_throttled_per_address(client, auth):
     codes = [auth.login(f"user{i}@example.com", "wrong-password").status_code for i in range(31)]
     assert codes[:30] == [401] * 30
     assert codes[30] == 429
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(app, client, auth, coach):
+    auth.login(coach, remember="y")
+    stolen = app.test_client()
+    for cookie in client._cookies.values():
+        stolen.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    assert stolen.get("/coach/").status_code == 200
+    auth.logout()
+    assert stolen.get("/coach/").status_code == 302
+    assert client.get("/coach/").status_code == 302
+
+
+def test_signing_in_starts_a_fresh_session(app, client, auth, coach):
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    auth.login(coach)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_deactivating_a_user_ends_their_sessions(app, client, auth, coach):
+    auth.login(coach)
+    with app.app_context():
+        from coachpro.models import User
+
+        db.session.get(User, coach.id).active = False
+        db.session.commit()
+    assert client.get("/coach/").status_code == 302
+
+
+def test_common_passwords_are_refused_on_reset(app, client, coach):
+    client.post("/password/forgot", data={"email": coach.email})
+    path = "/password/" + reset_link_from_outbox(app, coach.email).split("/password/", 1)[1]
+    response = client.post(path, data={"password": "iloveyou1", "confirm": "iloveyou1"})
+    assert "most common" in response.text
