@@ -81,6 +81,9 @@ class Config:
     # addresses (used for throttling) and https come from its X-Forwarded-* headers.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
+    # Nothing CoachPro accepts comes near this; bigger bodies are refused with 413.
+    MAX_CONTENT_LENGTH = 1_000_000
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -24,6 +24,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     validate_config(app)
+    register_input_cleaning(app)
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
@@ -60,6 +61,12 @@ def validate_config(app: Flask) -> None:
             f"PRACTICE_TIMEZONE={app.config['PRACTICE_TIMEZONE']!r} is not an IANA time zone "
             "(for example America/New_York or Europe/Berlin)."
         ) from exc
+
+
+def register_input_cleaning(app: Flask) -> None:
+    from coachpro.input_cleaning import register
+
+    register(app)
 
 
 def trust_proxies(app: Flask) -> None:

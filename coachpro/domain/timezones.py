@@ -1,15 +1,20 @@
 """Time zone names people may choose from."""
 
+import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+_NAME = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+){0,2}$")
+
 
 def is_valid_timezone(name: str) -> bool:
-    if not name or name != name.strip():
+    # Checked by shape first: ZoneInfo turns the name into a file path, and some inputs
+    # (very long ones, say) fail there with OSError rather than "not found".
+    if not isinstance(name, str) or len(name) > 64 or not _NAME.match(name):
         return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
 

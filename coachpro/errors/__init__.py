@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from coachpro.extensions import db
@@ -78,6 +78,12 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
+def handle_unstorable(error: DataError):
+    # A value the database cannot store (too long for its column, say): refuse cleanly.
+    db.session.rollback()
+    return _respond(400, "Something you sent could not be stored. Please shorten or simplify it.")
+
+
 def handle_database_down(error: OperationalError):
     log.error(
         "database unavailable on %s %s: %s", request.method, request.path, type(error).__name__
@@ -99,4 +105,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(DataError, handle_unstorable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -44,3 +44,8 @@ def test_time_zones_are_iana_names():
 @pytest.mark.parametrize("password", ["password123", "Password123", "iloveyou", "qwerty123 "])
 def test_the_most_common_passwords_are_refused(password):
     assert "most common" in password_problem(password)
+
+
+@pytest.mark.parametrize("name", ["9" * 500, "Europe/../../etc", "Europe/Berlin\r\nX: 1", "a" * 65])
+def test_strange_time_zone_names_are_simply_invalid(name):
+    assert not is_valid_timezone(name)
