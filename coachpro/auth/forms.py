@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from coachpro.domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -71,3 +71,11 @@ class AcceptInviteForm(FlaskForm):
         ],
     )
     submit = SubmitField("Open my portal")
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app (or a recovery code)",
+        validators=[DataRequired("Enter the code."), Length(max=20)],
+    )
+    submit = SubmitField("Continue")

@@ -6,13 +6,14 @@ from flask_login import current_user, login_user, logout_user
 from coachpro.auth import bp
 from coachpro.auth.forms import (
     AcceptInviteForm,
+    CodeForm,
     ForgotPasswordForm,
     LoginForm,
     ResetPasswordForm,
 )
-from coachpro.auth.sessions import home_url_for
+from coachpro.auth.sessions import home_url_for, load_user
 from coachpro.extensions import limiter
-from coachpro.services import accounts, portal_access
+from coachpro.services import accounts, portal_access, two_factor
 
 
 def _form_email() -> str:
@@ -51,6 +52,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None and user.two_factor_on:
+            session.clear()
+            session["pending_2fa"] = user.get_id()
+            session["pending_remember"] = bool(form.remember.data)
+            target = _safe_next(request.args.get("next"))
+            return redirect(url_for("auth.verify_code", next=target) if target else
+                            url_for("auth.verify_code"))  # fmt: skip
         if user is not None:
             session.clear()  # a fresh session on sign-in: nothing carried over from before
             login_user(user, remember=form.remember.data)
@@ -134,3 +142,30 @@ def accept_invite(token: str):
             flash(f"Welcome, {partner.first_name}. This is your private space.", "success")
             return redirect(url_for("portal.today"))
     return render_template("auth/accept_invite.html", form=form, partner=partner)
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=lambda: request.remote_addr or "")
+@limiter.limit(
+    "6 per 15 minutes",
+    methods=["POST"],
+    key_func=lambda: "2fa:" + str(session.get("pending_2fa", "")),
+    deduct_when=_failed,
+    scope="two-factor",
+)
+def verify_code():
+    user = load_user(session.get("pending_2fa", ""))
+    if user is None:
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if two_factor.check_code(user, form.code.data):
+            remember = session.get("pending_remember", False)
+            session.clear()
+            login_user(user, remember=remember)
+            accounts.record_sign_in(user)
+            flash(f"Welcome back, {user.display_name.split(' ')[0]}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
+        form.code.errors.append("That code does not match. Codes change every 30 seconds.")
+    status = 401 if request.method == "POST" else 200
+    return render_template("auth/verify.html", form=form), status

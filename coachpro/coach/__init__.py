@@ -8,5 +8,6 @@ from coachpro.coach import (  # noqa: E402, F401
     payment_routes,
     practice_routes,
     routes,
+    security_routes,
     session_routes,
 )

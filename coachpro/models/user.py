@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachpro.extensions import db
@@ -36,12 +36,20 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session identity: bumping it signs the user out everywhere.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Two-factor sign-in (coaches): the TOTP secret once confirmed, and hashed one-time
+    # recovery codes. No secret means two-factor is off.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    recovery_code_hashes: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def two_factor_on(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def is_coach(self) -> bool:

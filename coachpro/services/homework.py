@@ -1,10 +1,12 @@
 """Assignments and completions: what is due for whom, and logging it with its privacy choice."""
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from coachpro.domain.occurrences import Cadence, Schedule, occurrences
@@ -304,8 +306,23 @@ def log_entry(
     completion.visibility = Visibility(entry.visibility)
     completion.data = {**(completion.data or {}), **entry.data}
     completion.updated_at = now
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same partner saved the same occurrence from another tab a moment ago: that
+        # entry now exists, so this save becomes a same-day edit of it.
+        db.session.rollback()
+        if existing is not None or _retrying.get():
+            raise
+        token = _retrying.set(True)
+        try:
+            return log_entry(partner, assignment, day, entry, now)
+        finally:
+            _retrying.reset(token)
     return completion
+
+
+_retrying: ContextVar[bool] = ContextVar("homework_retrying", default=False)
 
 
 def _zone(partner: Partner) -> str:

@@ -215,3 +215,77 @@ def test_encouragement_is_emailed_to_both_partners(app, create_couple, coach):
         assert sorted(message.recipients) == sorted([couple.partner_a.email,
                                                      couple.partner_b.email])  # fmt: skip
         assert "Proud of you two" in message.text_body
+
+
+def test_the_same_entry_saved_from_two_tabs_at_once_ends_as_one_entry(app, create_couple):
+    import threading
+
+    couple = create_couple()
+    aid = assign_builtin(app, couple.couple_id, "nervous-share", TODAY - timedelta(days=1))
+    results, start = [], threading.Barrier(2)
+
+    def tab(text):
+        with app.app_context():
+            maya, _ = partners_of(couple.couple_id)
+            start.wait()
+            try:
+                homework.log_entry(maya, db.session.get(Assignment, aid), TODAY,
+                                   homework.Entry(reflection=text), NOW)  # fmt: skip
+                results.append("saved")
+            except Exception as exc:  # what a person would see as an error
+                results.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=tab, args=(t,)) for t in ("from tab one", "from tab two")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert results == ["saved", "saved"]
+    with app.app_context():
+        from coachpro.models import Completion
+
+        entries = db.session.scalars(select(Completion)).all()
+        assert len(entries) == 1 and entries[0].reflection in ("from tab one", "from tab two")
+
+
+def test_two_coaches_editing_one_couple_leave_it_consistent(app, create_couple):
+    import threading
+
+    from coachpro.services import couples as couple_service
+
+    couple = create_couple()
+    start = threading.Barrier(2)
+    errors = []
+
+    def coach_edit(first_name, tz):
+        with app.app_context():
+            target = db.session.get(Couple, couple.couple_id)
+            details = couple_service.CoupleDetails(
+                partners=(
+                    couple_service.PartnerDetails(first_name, "", couple.partner_a.email),
+                    couple_service.PartnerDetails("Jordan", "", couple.partner_b.email),
+                ),
+                timezone=tz,
+            )
+            start.wait()
+            try:
+                couple_service.update_couple(target, details)
+            except Exception as exc:
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=coach_edit, args=a)
+               for a in (("Maia", "Europe/Paris"), ("Mya", "Asia/Tokyo"))]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    with app.app_context():
+        target = db.session.get(Couple, couple.couple_id)
+        # One coach's edit wins as a whole: never Maia with Tokyo or Mya with Paris halves.
+        assert (target.partners[0].first_name, target.timezone) in (
+            ("Maia", "Europe/Paris"), ("Mya", "Asia/Tokyo"))  # fmt: skip

@@ -24,7 +24,7 @@ ACCESS = {
     **dict.fromkeys(
         [
             "static", "public.index", "public.healthz", "auth.login", "auth.logout",
-            "auth.forgot_password", "auth.reset_password", "auth.accept_invite",
+            "auth.forgot_password", "auth.reset_password", "auth.accept_invite", "auth.verify_code",
             "booking.book", "booking.details", "booking.manage", "booking.cancel",
             "booking.reschedule", "booking.invite", "booking.calendar_feed",
             "api.slots", "api.create_consult", "api.cancel_consult", "api.reschedule_consult",

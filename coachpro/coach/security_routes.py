@@ -1,0 +1,63 @@
+"""The coach's own sign-in security: two-factor on or off."""
+
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_user
+
+from coachpro.auth.forms import CodeForm
+from coachpro.auth.sessions import role_required
+from coachpro.coach import bp
+from coachpro.coach.forms import ActionForm
+from coachpro.domain import totp
+from coachpro.models import Role
+from coachpro.services import two_factor
+
+
+@bp.get("/security")
+@role_required(Role.COACH)
+def security():
+    return render_template("coach/security.html", action_form=ActionForm())
+
+
+@bp.post("/security/start")
+@role_required(Role.COACH)
+def start_two_factor():
+    if ActionForm().validate_on_submit():
+        session["pending_totp_secret"] = totp.new_secret()
+    return redirect(url_for("coach.confirm_two_factor"))
+
+
+@bp.route("/security/confirm", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def confirm_two_factor():
+    secret = session.get("pending_totp_secret")
+    if not secret:
+        return redirect(url_for("coach.security"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.confirm_setup(current_user, secret, form.code.data)
+        except two_factor.TwoFactorError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            session.pop("pending_totp_secret", None)
+            # Keep this session signed in: it just proved both factors.
+            login_user(current_user._get_current_object())
+            flash("Two-factor sign-in is on.", "success")
+            return render_template("coach/recovery_codes.html", codes=codes)
+    uri = totp.provisioning_uri(secret, current_user.email, current_app.config["PRACTICE_NAME"])
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render_template("coach/two_factor_setup.html", form=form, uri=uri, secret=grouped)
+
+
+@bp.post("/security/disable")
+@role_required(Role.COACH)
+def disable_two_factor():
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.disable(current_user, form.code.data)
+        except two_factor.TwoFactorError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Two-factor sign-in is off.", "info")
+    return redirect(url_for("coach.security"))
