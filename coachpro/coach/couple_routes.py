@@ -23,6 +23,7 @@ from coachpro.coach.forms import (
     SessionNotesForm,
     StatusForm,
 )
+from coachpro.coach.lookups import get_or_404
 from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import db
 from coachpro.models import (
@@ -53,10 +54,7 @@ from coachpro.services.couple_list import CoupleFilters, CoupleSort, list_couple
 
 
 def _couple_or_404(couple_id: int) -> Couple:
-    couple = db.session.get(Couple, couple_id)
-    if couple is None:
-        abort(404)
-    return couple
+    return get_or_404(Couple, couple_id)
 
 
 @bp.get("/couples")

@@ -9,6 +9,7 @@ from coachpro.auth.sessions import role_required
 from coachpro.choices import as_choices
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, AssignForm, CommentForm, ExerciseForm, MilestoneForm
+from coachpro.coach.lookups import get_or_404
 from coachpro.domain.occurrences import Cadence
 from coachpro.domain.rich_text import render_rich_text
 from coachpro.extensions import db
@@ -22,10 +23,7 @@ EXERCISE_FIELDS = (
 
 
 def _exercise_or_404(exercise_id: int) -> Exercise:
-    exercise = db.session.get(Exercise, exercise_id)
-    if exercise is None:
-        abort(404)
-    return exercise
+    return get_or_404(Exercise, exercise_id)
 
 
 @bp.get("/exercises")
@@ -107,10 +105,7 @@ def hide_exercise(exercise_id: int):
 
 
 def _couple_or_404(couple_id: int) -> Couple:
-    couple = db.session.get(Couple, couple_id)
-    if couple is None:
-        abort(404)
-    return couple
+    return get_or_404(Couple, couple_id)
 
 
 @bp.route("/couples/<int:couple_id>/assign", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, ManualPaymentForm, RefundForm
+from coachpro.coach.lookups import get_or_404
 from coachpro.domain.money import InvalidMoney, parse_major_units
 from coachpro.extensions import db
 from coachpro.models import Couple, Package, Payment, PaymentMethod, Role
@@ -46,10 +47,7 @@ def record_payment(couple_id: int):
 
 
 def _payment_or_404(payment_id: int) -> Payment:
-    payment = db.session.get(Payment, payment_id)
-    if payment is None:
-        abort(404)
-    return payment
+    return get_or_404(Payment, payment_id)
 
 
 @bp.post("/payments/<int:payment_id>/refund")

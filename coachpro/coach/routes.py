@@ -13,6 +13,7 @@ from coachpro.coach.forms import (
     ConvertForm,
     OverrideForm,
 )
+from coachpro.coach.lookups import get_or_404
 from coachpro.domain.availability import TimeRange, format_ranges
 from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import db
@@ -169,10 +170,7 @@ def consults_page():
 
 
 def _consult_or_404(consult_id: int) -> Consult:
-    consult = db.session.get(Consult, consult_id)
-    if consult is None:
-        abort(404)
-    return consult
+    return get_or_404(Consult, consult_id)
 
 
 def _back():

@@ -8,6 +8,7 @@ from coachpro.auth.sessions import role_required
 from coachpro.booking.picker import build_picker
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, CoachRescheduleForm, SessionForm, SessionNotesForm
+from coachpro.coach.lookups import get_or_404
 from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import db
 from coachpro.models import CoachingSession, Couple, Role, SessionStatus
@@ -18,10 +19,7 @@ from coachpro.services.consults import parse_start
 
 
 def _couple_or_404(couple_id: int) -> Couple:
-    couple = db.session.get(Couple, couple_id)
-    if couple is None:
-        abort(404)
-    return couple
+    return get_or_404(Couple, couple_id)
 
 
 def _session_or_404(couple: Couple, session_id: int) -> CoachingSession:
