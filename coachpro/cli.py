@@ -9,6 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from coachpro.extensions import db
 from coachpro.models import Role
 from coachpro.services.accounts import AccountError, create_user
+from coachpro.services.backup import BackupUnsupported, backup_sqlite
 from coachpro.services.consults import send_due_reminders
 from coachpro.services.demo import seed_demo
 from coachpro.services.homework import send_homework_digests
@@ -92,8 +93,6 @@ def register(app: Flask) -> None:
 @with_appcontext
 def backup_command(destination: str) -> None:
     """Write a consistent copy of the SQLite database to DESTINATION (safe while running)."""
-    from coachpro.services.backup import BackupUnsupported, backup_sqlite
-
     try:
         size = backup_sqlite(destination)
     except BackupUnsupported as exc:

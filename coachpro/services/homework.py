@@ -13,6 +13,7 @@ from coachpro.domain.occurrences import Cadence, Schedule, occurrences
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.domain.rich_text import plain_steps
 from coachpro.extensions import db
+from coachpro.links import absolute_url
 from coachpro.models import (
     Assignment,
     AssignmentPause,
@@ -27,6 +28,7 @@ from coachpro.models import (
     Visibility,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.outbox import enqueue_templated
 
 MISSED_WINDOW_DAYS = 7
 MAX_REFLECTION = 5000
@@ -415,9 +417,6 @@ def send_homework_digests(now: datetime | None = None) -> int:
 
     At most one email per partner per local day, however often it runs. Commits.
     """
-    from coachpro.links import absolute_url
-    from coachpro.services.outbox import enqueue_templated
-
     now = now or utcnow()
     sent = 0
     partners = db.session.scalars(

@@ -6,6 +6,8 @@ which we apply as a maximum, and a refund that arrives before its payment is kno
 kept and applied when the payment is.
 """
 
+import csv
+import io
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from coachpro.domain.money import format_money
+from coachpro.domain.money import format_money, minor_digits
 from coachpro.extensions import db
 from coachpro.integrations.stripe_gateway import GatewayError, StripeGateway
 from coachpro.links import absolute_url
@@ -23,6 +25,7 @@ from coachpro.models import (
     Couple,
     CoupleStatus,
     Enrollment,
+    Package,
     Payment,
     PaymentMethod,
     PaymentStatus,
@@ -467,8 +470,6 @@ class PaymentsReport:
 
 def payments_report(month: str | None, package_id: int | None, limit: int = 200) -> PaymentsReport:
     """Payments (filtered), and revenue net of refunds by month and by package."""
-    from coachpro.models import Package
-
     query = select(Payment).order_by(Payment.created_at.desc(), Payment.id.desc())
     if package_id:
         query = query.where(Payment.package_id == package_id)
@@ -505,9 +506,6 @@ def _month(payment: Payment) -> str:
 
 
 def payments_csv(report: PaymentsReport, couple_names: dict[int, str], packages: dict) -> str:
-    import csv
-    import io
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -531,8 +529,6 @@ def payments_csv(report: PaymentsReport, couple_names: dict[int, str], packages:
 
 
 def _major(cents: int, currency: str) -> str:
-    from coachpro.domain.money import minor_digits
-
     digits = minor_digits(currency)
     if not digits:
         return str(cents)
