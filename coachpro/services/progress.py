@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Row, func, select
 
 from coachpro.domain.occurrences import occurrences
 from coachpro.domain.progress import Milestone, assignment_streak, day_streak, milestones
@@ -17,6 +17,7 @@ from coachpro.models import (
     Completion,
     Couple,
     CustomMilestone,
+    Exercise,
     ExerciseKind,
     Mode,
     User,
@@ -26,14 +27,40 @@ from coachpro.services.homework import couple_assignments, schedule_of
 from coachpro.services.outbox import enqueue_templated
 
 
-def _couple_completions(couple_id: int) -> list[Completion]:
-    return list(
-        db.session.scalars(
-            select(Completion)
-            .join(Assignment, Assignment.id == Completion.assignment_id)
-            .where(Assignment.couple_id == couple_id, Completion.done.is_(True))
+def _couple_completions(couple_id: int, since: date | None = None) -> list[Row]:
+    """(assignment_id, partner_id, occurrence, reflected) of every finished entry, or of
+    those from `since` on.
+
+    Plain columns, not Completion objects: two years of practice is thousands of entries,
+    and building an ORM object (and decoding its JSON) for each was most of the page's time.
+    """
+    query = (
+        select(
+            Completion.assignment_id,
+            Completion.partner_id,
+            Completion.occurrence,
+            (func.coalesce(func.length(Completion.reflection), 0) > 0).label("reflected"),
+        )
+        .join(Assignment, Assignment.id == Completion.assignment_id)
+        .where(Assignment.couple_id == couple_id, Completion.done.is_(True))
+    )
+    if since is not None:
+        query = query.where(Completion.occurrence >= since)
+    return list(db.session.execute(query))
+
+
+def _kept_promise_days(couple_id: int) -> list[date]:
+    rows = db.session.execute(
+        select(Completion.occurrence, Completion.data)
+        .join(Assignment, Assignment.id == Completion.assignment_id)
+        .join(Exercise, Exercise.id == Assignment.exercise_id)
+        .where(
+            Assignment.couple_id == couple_id,
+            Completion.done.is_(True),
+            Exercise.kind == ExerciseKind.PROMISE,
         )
     )
+    return [occurrence for occurrence, data in rows if (data or {}).get("kept")]
 
 
 @dataclass(frozen=True)
@@ -49,26 +76,24 @@ def couple_progress(couple: Couple, now: datetime | None = None) -> CoupleProgre
     today = now.astimezone(ZoneInfo(couple.timezone)).date()
     assignments = couple_assignments(couple.id)
     done = _couple_completions(couple.id)
-    kinds = {a.id: a.exercise.kind for a in assignments}
+    by_assignment: dict[int, list[Row]] = {}
+    for c in done:
+        by_assignment.setdefault(c.assignment_id, []).append(c)
     streaks = {}
     for a in assignments:
         due = occurrences(schedule_of(a), a.start_date, today)
-        finished = {c.occurrence for c in done if c.assignment_id == a.id}
+        entries = by_assignment.get(a.id, [])
+        finished = {c.occurrence for c in entries}
         if a.mode == Mode.EACH:
             # An "each" occurrence counts for the couple once both partners did it.
             by_partner: dict[date, set[int]] = {}
-            for c in done:
-                if c.assignment_id == a.id:
-                    by_partner.setdefault(c.occurrence, set()).add(c.partner_id)
+            for c in entries:
+                by_partner.setdefault(c.occurrence, set()).add(c.partner_id)
             finished = {d for d, who in by_partner.items() if len(who) >= len(couple.partners)}
         streaks[a.id] = assignment_streak(due, finished, today)
     practice_days = [c.occurrence for c in done]
-    promises = [
-        c.occurrence
-        for c in done
-        if kinds.get(c.assignment_id) == ExerciseKind.PROMISE and (c.data or {}).get("kept")
-    ]
-    reflections = [c.occurrence for c in done if c.reflection]
+    promises = _kept_promise_days(couple.id)
+    reflections = [c.occurrence for c in done if c.reflected]
     custom = db.session.scalars(
         select(CustomMilestone)
         .where(CustomMilestone.couple_id == couple.id)
@@ -105,7 +130,9 @@ def review_grid(couple: Couple, now: datetime | None = None, weeks: int = 8) -> 
     today = now.astimezone(ZoneInfo(couple.timezone)).date()
     monday = today - timedelta(days=today.weekday())
     starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    done = _couple_completions(couple.id)
+    done: dict[tuple[int, int], set[date]] = {}
+    for c in _couple_completions(couple.id, since=starts[0]):
+        done.setdefault((c.assignment_id, c.partner_id), set()).add(c.occurrence)
     rows = []
     for a in couple_assignments(couple.id):
         due = occurrences(schedule_of(a), starts[0], today)
@@ -113,9 +140,7 @@ def review_grid(couple: Couple, now: datetime | None = None, weeks: int = 8) -> 
         if a.mode == Mode.TOGETHER:
             people = [("Together", {p.id for p in couple.partners})]
         for name, ids in people:
-            finished = {
-                c.occurrence for c in done if c.assignment_id == a.id and c.partner_id in ids
-            }
+            finished = set().union(*(done.get((a.id, i), set()) for i in ids))
             week_cells = []
             for start in starts:
                 week = [d for d in due if start <= d < start + timedelta(days=7)]

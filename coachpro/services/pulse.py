@@ -86,18 +86,17 @@ def progress_chart(
 
 def _completion_by_week(couple: Couple, weeks: list[date], today: date) -> list[float | None]:
     assignments = couple_assignments(couple.id)
-    done = {
-        (c.assignment_id, c.partner_id, c.occurrence)
-        for c in db.session.scalars(
-            select(Completion)
+    done = set(
+        db.session.execute(
+            select(Completion.assignment_id, Completion.partner_id, Completion.occurrence)
             .join(Assignment, Assignment.id == Completion.assignment_id)
             .where(
                 Assignment.couple_id == couple.id,
                 Completion.done.is_(True),
                 Completion.occurrence >= weeks[0],
             )
-        )
-    }
+        ).tuples()
+    )
     shares: list[float | None] = []
     for monday in weeks:
         due = finished = 0

@@ -6,9 +6,18 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from icalendar import Calendar, vText
 
-from coachpro.domain.availability import AvailabilityRules, Interval, TimeRange, free_slots
+from coachpro.domain.availability import (
+    AvailabilityRules,
+    BusyTimeline,
+    Interval,
+    TimeRange,
+    free_slots,
+)
+from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, _calendar, _event, feed_ics
 from coachpro.domain.money import format_money, parse_major_units
+from coachpro.domain.occurrences import Cadence, Schedule, occurrences
 from coachpro.domain.progress import day_streak, milestones
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Tokyo", "Pacific/Auckland", "UTC"]
@@ -99,3 +108,100 @@ def test_streaks_and_milestones_only_grow_when_practice_is_added(some, more, tod
     after = {m.key: m.reached_on for m in milestones(some + more, some + more, some + more)}
     assert set(before) <= set(after)
     assert all(after[key] <= reached for key, reached in before.items())
+
+
+@st.composite
+def spans(draw):
+    start = NOW + timedelta(minutes=draw(st.integers(0, 3 * 24 * 60)))
+    return Interval(start, start + timedelta(minutes=draw(st.integers(1, 240))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(busy_spans=st.lists(spans(), max_size=12), probe=spans())
+def test_busy_timeline_agrees_with_checking_every_interval(busy_spans, probe):
+    timeline = BusyTimeline(busy_spans)
+    assert timeline.overlaps(probe) == any(probe.overlaps(b) for b in busy_spans)
+
+
+# Text a coach or visitor might type: commas, semicolons, quotes, backslashes, carets,
+# line breaks, accents and emoji, short and long (folding).
+calendar_text = st.lists(
+    st.sampled_from([*"ab ,;:\\\"^\n'éß€😀", "xyz", "Lorem ipsum "]), max_size=60
+).map(lambda parts: "".join(parts).strip())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    summary=calendar_text,
+    description=calendar_text,
+    location=st.none() | calendar_text,
+    name=calendar_text.map(lambda text: text.replace("\\", "")).filter(bool),
+    cancelled=st.booleans(),
+)
+def test_feed_reads_back_as_icalendar_itself_would_write_it(
+    summary, description, location, name, cancelled
+):
+    start = datetime(2026, 3, 8, 6, 30, tzinfo=UTC)
+    event = CalendarEvent(
+        uid="session-1@coachpro.example",
+        sequence=3,
+        start=start,
+        end=start + timedelta(minutes=50),
+        summary=summary,
+        description=description,
+        organizer=Person(name, "coach@example.com"),
+        cancelled=cancelled,
+        location=location,
+        url="https://coachpro.example/book/tok?x=1,2",
+    )
+    ours = feed_ics([event], name=name, timezone="Europe/Berlin", stamp=NOW)
+    assert all(len(line) <= 75 for line in ours.split(b"\r\n"))
+    # What icalendar's own component tree writes for the same feed.
+    reference = _calendar(InviteMethod.PUBLISH)
+    reference.add("refresh-interval;value=duration", "PT15M")
+    reference.add("x-published-ttl", "PT15M")
+    reference.add("x-wr-timezone", "Europe/Berlin")
+    reference.add_component(_event(event, NOW, with_attendees=False))
+    mine, theirs = Calendar.from_ical(ours), Calendar.from_ical(reference.to_ical())
+    # The calendar's name is escaped as TEXT (icalendar would write an X- property raw).
+    assert mine.pop("X-WR-CALNAME") == vText(name).to_ical().decode()
+    assert sorted(mine.items()) == sorted(theirs.items())
+    (mine_event,) = mine.walk("VEVENT")
+    (their_event,) = theirs.walk("VEVENT")
+    assert sorted(mine_event) == sorted(their_event)
+    for key in their_event:
+        assert mine_event.decoded(key) == their_event.decoded(key), key
+    assert mine_event["ORGANIZER"].params["CN"] == name
+
+
+@st.composite
+def schedules(draw):
+    start = date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 400)))
+    pauses = []
+    for _ in range(draw(st.integers(0, 2))):
+        paused = start + timedelta(days=draw(st.integers(0, 300)))
+        resumed = draw(
+            st.none() | st.integers(1, 60).map(lambda n, p=paused: p + timedelta(days=n))
+        )
+        pauses.append((paused, resumed))
+    return Schedule(
+        draw(st.sampled_from(list(Cadence))),
+        start,
+        end=draw(st.none() | st.integers(0, 500).map(lambda n: start + timedelta(days=n))),
+        count=draw(st.none() | st.integers(1, 90)),
+        weekdays=frozenset(draw(st.sets(st.integers(0, 6), min_size=1))),
+        pauses=tuple(pauses),
+        ended_on=draw(st.none() | st.integers(0, 500).map(lambda n: start + timedelta(days=n))),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(schedule=schedules(), offset=st.integers(-30, 700), span=st.integers(0, 120))
+def test_occurrences_in_a_window_are_the_full_list_cut_to_it(schedule, offset, span):
+    first = schedule.start + timedelta(days=offset)
+    last = first + timedelta(days=span)
+    everything = occurrences(schedule, schedule.start, last)
+    assert occurrences(schedule, first, last) == [d for d in everything if d >= first]
+    assert all(not schedule.paused_on(d) for d in everything)
+    if schedule.count is not None:
+        assert len(everything) <= schedule.count

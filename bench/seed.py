@@ -1,0 +1,441 @@
+"""A busy practice at a chosen size, written straight into a migrated database.
+
+Scale 1 is 200 couples, 20,000 homework entries, 1,000 consults and 1,000 coaching sessions;
+scale 10 is ten times each. Rows go in with bulk INSERTs (the ORM one at a time would take
+longer than the benchmark itself), so this module writes what the services would have
+written: every CHECK and UNIQUE of the schema still applies.
+
+The measured couple (couple 1, whose first partner signs in to the portal) has two years of
+daily practice in every size, so its pages do the same work at 1x and 10x: what grows is
+everyone else. Time is spread like a real practice's: two years of history, a calendar that
+fills up over the next weeks, consults and sessions only in the coach's hours.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+from werkzeug.security import generate_password_hash
+
+from coachpro.extensions import db
+from coachpro.models import (
+    Assignment,
+    BookingSettings,
+    CoachingSession,
+    CoachNote,
+    Completion,
+    Consult,
+    Couple,
+    Enrollment,
+    Exercise,
+    Package,
+    Partner,
+    Payment,
+    Pulse,
+    StatusChange,
+    User,
+    WeeklyHours,
+)
+
+COACH_EMAIL = "coach@bench.example"
+CLIENT_EMAIL = "partner1a@bench.example"  # the measured couple's first partner
+PASSWORD = "bench-password-1"
+MEASURED_COUPLE_ID = 1
+
+COUPLES = 200
+ENTRIES = 20_000
+CONSULTS = 1_000
+SESSIONS = 1_000
+HISTORY_DAYS = 730
+# The benchmark books consults far out, beyond what it measures, so the booking run
+# never eats into the slots the slots-API run asks for.
+HORIZON_DAYS = 365
+
+_ZONES = ("America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London")
+_STATUSES = ["active"] * 12 + ["lead"] * 2 + ["paused"] * 2 + ["completed"] * 3 + ["archived"]
+_FIRST = ("Ava", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "June", "Kai", "Lior")
+_LAST = ("Adler", "Brooks", "Castillo", "Dunn", "Eze", "Ferrari", "Grant", "Holm", "Ito")
+_REFLECTIONS = (
+    "We slowed down tonight and it felt easier to listen.",
+    "Harder than expected; we tried again after dinner.",
+    "I noticed I interrupt less when I take a breath first.",
+    "Short one today, but we both showed up.",
+)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    couples: int
+    entries: int
+    consults: int
+    sessions: int
+
+    @classmethod
+    def at(cls, scale: float) -> "Sizes":
+        return cls(
+            couples=max(2, round(COUPLES * scale)),
+            entries=max(40, round(ENTRIES * scale)),
+            consults=max(10, round(CONSULTS * scale)),
+            sessions=max(10, round(SESSIONS * scale)),
+        )
+
+
+def seed(scale: float, now: datetime | None = None, *, seed_value: int = 8) -> Sizes:
+    """Fill an empty, migrated database with a practice of this scale. Commits."""
+    sizes = Sizes.at(scale)
+    rng = random.Random(seed_value)
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    zone = ZoneInfo(current_app.config["PRACTICE_TIMEZONE"])
+    today = now.astimezone(zone).date()
+    password_hash = generate_password_hash(PASSWORD)
+
+    settings = db.session.get(BookingSettings, 1)
+    settings.horizon_days = HORIZON_DAYS
+    settings.min_notice_minutes = 12 * 60
+    hours = _working_hours()
+
+    packages = list(db.session.scalars(select(Package).order_by(Package.position)))
+    exercises = {e.slug: e for e in db.session.scalars(select(Exercise).where(Exercise.built_in))}
+
+    coach_id = 1
+    _bulk(
+        User,
+        [
+            dict(
+                id=coach_id,
+                email=COACH_EMAIL,
+                display_name="Rosa Bench",
+                password_hash=password_hash,
+                role="coach",
+                timezone=zone.key,
+                recovery_code_hashes=[],
+                created_at=now - timedelta(days=HISTORY_DAYS + 30),
+            )
+        ],
+    )
+
+    couples, partners, users, enrollments, changes, payments = [], [], [], [], [], []
+    for n in range(1, sizes.couples + 1):
+        status = "active" if n == MEASURED_COUPLE_ID else rng.choice(_STATUSES)
+        package = packages[n % len(packages)]
+        # Everyone has been practising for months: enough days for their share of entries.
+        arrived = now - timedelta(days=rng.randint(120, HISTORY_DAYS))
+        if n == MEASURED_COUPLE_ID:
+            arrived = now - timedelta(days=HISTORY_DAYS + 7)
+        couples.append(
+            dict(
+                id=n,
+                status=status,
+                package_id=package.id,
+                timezone=rng.choice(_ZONES),
+                source="Blog post",
+                created_at=arrived,
+                status_changed_at=arrived,
+            )
+        )
+        for position, letter in ((1, "a"), (2, "b")):
+            partner_id = 2 * n - 2 + position
+            user_id = None
+            if position == 1:  # one of the two has signed in
+                user_id = coach_id + n
+                users.append(
+                    dict(
+                        id=user_id,
+                        email=f"partner{n}{letter}@bench.example",
+                        display_name=rng.choice(_FIRST),
+                        password_hash=password_hash,
+                        role="client",
+                        timezone=couples[-1]["timezone"],
+                        recovery_code_hashes=[],
+                        created_at=arrived,
+                    )
+                )
+            partners.append(
+                dict(
+                    id=partner_id,
+                    couple_id=n,
+                    position=position,
+                    first_name=rng.choice(_FIRST),
+                    last_name=rng.choice(_LAST),
+                    email=f"partner{n}{letter}@bench.example",
+                    user_id=user_id,
+                    intake_completed_at=arrived if user_id else None,
+                )
+            )
+        enrollments.append(
+            dict(
+                id=n,
+                couple_id=n,
+                package_id=package.id,
+                start_date=arrived.date(),
+                sessions_included=package.sessions_included,
+                session_minutes=package.session_minutes,
+                price_cents=package.price_cents,
+                currency=package.currency,
+                created_at=arrived,
+            )
+        )
+        changes.append(dict(couple_id=n, status=status, changed_at=arrived))
+        if status in ("active", "completed") and package.price_cents > 0:
+            payments.append(
+                dict(
+                    couple_id=n,
+                    enrollment_id=n,
+                    package_id=package.id,
+                    method="bank_transfer",
+                    status="paid",
+                    amount_cents=package.price_cents // (1 + n % 2),
+                    currency=package.currency,
+                    refunded_cents=0,
+                    paid_on=arrived.date(),
+                    created_at=arrived,
+                    confirmed_at=arrived,
+                )
+            )
+    _bulk(User, users)
+    _bulk(Couple, couples)
+    _bulk(Partner, partners)
+    _bulk(Enrollment, enrollments)
+    _bulk(StatusChange, changes)
+    _bulk(Payment, payments)
+
+    _seed_homework(sizes, rng, exercises, couples, today, now)
+    _seed_calendar(sizes, rng, zone, hours, couples, enrollments, today, now)
+    _bulk(
+        CoachNote,
+        [
+            dict(
+                couple_id=n,
+                author_id=coach_id,
+                body="Talked about weekday evenings; they want one ritual that survives travel.",
+                created_at=now - timedelta(days=n % 90),
+                updated_at=now - timedelta(days=n % 90),
+            )
+            for n in range(1, sizes.couples + 1, 3)
+        ],
+    )
+    _bump_sequences()
+    db.session.commit()
+    return sizes
+
+
+def _seed_homework(sizes, rng, exercises, couples, today: date, now: datetime) -> None:
+    """Three assignments per couple; entries fill them from their start to yesterday.
+
+    The measured couple gets two years of daily practice from both partners (about 1,460
+    entries plus weekly ones); the rest of the entries are shared out among everyone else.
+    """
+    plan = (
+        ("nervous-share", "daily", "", "each", "coach"),
+        ("evening-gratitude", "daily", "", "together", "us"),
+        ("reliability-challenge", "weekly", "0,3", "each", "coach"),
+    )
+    assignments, entries, pulses = [], [], []
+    budget = sizes.entries
+    for couple in couples:
+        n = couple["id"]
+        start = max(couple["created_at"].date(), today - timedelta(days=HISTORY_DAYS))
+        for k, (slug, cadence, weekdays, mode, visibility) in enumerate(plan):
+            assignments.append(
+                dict(
+                    id=3 * n - 2 + k,
+                    couple_id=n,
+                    exercise_id=exercises[slug].id,
+                    cadence=cadence,
+                    weekdays=weekdays,
+                    start_date=start,
+                    mode=mode,
+                    visibility=visibility,
+                    status="active",
+                    created_at=now - (today - start),
+                )
+            )
+    _bulk(Assignment, assignments)
+
+    def entry(assignment_id: int, partner_id: int, day: date, kind: str) -> dict:
+        data = {}
+        if kind == "promise":
+            data = {"promise": "Be home by seven", "kept": rng.random() < 0.8}
+        elif kind == "gratitude":
+            data = {"gratitude": "the coffee on the nightstand"}
+        reflect = kind == "reflection" and rng.random() < 0.4
+        stamp = datetime.combine(day, time(20, 30), tzinfo=UTC)
+        return dict(
+            assignment_id=assignment_id,
+            partner_id=partner_id,
+            occurrence=day,
+            done=True,
+            reflection=rng.choice(_REFLECTIONS) if reflect else None,
+            rating=rng.randint(3, 5) if reflect else None,
+            visibility=rng.choice(("me", "us", "coach", "coach")),
+            data=data,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+
+    kinds = ("reflection", "gratitude", "promise")
+    # The measured couple: most days for both partners on the daily ones, the weekly promise.
+    partner_a, partner_b = 1, 2
+    for offset in range(1, HISTORY_DAYS + 1):
+        day = today - timedelta(days=offset)
+        if rng.random() < 0.85:
+            entries.append(entry(1, partner_a, day, "reflection"))
+        if rng.random() < 0.8:
+            entries.append(entry(1, partner_b, day, "reflection"))
+        if rng.random() < 0.7:
+            entries.append(entry(2, rng.choice((partner_a, partner_b)), day, "gratitude"))
+        if day.weekday() in (0, 3):
+            entries.append(entry(3, partner_a, day, "promise"))
+    budget -= len(entries)
+    others = [c for c in couples if c["id"] != MEASURED_COUPLE_ID]
+    start_of = {a["couple_id"]: a["start_date"] for a in assignments}
+    per_couple, extra = divmod(max(0, budget), max(1, len(others)))
+    for index, couple in enumerate(others):
+        n = couple["id"]
+        count = per_couple + (index < extra)
+        slots = set()
+        while len(slots) < count:
+            k = rng.randrange(2)  # the two daily ones: any day is an occurrence
+            position = rng.randint(1, 2) if k == 0 else 1
+            day = today - timedelta(days=rng.randint(1, (today - start_of[n]).days))
+            slots.add((3 * n - 2 + k, 2 * n - 2 + position, day, kinds[k]))
+        entries.extend(entry(*s) for s in slots)
+    _bulk(Completion, entries, chunk=5000)
+
+    monday = today - timedelta(days=today.weekday())
+    for couple in couples:
+        n = couple["id"]
+        weeks = 104 if n == MEASURED_COUPLE_ID else 4
+        for week in range(1, weeks + 1):
+            for partner_id in (2 * n - 1, 2 * n):
+                pulses.append(
+                    dict(
+                        partner_id=partner_id,
+                        week_start=monday - timedelta(weeks=week),
+                        connected=rng.randint(4, 10),
+                        safe=rng.randint(4, 10),
+                        trust=rng.randint(4, 10),
+                        visibility="coach",
+                        created_at=now - timedelta(weeks=week),
+                    )
+                )
+    _bulk(Pulse, pulses, chunk=5000)
+
+
+def _seed_calendar(sizes, rng, zone, hours, couples, enrollments, today, now) -> None:
+    """Consults and sessions on the coach's half-hour grid: the next weeks fill up the way a
+    busy calendar does (more than half of the next two weeks taken), the rest is history."""
+    future_grid = _grid(zone, hours, today + timedelta(days=1), today + timedelta(days=60))
+    past_grid = _grid(zone, hours, today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1))
+    rng.shuffle(past_grid)
+    # Front-load the near future: fill each day's slots with a chance that fades with distance.
+    future = [
+        s for s in future_grid if rng.random() < max(0.1, 0.6 - (s - now).days / 100)
+    ]  # fmt: skip
+    total = sizes.consults + sizes.sessions
+    # Nothing upcoming overlaps: keep a start only when the one before has surely ended.
+    longest = timedelta(minutes=max(30, *(e["session_minutes"] for e in enrollments)))
+    spaced: list[datetime] = []
+    for start in sorted(future):
+        if not spaced or start - spaced[-1] >= longest:
+            spaced.append(start)
+    rng.shuffle(spaced)
+    future = spaced[: max(1, total // 8)]
+    starts = future + past_grid
+    # Past slots are reused when history outgrows the grid: only live consults must differ.
+    while len(starts) < total:
+        starts += past_grid
+    starts = starts[:total]
+    rng.shuffle(starts)
+
+    consults, sessions = [], []
+    for i, start in enumerate(starts):
+        is_consult = i < sizes.consults
+        upcoming = start > now
+        if is_consult:
+            status = "booked" if upcoming else rng.choice(("converted", "no_show", "cancelled"))
+            consults.append(
+                dict(
+                    public_id=secrets.token_hex(16),
+                    status=status,
+                    start_at=start,
+                    end_at=start + timedelta(minutes=30),
+                    sequence=0,
+                    partner_one_name=rng.choice(_FIRST),
+                    partner_two_name=rng.choice(_FIRST),
+                    email=f"visitor{i}@bench.example",
+                    visitor_timezone=rng.choice(_ZONES),
+                    message="We keep having the same argument about weekends.",
+                    created_at=min(now, start) - timedelta(days=3),
+                    cancelled_at=(start - timedelta(days=1)) if status == "cancelled" else None,
+                    cancelled_by="visitor" if status == "cancelled" else None,
+                )
+            )
+        else:
+            couple = couples[i % len(couples)]
+            enrollment = enrollments[couple["id"] - 1]
+            sessions.append(
+                dict(
+                    public_id=secrets.token_hex(16),
+                    couple_id=couple["id"],
+                    enrollment_id=enrollment["id"],
+                    start_at=start,
+                    end_at=start + timedelta(minutes=enrollment["session_minutes"]),
+                    location="Video call",
+                    status="scheduled" if upcoming else rng.choice(("held", "held", "no_show")),
+                    sequence=0,
+                    booked_by="coach",
+                    created_at=min(now, start) - timedelta(days=7),
+                )
+            )
+    # Two live consults never share a start: keep the first of any repeated past start.
+    seen: set[datetime] = set()
+    for row in consults:
+        if row["status"] == "booked":
+            if row["start_at"] in seen:
+                row["status"], row["cancelled_at"] = "cancelled", row["start_at"]
+            seen.add(row["start_at"])
+    _bulk(Consult, consults, chunk=5000)
+    _bulk(CoachingSession, sessions, chunk=5000)
+
+
+def _grid(zone: ZoneInfo, hours: dict[int, list[tuple[int, int]]], first: date, last: date):
+    """Every half-hour start inside the weekly hours, as UTC instants."""
+    found = []
+    day = first
+    while day <= last:
+        for start, end in hours.get(day.weekday(), ()):
+            for minute in range(start, end - 30 + 1, 30):
+                local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone)
+                found.append(local.astimezone(UTC))
+        day += timedelta(days=1)
+    return found
+
+
+def _working_hours() -> dict[int, list[tuple[int, int]]]:
+    hours: dict[int, list[tuple[int, int]]] = {}
+    for row in db.session.scalars(select(WeeklyHours)):
+        hours.setdefault(row.weekday, []).append((row.start_minute, row.end_minute))
+    return hours
+
+
+def _bulk(model, rows: list[dict], chunk: int = 2000) -> None:
+    for i in range(0, len(rows), chunk):
+        db.session.execute(insert(model), rows[i : i + chunk])
+
+
+def _bump_sequences() -> None:
+    """Explicit ids leave PostgreSQL's sequences behind; move them past the seeded rows."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in (User, Couple, Partner, Enrollment, Assignment):
+        table = model.__tablename__
+        top = db.session.scalar(select(func.max(model.id)))
+        db.session.execute(
+            db.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"),
+            {"t": table, "v": top or 1},
+        )
