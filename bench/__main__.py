@@ -5,6 +5,7 @@ See README.md ("Performance") for what is measured and the latest figures.
 
 import argparse
 import os
+import pickle
 import secrets
 import shutil
 import sqlite3
@@ -25,11 +26,11 @@ from bench.load import LoadResult, gunicorn, wrk
 from bench.pages import (
     PRACTICE_ZONE,
     Page,
-    far_slot_window,
     feed_secret,
+    free_starts,
     http_get,
+    in_process_costs,
     pages_to_measure,
-    queries_per_request,
     sign_in,
 )
 from bench.race import booking_race
@@ -40,6 +41,7 @@ from coachpro.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
+RAW = WORK / "measurements.pickle"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/coachpro_bench"
 
 
@@ -57,7 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (README: 4)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument(
+        "--report-only", action="store_true", help="draw the report again from the last run"
+    )
     args = parser.parse_args(argv)
+    if args.report_only:
+        _write_report(RAW, args.output)
+        return 0
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed (Debian: apt-get install wrk); scripts/bench.sh does it")
 
@@ -75,11 +83,19 @@ def main(argv: list[str] | None = None) -> int:
             if url.startswith("postgresql"):
                 versions["PostgreSQL"] = _postgres_version(url)
             blocks.append(_measure(url, scale, settings, log))
-    report = render(blocks, timings, settings, versions)
-    args.output.write_text(report + "\n")
-    print(report)
-    print(f"\n(written to {args.output}; gunicorn's log is {log})")
+            # Kept as measured, so a report can be drawn again without measuring again.
+            RAW.write_bytes(pickle.dumps((blocks, timings, settings, versions)))
+    _write_report(RAW, args.output)
+    print(f"(gunicorn's log is {log})")
     return 0
+
+
+def _write_report(raw: Path, output: Path) -> None:
+    blocks, timings, settings, versions = pickle.loads(raw.read_bytes())
+    report = render(blocks, timings, settings, versions)
+    output.write_text(report + "\n")
+    print(report)
+    print(f"\n(written to {output}; the measurements are kept in {raw})")
 
 
 def _fresh_database(database: str, scale: float, postgres_url: str) -> str:
@@ -121,11 +137,11 @@ def _measure(url: str, scale: float, settings: Settings, log: Path) -> Block:
     pages = pages_to_measure(today, secret)
     # Far-off times, apart from the fortnight the slots page asks for: some for counting a
     # booking's SQL, a handful for the race, and the rest for the booking load.
-    counted = _free_starts(client, today, 340, 364)[:3]
-    contested = _free_starts(client, today, 100, 101)[:5]
-    for_load = _free_starts(client, today, 120, 330)
-    print(f"    counting SQL per request ({len(pages)} pages)", flush=True)
-    queries = queries_per_request(app, pages, counted)
+    counted = free_starts(client, today, 102, 104)[:3]
+    contested = free_starts(client, today, 100, 101)[:5]
+    for_load = free_starts(client, today, 110, 365)
+    print(f"    SQL per request and cold cost, in process ({len(pages)} pages)", flush=True)
+    costs = in_process_costs(app, pages, counted)
     with app.app_context():
         db.engine.dispose()
 
@@ -141,14 +157,14 @@ def _measure(url: str, scale: float, settings: Settings, log: Path) -> Block:
     }
     print("    bare Flask endpoint", flush=True)
     bare = _load(
-        "bench.bare_app:app", Page(BARE, "/", "bare"), env, settings, log, queries=0,
+        "bench.bare_app:app", Page(BARE, "/", "bare"), env, settings, log, costs=None,
         expect=GREETING,
     )  # fmt: skip
     block = Block(database, scale, sizes, bare)
     for page in pages:
         print(f"    {page.name}", flush=True)
         block.pages.append(
-            _load("wsgi:app", page, env, settings, log, queries=queries[page.name], book=for_load)
+            _load("wsgi:app", page, env, settings, log, costs=costs[page.name], book=for_load)
         )
         if page.conditional:
             block.feed_not_modified = block.pages[-1].load.codes.keys() == {304}
@@ -160,15 +176,7 @@ def _measure(url: str, scale: float, settings: Settings, log: Path) -> Block:
     return block
 
 
-def _free_starts(client, today, first: int, last: int) -> list[str]:
-    starts = []
-    for lo, hi in far_slot_window(today, first, last):
-        answer = client.get(f"/api/v1/slots?from={lo}&to={hi}&tz={PRACTICE_ZONE}")
-        starts += [slot["start"] for slot in answer.get_json()["slots"]]
-    return starts
-
-
-def _load(target, page: Page, env, settings: Settings, log: Path, *, queries, book=None,
+def _load(target, page: Page, env, settings: Settings, log: Path, *, costs, book=None,
           expect: str | None = None) -> PageResult:  # fmt: skip
     with gunicorn(target, env, settings.workers, log) as server:
         headers = {"User-Agent": "coachpro-bench"}
@@ -195,7 +203,7 @@ def _load(target, page: Page, env, settings: Settings, log: Path, *, queries, bo
             for path in slot_files:
                 if path:
                     path.unlink(missing_ok=True)
-        return PageResult(page, result, queries, server.peak_worker_mb())
+        return PageResult(page, result, costs, server.peak_worker_mb())
 
 
 def _slot_files(starts: list[str], settings: Settings) -> tuple[Path, Path]:

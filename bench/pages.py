@@ -2,6 +2,8 @@
 
 import http.cookies
 import re
+import statistics
+import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from bench.seed import CLIENT_EMAIL, COACH_EMAIL, MEASURED_COUPLE_ID, PASSWORD
 from coachpro.extensions import db
 from coachpro.models import BookingSettings
 
-PUBLIC, PRIVATE, FEED = "public", "coach & portal", "feed"
+PUBLIC, BOOKING, PRIVATE, FEED = "public", "booking", "coach & portal", "feed"
 PRACTICE_ZONE = "America/New_York"
 
 
@@ -35,7 +37,7 @@ def pages_to_measure(today: date, feed_secret: str) -> list[Page]:
         Page("/", "/", PUBLIC),
         Page("/book", "/book", PUBLIC),
         Page("GET /api/v1/slots (14 days)", f"/api/v1/slots?{fortnight}", PUBLIC),
-        Page("POST /api/v1/consults", "/api/v1/consults", PUBLIC, books=True),
+        Page("POST /api/v1/consults", "/api/v1/consults", BOOKING, books=True),
         Page("/coach/ (dashboard)", "/coach/", PRIVATE, "coach"),
         Page("/coach/couples", "/coach/couples", PRIVATE, "coach"),
         Page("a couple's page", f"/coach/couples/{MEASURED_COUPLE_ID}", PRIVATE, "coach"),
@@ -59,6 +61,15 @@ def far_slot_window(today: date, first: int, last: int) -> list[tuple[date, date
         ranges.append((day, upto))
         day = upto + timedelta(days=1)
     return ranges
+
+
+def free_starts(client, today: date, first: int, last: int) -> list[str]:
+    """Free consult starts on days today+first..today+last, from the slots API (in process)."""
+    starts = []
+    for lo, hi in far_slot_window(today, first, last):
+        answer = client.get(f"/api/v1/slots?from={lo}&to={hi}&tz={PRACTICE_ZONE}")
+        starts += [slot["start"] for slot in answer.get_json()["slots"]]
+    return starts
 
 
 # ------------------------------------------------------------------ over HTTP (gunicorn)
@@ -118,9 +129,16 @@ def _header(jar: dict[str, str]) -> str:
 # ------------------------------------------------------------------ in process (SQL counts)
 
 
-def queries_per_request(app: Flask, pages: list[Page], booking_starts: list[str]) -> dict:
-    """SQL statements each page runs, counted on the engine, in the steady state (the third
-    request: the first one after a restart may fill a cache)."""
+@dataclass(frozen=True)
+class InProcess:
+    queries: int  # SQL statements per request in the steady state (the third request)
+    cold_queries: int  # with this worker's caches empty, as after any change
+    cold_ms: float  # median time of a request with the caches empty, in process
+
+
+def in_process_costs(app: Flask, pages: list[Page], booking_starts: list[str]) -> dict:
+    """Each page's SQL per request, warm and cold, and its cold rendering time, measured in
+    the benchmark's own process (no server) on the same database."""
     counter = [0]
 
     def count(*_args) -> None:
@@ -133,31 +151,45 @@ def queries_per_request(app: Flask, pages: list[Page], booking_starts: list[str]
     for who, email in (("coach", COACH_EMAIL), ("client", CLIENT_EMAIL)):
         clients[who] = app.test_client()
         page = clients[who].get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
         answer = clients[who].post(
-            "/login", data={"csrf_token": token, "email": email, "password": PASSWORD}
+            "/login",
+            data={"csrf_token": token[1] if token else "", "email": email, "password": PASSWORD},
         )
         if answer.status_code != 302:
             raise RuntimeError(f"in-process sign-in as {email} failed")
-    counts = {}
     starts = iter(booking_starts)
+
+    def request_once(page: Page, *, cold: bool) -> tuple[int, float]:
+        client = clients[page.who]
+        etag = client.get(page.path).headers["ETag"] if page.conditional else None
+        if cold:
+            for name in [k for k in app.extensions if k.startswith("coachpro.")]:
+                del app.extensions[name]
+        counter[0] = 0
+        started = time.perf_counter()
+        if page.books:
+            response = client.post("/api/v1/consults", json=_booking(next(starts)))
+        else:
+            response = client.get(page.path, headers={"If-None-Match": etag or ""})
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code >= 400:
+            raise RuntimeError(f"{page.name} answered {response.status_code}")
+        return counter[0], elapsed
+
+    costs = {}
     try:
         for page in pages:
-            client = clients[page.who]
-            for _ in range(3):
-                counter[0] = 0
-                if page.books:
-                    response = client.post("/api/v1/consults", json=_booking(next(starts)))
-                else:
-                    etag = client.get(page.path).headers["ETag"] if page.conditional else None
-                    counter[0] = 0
-                    response = client.get(page.path, headers={"If-None-Match": etag or ""})
-                if response.status_code >= 400:
-                    raise RuntimeError(f"{page.name} answered {response.status_code}")
-            counts[page.name] = counter[0]
+            colds = [request_once(page, cold=True) for _ in range(1 if page.books else 5)]
+            warm = [request_once(page, cold=False) for _ in range(1 if page.books else 3)]
+            costs[page.name] = InProcess(
+                queries=warm[-1][0],
+                cold_queries=colds[-1][0],
+                cold_ms=statistics.median(ms for _, ms in colds),
+            )
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    return counts
+    return costs
 
 
 def _booking(start: str) -> dict:

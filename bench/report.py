@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load import LoadResult
-from bench.pages import PRIVATE, PUBLIC, Page
+from bench.pages import PRIVATE, PUBLIC, InProcess, Page
 from bench.pure import Timing
 from bench.race import RaceResult
 from bench.seed import Sizes
@@ -19,7 +19,7 @@ BARE = "bare Flask endpoint"
 class PageResult:
     page: Page
     load: LoadResult
-    queries: int | None
+    costs: InProcess | None  # None for the bare endpoint
     peak_mb: float
 
 
@@ -81,12 +81,13 @@ def _codes(codes: dict[int, int] | Counter) -> str:
 
 def _row(block: Block, result: PageResult) -> str:
     load = result.load
-    queries = "–" if result.queries is None else str(result.queries)
+    costs = result.costs
+    cold = f"{costs.cold_queries} | {costs.cold_ms:.1f}" if costs else "0 | –"
     problems = f"; {load.socket_errors} socket errors" if load.socket_errors else ""
     return (
         f"| {result.page.name} | {load.rps:,.0f} | {load.p50_ms:.1f} | {load.p95_ms:.1f} | "
-        f"{block.ratio(result):.2f} | {queries} | {result.peak_mb:.0f} | "
-        f"{_codes(load.codes)}{problems} |"
+        f"{block.ratio(result):.2f} | {costs.queries if costs else 0} | {cold} | "
+        f"{result.peak_mb:.0f} | {_codes(load.codes)}{problems} |"
     )
 
 
@@ -104,17 +105,19 @@ def render(
         "endpoint is a Flask app returning a short string, served by the same command.",
         "",
         "“× bare” is the page's throughput divided by the bare endpoint's in the same block. SQL "
-        "per request is counted on the engine, in the steady state (the third request). Peak "
-        "memory is the largest VmHWM among the workers after the run.",
+        "per request is counted on the engine in the steady state (the third request); “SQL "
+        "cold” and “cold ms” are one request with the worker's caches empty, as after any "
+        "change to what the page shows (median of five, in process, no server). Peak memory "
+        "is the largest VmHWM among the workers after the run.",
         "",
     ]
     for block in blocks:
         lines += [
             f"## {block.title}",
             "",
-            "| page | req/s | p50 ms | p95 ms | × bare | SQL/request | peak MiB/worker "
-            "| responses |",
-            "|---|--:|--:|--:|--:|--:|--:|---|",
+            "| page | req/s | p50 ms | p95 ms | × bare | SQL/request | SQL cold | cold ms "
+            "| peak MiB/worker | responses |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|",
             _row(block, block.bare),
             *(_row(block, result) for result in block.pages),
             "",
@@ -147,6 +150,13 @@ def render(
     return "\n".join(lines)
 
 
+def _slowdown(small: PageResult, large: PageResult) -> float:
+    """How many times the larger practice's median latency is the smaller one's."""
+    if not small.load.requests or not large.load.requests or not small.load.p50_ms:
+        return float("inf")  # no request finished in time: as bad as it gets
+    return large.load.p50_ms / small.load.p50_ms
+
+
 def targets(blocks: list[Block], timings: list[Timing]) -> list[tuple[str, str, bool]]:
     found = []
     by_key = {(b.database, b.scale): b for b in blocks}
@@ -156,22 +166,22 @@ def targets(blocks: list[Block], timings: list[Timing]) -> list[tuple[str, str, 
         one, ten = by_key.get((database, small)), by_key.get((database, large))
         if one and ten:
             changed = [
-                f"{a.page.name} {a.queries}→{b.queries}"
+                f"{a.page.name} {a.costs.queries}/{a.costs.cold_queries}→"
+                f"{b.costs.queries}/{b.costs.cold_queries}"
                 for a, b in zip(one.pages, ten.pages, strict=True)
-                if a.queries != b.queries
+                if (a.costs.queries, a.costs.cold_queries)
+                != (b.costs.queries, b.costs.cold_queries)
             ]
             found.append(
                 (
-                    f"{database}: SQL per request the same at {small:g}× and {large:g}×",
+                    f"{database}: SQL per request (warm and cold) the same at {small:g}× and "
+                    f"{large:g}×",
                     "; ".join(changed) or "identical on every page",
                     not changed,
                 )
             )
-            worst = max(
-                zip(one.pages, ten.pages, strict=True),
-                key=lambda pair: pair[1].load.p50_ms / pair[0].load.p50_ms,
-            )
-            factor = worst[1].load.p50_ms / worst[0].load.p50_ms
+            worst = max(zip(one.pages, ten.pages, strict=True), key=lambda p: _slowdown(*p))
+            factor = _slowdown(*worst)
             found.append(
                 (
                     f"{database}: {large:g}× p50 latency ≤ 1.5 × {small:g}× on every page",

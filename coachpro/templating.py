@@ -1,12 +1,15 @@
 """Filters and globals the templates use."""
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_login import current_user
+from markupsafe import Markup
 
 from coachpro.domain.money import format_money
+from coachpro.domain.timezones import timezone_choices
 
 
 def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
@@ -17,7 +20,24 @@ def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
+_OPTION = Markup('<option value="{0}">{1}</option>')
+_SELECTED = Markup('<option value="{0}" selected>{1}</option>')
+
+
+@lru_cache(maxsize=64)
+def zone_options(selected: str) -> Markup:
+    """The <option>s of a time zone <select> (about 420), built once per selected zone:
+    rendering them in the template was most of the booking page's time."""
+    zones = timezone_choices()
+    shown = zones if selected in zones else (selected, *zones)
+    return Markup("").join(
+        (_SELECTED if zone == selected else _OPTION).format(zone, zone.replace("_", " "))
+        for zone in shown
+    )
+
+
 def register(app: Flask) -> None:
+    app.add_template_global(zone_options, "zone_options")
     app.add_template_filter(format_money, "money")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(in_zone, "in_zone")

@@ -3,7 +3,9 @@
 CORS is answered only for origins listed in BOOKING_ALLOWED_ORIGINS.
 """
 
+import json
 from datetime import date, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, jsonify, request
@@ -75,7 +77,15 @@ def slots():
     if fields:
         return _error(422, "invalid", "Some parameters are not valid.", fields=fields)
     found = slots_for_visitor(first, last, zone, utcnow())
-    return jsonify(timezone=zone.key, slots=[_slot_json(s, zone) for s in found])
+    return Response(_slots_body(zone.key, tuple(found)), mimetype="application/json")
+
+
+@lru_cache(maxsize=256)
+def _slots_body(zone_name: str, found: tuple[Interval, ...]) -> str:
+    """The answer for these slots in this zone: written once, since a popular booking page
+    asks for the same fortnight again and again until someone books."""
+    zone = ZoneInfo(zone_name)
+    return json.dumps({"timezone": zone_name, "slots": [_slot_json(s, zone) for s in found]})
 
 
 def _malformed():

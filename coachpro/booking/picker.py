@@ -30,6 +30,12 @@ class Picker:
     days: list[PickerDay]
     selected: PickerDay | None
 
+    def shown(self) -> tuple:
+        """Everything of the picker a page shows, to tell two renderings apart."""
+        days = tuple((d.day, tuple(slot.start for slot in d.slots)) for d in self.days)
+        selected = self.selected.day if self.selected else None
+        return (self.zone.key, self.zone_guessed, self.today, self.first_day, selected, days)
+
     @property
     def has_earlier(self) -> bool:
         return self.first_day > self.today

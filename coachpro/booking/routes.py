@@ -20,12 +20,12 @@ from coachpro.booking.forms import CancelForm, ConsultForm, RescheduleForm
 from coachpro.booking.picker import TZ_COOKIE, build_picker, visitor_zone
 from coachpro.choices import package_choices
 from coachpro.domain.invites import google_calendar_url
-from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import limiter
 from coachpro.models.types import utcnow
+from coachpro.page_cache import visitor_page
 from coachpro.services import calendar_feed as feed_service
 from coachpro.services import consults
-from coachpro.services.calendar import booking_settings, practice_zone
+from coachpro.services.calendar import booking_settings, calendar_version, practice_zone
 
 REMEMBER_ZONE_SECONDS = 365 * 24 * 3600
 
@@ -43,15 +43,18 @@ def _remember_zone(response: Response, zone: ZoneInfo, guessed: bool) -> Respons
 def book():
     embed = request.args.get("embed") == "1"
     g.embed = embed  # lets the booking page be framed by the coach's own site
+    version = calendar_version()  # the consult length moves it on too
     picker = build_picker(utcnow())
-    html = render_template(
-        "booking/book.html",
-        picker=picker,
-        embed=embed,
-        zones=timezone_choices(),
-        practice_zone=practice_zone(),
-        package=request.args.get("package", ""),
-        consult_minutes=booking_settings().consult_minutes,
+    html = visitor_page(
+        ("book", version, request.full_path, request.cookies.get(TZ_COOKIE), picker.shown()),
+        lambda: render_template(
+            "booking/book.html",
+            picker=picker,
+            embed=embed,
+            practice_zone=practice_zone(),
+            package=request.args.get("package", ""),
+            consult_minutes=booking_settings().consult_minutes,
+        ),
     )
     return _remember_zone(Response(html), picker.zone, picker.zone_guessed)
 
@@ -166,7 +169,6 @@ def reschedule(token: str):
         token=token,
         picker=picker,
         form=form,
-        zones=timezone_choices(),
         practice_zone=practice_zone(),
     )
     return _remember_zone(Response(html), picker.zone, picker.zone_guessed)

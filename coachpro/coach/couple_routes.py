@@ -38,6 +38,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
+from coachpro.page_cache import cached_page
 from coachpro.services import (
     coaching,
     homework,
@@ -59,6 +60,7 @@ def _couple_or_404(couple_id: int) -> Couple:
 
 @bp.get("/couples")
 @role_required(Role.COACH)
+@cached_page
 def couples():
     try:
         sort = CoupleSort(request.args.get("sort", CoupleSort.NEWEST))
@@ -155,6 +157,7 @@ def edit_couple(couple_id: int):
 
 @bp.get("/couples/<int:couple_id>")
 @role_required(Role.COACH)
+@cached_page
 def couple(couple_id: int):
     couple = _couple_or_404(couple_id)
     enrollment = couple_service.current_enrollment(couple.id)

@@ -15,10 +15,10 @@ from coachpro.coach.forms import (
 )
 from coachpro.coach.lookups import get_or_404
 from coachpro.domain.availability import TimeRange, format_ranges
-from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import db
 from coachpro.models import Consult, ConsultStatus, Package, Role
 from coachpro.models.types import utcnow
+from coachpro.page_cache import cached_page
 from coachpro.services import availability, consults
 from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.calendar_feed import feed_urls
@@ -33,6 +33,7 @@ from coachpro.services.practice_overview import practice_overview
 
 @bp.get("/")
 @role_required(Role.COACH)
+@cached_page
 def dashboard():
     return render_template(
         "coach/dashboard.html", overview=practice_overview(utcnow()), zone=practice_zone()
@@ -242,6 +243,5 @@ def reschedule_consult(consult_id: int):
         consult=consult,
         form=form,
         picker=build_picker(utcnow()),
-        zones=timezone_choices(),
         zone=practice_zone(),
     )

@@ -9,7 +9,6 @@ from coachpro.booking.picker import build_picker
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, CoachRescheduleForm, SessionForm, SessionNotesForm
 from coachpro.coach.lookups import get_or_404
-from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import db
 from coachpro.models import CoachingSession, Couple, Role, SessionStatus
 from coachpro.models.types import utcnow
@@ -88,7 +87,6 @@ def reschedule_session(couple_id: int, session_id: int):
         session=session,
         form=form,
         picker=build_picker(utcnow(), minutes=session.minutes),
-        zones=timezone_choices(),
         zone=practice_zone(),
     )
 

@@ -149,25 +149,50 @@ def free_slots(
     consults_per_day: Mapping[date, int] | None = None,
 ) -> list[Interval]:
     """Free slots on practice-local days `first_day`..`last_day` (inclusive), in time order."""
-    zone = rules.zone
-    # Aware arithmetic in a local zone is wall-clock arithmetic; notice is real elapsed time.
-    now = now.astimezone(UTC)
     consults_per_day = consults_per_day or {}
-    today = local_day(now, zone)
-    first_day = max(first_day, today)
-    last_day = min(last_day, today + timedelta(days=rules.horizon_days))
-    earliest_start = now + rules.min_notice
-    blocked = BusyTimeline(b.widened(rules.buffer_before, rules.buffer_after) for b in busy)
+    blocked = busy_timeline(rules, busy)
     slots: list[Interval] = []
-    day = first_day
+    for day in bookable_days(rules, first_day, last_day, now):
+        slots += open_on(rules, blocked, day, consults_per_day.get(day, 0))
+    return not_too_soon(rules, slots, now)
+
+
+def busy_timeline(rules: AvailabilityRules, busy: Iterable[Interval]) -> "BusyTimeline":
+    return BusyTimeline(b.widened(rules.buffer_before, rules.buffer_after) for b in busy)
+
+
+def bookable_days(rules: AvailabilityRules, first_day: date, last_day: date, now: datetime):
+    """The practice-local days of first_day..last_day that are neither past nor beyond the
+    horizon, in order."""
+    today = local_day(now, rules.zone)
+    day = max(first_day, today)
+    last_day = min(last_day, today + timedelta(days=rules.horizon_days))
     while day <= last_day:
-        if rules.max_per_day is None or consults_per_day.get(day, 0) < rules.max_per_day:
-            for slot in candidate_slots(rules, day):
-                wide = slot.widened(rules.buffer_before, rules.buffer_after)
-                if slot.start >= earliest_start and not blocked.overlaps(wide):
-                    slots.append(slot)
+        yield day
         day += timedelta(days=1)
-    return slots
+
+
+def open_on(
+    rules: AvailabilityRules, blocked: "BusyTimeline", day: date, consults_that_day: int = 0
+) -> list[Interval]:
+    """The slots `day`'s hours offer that busy time and the daily cap leave free.
+
+    Does not depend on the clock (notice and horizon are applied by the callers), so a day's
+    answer can be kept until the calendar changes.
+    """
+    if rules.max_per_day is not None and consults_that_day >= rules.max_per_day:
+        return []
+    before, after = rules.buffer_before, rules.buffer_after
+    return [
+        s for s in candidate_slots(rules, day) if not blocked.overlaps(s.widened(before, after))
+    ]
+
+
+def not_too_soon(rules: AvailabilityRules, slots: Iterable[Interval], now: datetime):
+    """The slots that start at least the minimum notice after `now`."""
+    # Aware arithmetic in a local zone is wall-clock arithmetic; notice is real elapsed time.
+    earliest_start = now.astimezone(UTC) + rules.min_notice
+    return [s for s in slots if s.start >= earliest_start]
 
 
 def slot_problem(

@@ -13,6 +13,7 @@ from coachpro.models.coaching import (
     SessionStatus,
 )
 from coachpro.models.couple import Couple, CoupleStatus, Partner
+from coachpro.models.data_version import DataVersion
 from coachpro.models.homework import (
     Assignment,
     AssignmentPause,
@@ -62,6 +63,7 @@ __all__ = [
     "Couple",
     "CoupleStatus",
     "CustomMilestone",
+    "DataVersion",
     "DateOverride",
     "Enrollment",
     "Exercise",

@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
 from coachpro.booking.picker import build_picker
-from coachpro.domain.timezones import timezone_choices
 from coachpro.models import Role
 from coachpro.models.types import utcnow
+from coachpro.page_cache import cached_page
 from coachpro.portal import bp
 from coachpro.portal.forms import BookSessionForm, IntakeForm
 from coachpro.services import coaching, homework, intake, payments, pulse
@@ -26,6 +26,7 @@ def _me():
 
 @bp.get("/")
 @role_required(Role.CLIENT)
+@cached_page
 def today():
     me = partner_for(current_user)
     if me is not None and intake.needs_intake(me):
@@ -93,6 +94,5 @@ def book_session():
         picker=build_picker(
             utcnow(), minutes=enrollment.session_minutes, known_zone=current_user.timezone
         ),
-        zones=timezone_choices(),
         form=form,
     )

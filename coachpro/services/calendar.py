@@ -1,13 +1,33 @@
-"""The practice's calendar as the booking rules see it: rules, busy time, free slots."""
+"""The practice's calendar as the booking rules see it: rules, busy time, free slots.
 
+`booking_settings.calendar_version` changes with everything the calendar and the public
+pages show: every booking, reschedule and cancellation takes the calendar lock (which bumps
+it), and any other change to a consult, a coaching session, the names on one or a package
+bumps it when it is flushed (`track_calendar_changes`). Free slots per day are kept per
+worker under that version, so a page that lists times costs one small query while nothing
+changes, and the first request after any change computes afresh: a cached slot is never one
+that has been taken since.
+"""
+
+import threading
 from collections import Counter
 from datetime import date, datetime, timedelta
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import Session
 
-from coachpro.domain.availability import AvailabilityRules, Interval, TimeRange, free_slots
+from coachpro.domain.availability import (
+    AvailabilityRules,
+    Interval,
+    TimeRange,
+    bookable_days,
+    busy_timeline,
+    not_too_soon,
+    open_on,
+)
 from coachpro.extensions import db
 from coachpro.models import (
     COUNTS_AGAINST_PACKAGE,
@@ -15,9 +35,16 @@ from coachpro.models import (
     CoachingSession,
     Consult,
     ConsultStatus,
+    Couple,
     DateOverride,
+    Package,
+    Partner,
     WeeklyHours,
 )
+
+# Set on a session whose transaction has changed the calendar (and bumped its version):
+# what that transaction sees may still roll back, so it neither bumps again nor fills caches.
+CALENDAR_CHANGED = "coachpro.calendar_changed"
 
 # A consult that was cancelled frees its time; every other state keeps it taken.
 _HOLDS_TIME = (ConsultStatus.BOOKED, ConsultStatus.NO_SHOW, ConsultStatus.CONVERTED)
@@ -31,17 +58,69 @@ def booking_settings() -> BookingSettings:
     return db.session.get(BookingSettings, 1)
 
 
+_BUMP_VERSION = (
+    update(BookingSettings)
+    .where(BookingSettings.id == 1)
+    .values(calendar_version=BookingSettings.calendar_version + 1)
+)
+
+
 def lock_calendar() -> BookingSettings:
     """Take the calendar lock for the rest of this transaction (see BookingSettings)."""
-    db.session.execute(
-        update(BookingSettings)
-        .where(BookingSettings.id == 1)
-        .values(calendar_version=BookingSettings.calendar_version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(_BUMP_VERSION.execution_options(synchronize_session=False))
+    db.session.info[CALENDAR_CHANGED] = True
     settings = booking_settings()
     db.session.refresh(settings)
     return settings
+
+
+_SETTINGS = BookingSettings.__table__
+# Built once and run on the session's connection without the ORM's machinery: pages that
+# answer from a cache ask this and little else, so its cost is most of theirs.
+_READ_VERSION = select(_SETTINGS.c.calendar_version).where(_SETTINGS.c.id == 1)
+
+
+def calendar_version() -> int:
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # as an ORM query would: pending changes mark the transaction first
+    return session.connection().execute(_READ_VERSION).scalar_one()
+
+
+def track_calendar_changes() -> None:
+    """Bump the calendar version whenever a flush changes what the calendar shows."""
+    if not event.contains(Session, "after_flush", _bump_if_calendar_changed):
+        event.listen(Session, "after_flush", _bump_if_calendar_changed)
+        event.listen(Session, "after_commit", _transaction_over)
+        event.listen(Session, "after_rollback", _transaction_over)
+
+
+def _bump_if_calendar_changed(session: Session, _context) -> None:
+    if session.info.get(CALENDAR_CHANGED):
+        return
+    touched = chain(session.new, session.dirty, session.deleted)
+    if any(_shows_on_calendar(session, obj) for obj in touched):
+        session.connection().execute(_BUMP_VERSION)
+        session.info[CALENDAR_CHANGED] = True
+
+
+def _shows_on_calendar(session: Session, obj) -> bool:
+    # Packages are not on the calendar, but the public booking pages offer them.
+    if isinstance(obj, Consult | CoachingSession | Package):
+        return obj in session.new or obj in session.deleted or session.is_modified(obj)
+    if isinstance(obj, Couple):  # erasing a couple takes their sessions with it
+        return obj in session.deleted
+    if isinstance(obj, Partner):  # first names make up a session's title
+        return (
+            obj in session.new
+            or obj in session.deleted
+            or inspect(obj).attrs.first_name.history.has_changes()
+        )
+    return False
+
+
+def _transaction_over(session: Session) -> None:
+    session.info.pop(CALENDAR_CHANGED, None)
 
 
 def load_rules(
@@ -122,15 +201,54 @@ def busy_and_counts(
     return busy, per_day
 
 
+class SlotCache:
+    """Each practice-local day's free slots (before notice and horizon, which depend on the
+    clock), per slot length, for one calendar version. One per app, in each worker."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._days: dict[tuple[int | None, date], list[Interval]] = {}
+        self._rules: dict[tuple[int | None, date], AvailabilityRules] = {}
+
+    def for_version(self, version: int):
+        with self._lock:
+            if version != self._version:
+                self._version, self._days, self._rules = version, {}, {}
+            return self._days, self._rules
+
+
+def _slot_cache() -> SlotCache:
+    return current_app.extensions.setdefault("coachpro.slot_cache", SlotCache())
+
+
 def open_slots(
     first_day: date, last_day: date, now: datetime, *, minutes: int | None = None
 ) -> list[Interval]:
     """Free slots on practice-local days first_day..last_day: consults, or with `minutes`,
     coaching sessions of that length (which the daily consult cap does not limit)."""
-    settings = booking_settings()
-    rules = load_rules(settings, first_day, last_day, minutes=minutes, daily_cap=minutes is None)
-    busy, per_day = busy_and_counts(first_day, last_day)
-    return free_slots(rules, busy, first_day, last_day, now, per_day)
+    # The version is read first: whatever is computed below is at least that fresh.
+    version = calendar_version()
+    if db.session.info.get(CALENDAR_CHANGED):
+        days, rules_by = {}, {}  # this transaction's own changes: compute, keep nothing
+    else:
+        days, rules_by = _slot_cache().for_version(version)
+    today = now.astimezone(practice_zone()).date()
+    rules = rules_by.get((minutes, today))
+    if rules is None:
+        settings = booking_settings()
+        # Every date override a bookable day can have, so the rules serve any range.
+        window = (today - timedelta(days=1), today + timedelta(days=settings.horizon_days + 1))
+        rules = load_rules(settings, *window, minutes=minutes, daily_cap=minutes is None)
+        rules_by[(minutes, today)] = rules
+    wanted = list(bookable_days(rules, first_day, last_day, now))
+    missing = [day for day in wanted if (minutes, day) not in days]
+    if missing:
+        busy, per_day = busy_and_counts(missing[0], missing[-1])
+        blocked = busy_timeline(rules, busy)
+        for day in missing:
+            days[(minutes, day)] = open_on(rules, blocked, day, per_day.get(day, 0))
+    return not_too_soon(rules, chain.from_iterable(days[(minutes, d)] for d in wanted), now)
 
 
 def slots_for_visitor(
@@ -140,11 +258,11 @@ def slots_for_visitor(
     practice = practice_zone()
     lo = _shift_day(first_day, zone, practice, earliest=True)
     hi = _shift_day(last_day, zone, practice, earliest=False)
-    return [
-        slot
-        for slot in open_slots(lo, hi, now, minutes=minutes)
-        if first_day <= slot.start.astimezone(zone).date() <= last_day
-    ]
+    # The first instants of first_day and of the day after last_day, in the visitor's zone
+    # (fold=0 is the earlier reading, so a midnight in a DST gap or overlap is still right).
+    begins = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    ends = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    return [s for s in open_slots(lo, hi, now, minutes=minutes) if begins <= s.start < ends]
 
 
 def next_open_slots(after: datetime, now: datetime, count: int = 5) -> list[Interval]:

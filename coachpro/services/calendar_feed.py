@@ -1,7 +1,7 @@
 """The coach's subscribable calendar: every consult and coaching session."""
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from coachpro.extensions import db
 from coachpro.links import absolute_url
 from coachpro.models import BookingSettings, CoachingSession, Consult, Couple
 from coachpro.models.types import utcnow
+from coachpro.services.calendar import CALENDAR_CHANGED, practice_zone
 from coachpro.services.coaching import session_event
 from coachpro.services.consults import consult_event
 
@@ -28,14 +29,28 @@ def calendar_feed(secret: str) -> tuple[bytes, str] | None:
     """The feed for the practice whose secret this is, and its ETag; None for a wrong secret.
 
     The ETag covers what calendar apps care about (every event's UID, SEQUENCE, status,
-    times and text) and not DTSTAMP, which changes every second.
+    times and text) and not DTSTAMP, which changes every second. A built feed is kept per
+    worker until the calendar version changes (any change to a consult, a session or the
+    names on one) or the practice's day does (the feed's window of history moves), so
+    polling calendar apps cost one small query.
     """
-    settings = db.session.scalar(
-        select(BookingSettings).where(BookingSettings.feed_secret == secret)
-    )
-    if settings is None:
+    version = db.session.execute(
+        select(BookingSettings.calendar_version).where(BookingSettings.feed_secret == secret)
+    ).scalar_one_or_none()
+    if version is None:
         return None
     now = utcnow()
+    key = (secret, version, now.astimezone(practice_zone()).date())
+    cached = current_app.extensions.get("coachpro.feed_cache")
+    if cached and cached[0] == key:
+        return cached[1]
+    feed = _build(now)
+    if not db.session.info.get(CALENDAR_CHANGED):
+        current_app.extensions["coachpro.feed_cache"] = (key, feed)
+    return feed
+
+
+def _build(now: datetime) -> tuple[bytes, str]:
     consults = db.session.scalars(
         select(Consult).where(Consult.start_at >= now - HISTORY).order_by(Consult.start_at)
     )

@@ -86,8 +86,9 @@ def progress_chart(
 
 def _completion_by_week(couple: Couple, weeks: list[date], today: date) -> list[float | None]:
     assignments = couple_assignments(couple.id)
-    done = set(
-        db.session.execute(
+    done = {
+        tuple(row)
+        for row in db.session.execute(
             select(Completion.assignment_id, Completion.partner_id, Completion.occurrence)
             .join(Assignment, Assignment.id == Completion.assignment_id)
             .where(
@@ -95,8 +96,8 @@ def _completion_by_week(couple: Couple, weeks: list[date], today: date) -> list[
                 Completion.done.is_(True),
                 Completion.occurrence >= weeks[0],
             )
-        ).tuples()
-    )
+        )
+    }
     shares: list[float | None] = []
     for monday in weeks:
         due = finished = 0
