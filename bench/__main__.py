@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
     )
-    parser.add_argument("--seconds", type=float, default=10, help="load per page (default 10)")
+    parser.add_argument("--seconds", type=float, default=5, help="load per page (default 5)")
     parser.add_argument("--warmup", type=float, default=2, help="warm-up per page (default 2)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (README: 4)")

@@ -110,6 +110,14 @@ def sign_in(base: str, email: str) -> str:
         if error.code != 302:
             raise
         jar.update(_cookies(error.headers.get_all("Set-Cookie") or []))
+        landing = error.headers["Location"]
+    # Follow the redirect as a browser would: it shows (and so clears) the welcome message
+    # and settles the session, whose cookie every request of the run then sends.
+    follow = urllib.request.Request(
+        urllib.parse.urljoin(base, landing), headers={"Cookie": _header(jar)}
+    )
+    with opener.open(follow) as response:
+        jar.update(_cookies(response.headers.get_all("Set-Cookie") or []))
     return _header(jar)
 
 

@@ -46,6 +46,11 @@ from coachpro.models import (
 # what that transaction sees may still roll back, so it neither bumps again nor fills caches.
 CALENDAR_CHANGED = "coachpro.calendar_changed"
 
+# No consult or session lasts this long (consults are at most 4 hours, sessions 8: see the
+# CHECKs on booking_settings and packages). Bounding start_at from below by it lets "what
+# overlaps this time?" use the start_at index instead of reading every earlier booking.
+LONGEST_EVENT = timedelta(days=1)
+
 # A consult that was cancelled frees its time; every other state keeps it taken.
 _HOLDS_TIME = (ConsultStatus.BOOKED, ConsultStatus.NO_SHOW, ConsultStatus.CONVERTED)
 
@@ -105,7 +110,9 @@ def _bump_if_calendar_changed(session: Session, _context) -> None:
 
 
 def _shows_on_calendar(session: Session, obj) -> bool:
-    # Packages are not on the calendar, but the public booking pages offer them.
+    # The rules, what is booked, and (not on the calendar, but offered beside it) packages.
+    if isinstance(obj, BookingSettings | WeeklyHours | DateOverride):
+        return obj in session.new or obj in session.deleted or session.is_modified(obj)
     if isinstance(obj, Consult | CoachingSession | Package):
         return obj in session.new or obj in session.deleted or session.is_modified(obj)
     if isinstance(obj, Couple):  # erasing a couple takes their sessions with it
@@ -182,7 +189,10 @@ def busy_and_counts(
     zone = practice_zone()
     start, end = _day_bounds(first_day, last_day, zone)
     query = select(Consult.id, Consult.start_at, Consult.end_at).where(
-        Consult.status.in_(_HOLDS_TIME), Consult.start_at < end, Consult.end_at > start
+        Consult.status.in_(_HOLDS_TIME),
+        Consult.start_at < end,
+        Consult.end_at > start,
+        Consult.start_at > start - LONGEST_EVENT,
     )
     if ignore_consult_id is not None:
         query = query.where(Consult.id != ignore_consult_id)
@@ -191,6 +201,7 @@ def busy_and_counts(
         CoachingSession.status.in_(COUNTS_AGAINST_PACKAGE),
         CoachingSession.start_at < end,
         CoachingSession.end_at > start,
+        CoachingSession.start_at > start - LONGEST_EVENT,
     )
     if ignore_session_id is not None:
         sessions = sessions.where(CoachingSession.id != ignore_session_id)

@@ -21,6 +21,7 @@ from coachpro.links import absolute_url
 from coachpro.models import CoachingSession, Couple, SessionStatus
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import (
+    LONGEST_EVENT,
     booking_settings,
     busy_and_counts,
     load_rules,
@@ -54,6 +55,7 @@ def upcoming_sessions(couple_id: int, now: datetime) -> list[CoachingSession]:
                 CoachingSession.couple_id == couple_id,
                 CoachingSession.status == SessionStatus.SCHEDULED,
                 CoachingSession.end_at >= now,
+                CoachingSession.start_at > now - LONGEST_EVENT,
             )
             .order_by(CoachingSession.start_at)
         )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from coachpro.extensions import db
 from coachpro.models import Consult, ConsultStatus, Couple, CoupleStatus, Package, Partner
 from coachpro.models.types import utcnow
+from coachpro.services.calendar import LONGEST_EVENT
 from coachpro.services.consults import ConsultError
 
 PAGE_SIZE = 20
@@ -32,7 +33,8 @@ def list_consults(view: ConsultView, status: str | None, page: int, now: datetim
     """One page of consults: upcoming soonest first, past most recent first. Two queries."""
     query = select(Consult)
     if view is ConsultView.UPCOMING:
-        query = query.where(Consult.end_at >= now).order_by(Consult.start_at, Consult.id)
+        query = query.where(Consult.end_at >= now, Consult.start_at > now - LONGEST_EVENT)
+        query = query.order_by(Consult.start_at, Consult.id)
     else:
         query = query.where(Consult.end_at < now).order_by(Consult.start_at.desc(), Consult.id)
     if status:

@@ -18,6 +18,7 @@ from coachpro.models import (
     Package,
     SessionStatus,
 )
+from coachpro.services.calendar import LONGEST_EVENT
 from coachpro.services.homework import weekly_tallies
 from coachpro.services.payments import balances_for_couples
 
@@ -68,12 +69,16 @@ def _agenda(now: datetime, until: datetime) -> list[AgendaItem]:
             CoachingSession.status == SessionStatus.SCHEDULED,
             CoachingSession.end_at >= now,
             CoachingSession.start_at < until,
+            CoachingSession.start_at > now - LONGEST_EVENT,
         )
         .options(selectinload(CoachingSession.couple).selectinload(Couple.partners))
     ).all()
     consults = db.session.scalars(
         select(Consult).where(
-            Consult.status == ConsultStatus.BOOKED, Consult.end_at >= now, Consult.start_at < until
+            Consult.status == ConsultStatus.BOOKED,
+            Consult.end_at >= now,
+            Consult.start_at < until,
+            Consult.start_at > now - LONGEST_EVENT,
         )
     ).all()
     items = [

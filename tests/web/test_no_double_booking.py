@@ -80,8 +80,11 @@ def test_overlapping_times_cannot_both_be_booked(app, live_server):
         settings.consult_minutes = 60  # 60-minute consults on a 30-minute step overlap
         db.session.commit()
     slots = free_slots_ahead(app)
-    first = slots[0]
-    overlapping = next(s for s in slots if s.start == first.start + timedelta(minutes=30))
+    starts = {s.start: s for s in slots}
+    # The first slot with another starting half an hour later (late in the day, the last
+    # slot has none: which one is first depends on the time the test runs).
+    first = next(s for s in slots if s.start + timedelta(minutes=30) in starts)
+    overlapping = starts[first.start + timedelta(minutes=30)]
     bodies = [
         api_body((first if i % 2 else overlapping).start, email=f"v{i}@example.com")
         for i in range(VISITORS)
