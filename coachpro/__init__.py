@@ -1,5 +1,6 @@
 """CoachPro: practice management for relationship coaches."""
 
+import logging
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -139,6 +140,15 @@ def register_request_log(app: Flask) -> None:
     from coachpro.request_log import register
 
     register(app)
+    # Nothing else sets up logging under gunicorn or `flask run`: without a handler of our
+    # own, the INFO lines (one per request) would go nowhere. Where logging is already set
+    # up (a test runner, an embedding app), it is left alone.
+    logger = logging.getLogger("coachpro")
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()  # stderr, which gunicorn and systemd collect
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(app.config["LOG_LEVEL"])
 
 
 def register_template_helpers(app: Flask) -> None:

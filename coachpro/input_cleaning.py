@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 
 
 def _clean(value: Any) -> Any:
@@ -30,8 +31,9 @@ class CleanRequest(Request):
         super()._load_form_data()
         self.form = _clean_multidict(self.form)
 
-    @property
+    @cached_property
     def args(self) -> ImmutableMultiDict:  # type: ignore[override]
+        # Cached like werkzeug's own: pages read request.args many times.
         return _clean_multidict(super().args)
 
 

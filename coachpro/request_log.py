@@ -22,7 +22,7 @@ def register(app: Flask) -> None:
     @app.after_request
     def _log_request(response: Response) -> Response:
         started = g.get("request_started")
-        if request.endpoint == "static":
+        if request.endpoint == "static" or not log.isEnabledFor(logging.INFO):
             return response
         role = getattr(current_user, "role", None) if current_user else None
         log.info(

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from coachpro.domain.invites import feed_ics
 from coachpro.extensions import db
@@ -55,12 +55,13 @@ def _build(now: datetime) -> tuple[bytes, str]:
         select(Consult).where(Consult.start_at >= now - HISTORY).order_by(Consult.start_at)
     )
     events = [consult_event(c, for_coach=True) for c in consults]
+    # Joined, not select-in, which would ask again for every 500 couples.
     sessions = db.session.scalars(
         select(CoachingSession)
         .where(CoachingSession.start_at >= now - HISTORY)
-        .options(selectinload(CoachingSession.couple).selectinload(Couple.partners))
+        .options(joinedload(CoachingSession.couple).joinedload(Couple.partners))
         .order_by(CoachingSession.start_at)
-    )
+    ).unique()
     events += [session_event(s, s.couple, for_coach=True) for s in sessions]
     events.sort(key=lambda e: e.start)
     name = f"{current_app.config['PRACTICE_NAME']} consults and sessions"

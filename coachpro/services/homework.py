@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coachpro.domain.occurrences import Cadence, Schedule, occurrences
 from coachpro.domain.privacy import Viewer, can_read
@@ -458,11 +458,16 @@ def weekly_tallies(couples: list[Couple], today: date) -> dict[int, WeekTally]:
     """Homework done / due over the last 7 days for many couples, in a fixed number of queries."""
     ids = [c.id for c in couples]
     first = today - timedelta(days=MISSED_WINDOW_DAYS - 1)
-    assignments = db.session.scalars(
-        select(Assignment)
-        .where(Assignment.couple_id.in_(ids))
-        .options(selectinload(Assignment.pauses))
-    ).all()
+    # Joined, not select-in, which would ask again for every 500 assignments.
+    assignments = (
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.couple_id.in_(ids))
+            .options(joinedload(Assignment.pauses))
+        )
+        .unique()
+        .all()
+    )
     done_rows = db.session.execute(
         select(Completion.assignment_id, Completion.partner_id, Completion.occurrence)
         .join(Assignment, Assignment.id == Completion.assignment_id)

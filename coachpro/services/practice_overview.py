@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coachpro.extensions import db
 from coachpro.models import (
@@ -119,11 +119,17 @@ def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
         .order_by(Consult.created_at.desc())
         .limit(recent)
     ).all()
-    active = db.session.scalars(
-        select(Couple)
-        .where(Couple.status == CoupleStatus.ACTIVE)
-        .options(selectinload(Couple.partners))
-    ).all()
+    # Joined, not select-in: select-in loading asks again for every 500 couples, so the
+    # number of queries would grow with the practice.
+    active = (
+        db.session.scalars(
+            select(Couple)
+            .where(Couple.status == CoupleStatus.ACTIVE)
+            .options(joinedload(Couple.partners))
+        )
+        .unique()
+        .all()
+    )
     tallies = weekly_tallies(list(active), now.date())
     overdue = sorted(
         ((c, tallies[c.id].overdue) for c in active if tallies[c.id].overdue),
