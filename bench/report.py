@@ -110,6 +110,7 @@ def render(
         "change to what the page shows (median of five, in process, no server). Peak memory "
         "is the largest VmHWM among the workers after the run.",
         "",
+        *summary(blocks),
     ]
     for block in blocks:
         lines += [
@@ -148,6 +149,27 @@ def render(
         "",
     ]
     return "\n".join(lines)
+
+
+def summary(blocks: list[Block]) -> list[str]:
+    """One line per page: req/s, × bare and p50 in every block, side by side."""
+    if not blocks:
+        return []
+    heads = [f"{b.database} {b.scale:g}×" for b in blocks]
+    lines = [
+        "## Summary: req/s (× bare, p50 ms)",
+        "",
+        "| page | " + " | ".join(heads) + " |",
+        "|---|" + "--:|" * len(blocks),
+    ]
+    for index, result in enumerate([blocks[0].bare, *blocks[0].pages]):
+        cells = []
+        for block in blocks:
+            row = block.bare if index == 0 else block.pages[index - 1]
+            load = row.load
+            cells.append(f"{load.rps:,.0f} ({block.ratio(row):.2f}, {load.p50_ms:.1f})")
+        lines.append(f"| {result.page.name} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def _slowdown(small: PageResult, large: PageResult) -> float:

@@ -19,6 +19,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+_ALWAYS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
 
 def apply_security_headers(response: Response) -> Response:
     headers = response.headers
@@ -28,24 +36,23 @@ def apply_security_headers(response: Response) -> Response:
         policy = CONTENT_SECURITY_POLICY.replace(
             "frame-ancestors 'none'", f"frame-ancestors {ancestors}"
         )
-        headers.setdefault("Content-Security-Policy", policy)
+        wanted = [("Content-Security-Policy", policy)]
     elif g.get("checkout_form"):
         # The pay button's POST is answered with a redirect to Stripe Checkout.
         origin = current_app.config["STRIPE_CHECKOUT_ORIGIN"]
         policy = CONTENT_SECURITY_POLICY.replace(
             "form-action 'self'", f"form-action 'self' {origin}"
         )
-        headers.setdefault("Content-Security-Policy", policy)
-        headers.setdefault("X-Frame-Options", "DENY")
+        wanted = [("Content-Security-Policy", policy), ("X-Frame-Options", "DENY")]
     else:
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        wanted = [("Content-Security-Policy", CONTENT_SECURITY_POLICY), ("X-Frame-Options", "DENY")]
+    wanted += _ALWAYS
     if current_app.config.get("HSTS_ENABLED"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted.append(_HSTS)
+    # A view may have set its own; one look at the names beats a lookup per header (werkzeug
+    # raises and catches an exception for every header a lookup does not find).
+    present = {name.lower() for name, _ in headers}
+    headers.extend((name, value) for name, value in wanted if name.lower() not in present)
     # Pages for a signed-in person hold private data: never keep them in a shared cache.
     if current_user.is_authenticated or request.path.startswith(
         ("/portal", "/coach", "/password", "/login")
