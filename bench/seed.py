@@ -327,8 +327,8 @@ def _seed_homework(sizes, rng, exercises, couples, today: date, now: datetime) -
 
 
 def _seed_calendar(sizes, rng, zone, hours, couples, enrollments, today, now) -> None:
-    """Consults and sessions on the coach's half-hour grid: the next weeks fill up the way a
-    busy calendar does (more than half of the next two weeks taken), the rest is history."""
+    """Consults and sessions on the coach's half-hour grid: the next 60 days hold upcoming
+    ones (denser soon, never overlapping), the rest is two years of history."""
     future_grid = _grid(zone, hours, today + timedelta(days=1), today + timedelta(days=60))
     past_grid = _grid(zone, hours, today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1))
     rng.shuffle(past_grid)
