@@ -25,6 +25,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from coachpro.extensions import db
 from coachpro.models import DataVersion
+from coachpro.services.versions import read_version
 
 DATA_CHANGED = "coachpro.data_changed"
 MAX_PAGES = 256  # per worker; the least recently used page goes first
@@ -61,16 +62,11 @@ def _transaction_over(session: Session) -> None:
 
 
 _VERSIONS = DataVersion.__table__
-# Built once and run on the session's connection without the ORM's machinery (see
-# services.calendar.calendar_version): every kept page costs this query.
 _READ_VERSION = select(_VERSIONS.c.version).where(_VERSIONS.c.id == 1)
 
 
 def data_version() -> int:
-    session = db.session
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # as an ORM query would: pending changes mark the transaction first
-    return session.connection().execute(_READ_VERSION).scalar_one()
+    return read_version(_READ_VERSION)
 
 
 class PageCache:

@@ -41,6 +41,7 @@ from coachpro.models import (
     Partner,
     WeeklyHours,
 )
+from coachpro.services.versions import read_version
 
 # Set on a session whose transaction has changed the calendar (and bumped its version):
 # what that transaction sees may still roll back, so it neither bumps again nor fills caches.
@@ -80,16 +81,11 @@ def lock_calendar() -> BookingSettings:
 
 
 _SETTINGS = BookingSettings.__table__
-# Built once and run on the session's connection without the ORM's machinery: pages that
-# answer from a cache ask this and little else, so its cost is most of theirs.
 _READ_VERSION = select(_SETTINGS.c.calendar_version).where(_SETTINGS.c.id == 1)
 
 
 def calendar_version() -> int:
-    session = db.session
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # as an ORM query would: pending changes mark the transaction first
-    return session.connection().execute(_READ_VERSION).scalar_one()
+    return read_version(_READ_VERSION)
 
 
 def track_calendar_changes() -> None:
@@ -109,11 +105,12 @@ def _bump_if_calendar_changed(session: Session, _context) -> None:
         session.info[CALENDAR_CHANGED] = True
 
 
+# The rules, what is booked, and (not on the calendar, but offered beside it) packages.
+_SHOWN_WHOLE = (BookingSettings, WeeklyHours, DateOverride, Consult, CoachingSession, Package)
+
+
 def _shows_on_calendar(session: Session, obj) -> bool:
-    # The rules, what is booked, and (not on the calendar, but offered beside it) packages.
-    if isinstance(obj, BookingSettings | WeeklyHours | DateOverride):
-        return obj in session.new or obj in session.deleted or session.is_modified(obj)
-    if isinstance(obj, Consult | CoachingSession | Package):
+    if isinstance(obj, _SHOWN_WHOLE):
         return obj in session.new or obj in session.deleted or session.is_modified(obj)
     if isinstance(obj, Couple):  # erasing a couple takes their sessions with it
         return obj in session.deleted
