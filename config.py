@@ -40,7 +40,9 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE / 'coachpro.sqlite3'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's message (and so a log line) never carries the
+    # values of the statement — emails, tokens, what someone wrote.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     PRACTICE_NAME = os.environ.get("PRACTICE_NAME", "Kindred Coaching")
     PRACTICE_TIMEZONE = os.environ.get("PRACTICE_TIMEZONE", "America/New_York")
@@ -56,6 +58,9 @@ class Config:
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE / "mail"))
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     OUTBOX_RETRY_BASE_SECONDS = _int("OUTBOX_RETRY_BASE_SECONDS", 60)
+    # Sent (and finally failed) emails are deleted by the worker after this many days: they
+    # hold names, times and links nobody needs once they have been delivered.
+    SENT_EMAIL_RETENTION_DAYS = _int("SENT_EMAIL_RETENTION_DAYS", 90)
     # INFO logs one line per request (see coachpro/request_log.py); WARNING only problems.
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 

@@ -112,7 +112,6 @@ def seed(scale: float, now: datetime | None = None, *, seed_value: int = 8) -> S
                 password_hash=password_hash,
                 role="coach",
                 timezone=zone.key,
-                recovery_code_hashes=[],
                 created_at=now - timedelta(days=HISTORY_DAYS + 30),
             )
         ],
@@ -150,7 +149,6 @@ def seed(scale: float, now: datetime | None = None, *, seed_value: int = 8) -> S
                         password_hash=password_hash,
                         role="client",
                         timezone=couples[-1]["timezone"],
-                        recovery_code_hashes=[],
                         created_at=arrived,
                     )
                 )

@@ -149,6 +149,11 @@ def register_request_log(app: Flask) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(app.config["LOG_LEVEL"])
+    # The development server's own access lines print full paths, tokens and all; the line
+    # above already logs each request by its route pattern.
+    werkzeug_log = logging.getLogger("werkzeug")
+    if werkzeug_log.level == logging.NOTSET:
+        werkzeug_log.setLevel(logging.WARNING)
 
 
 def register_template_helpers(app: Flask) -> None:

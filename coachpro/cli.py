@@ -14,9 +14,12 @@ from coachpro.services.consults import send_due_reminders
 from coachpro.services.demo import seed_demo
 from coachpro.services.homework import send_homework_digests
 from coachpro.services.mail_delivery import deliver_due
+from coachpro.services.retention import purge_expired
 
 outbox = AppGroup("outbox", help="Deliver queued email.")
 reminders = AppGroup("reminders", help="Consult reminders.")
+retention = AppGroup("retention", help="Delete what is past its retention period.")
+PURGE_EVERY_SECONDS = 600
 
 
 @click.command("create-coach")
@@ -56,7 +59,11 @@ def seed_demo_command() -> None:
 @click.option("--watch", is_flag=True, help="Keep running, checking for mail every few seconds.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
 def outbox_send_command(watch: bool, interval: float) -> None:
-    """Deliver the email that is due, then exit (or keep going with --watch)."""
+    """Deliver the email that is due, then exit (or keep going with --watch).
+
+    While watching, it also deletes what is past its retention period, every ten minutes.
+    """
+    last_purge = float("-inf")
     while True:
         report = deliver_due()
         if report.attempted or not watch:
@@ -66,7 +73,24 @@ def outbox_send_command(watch: bool, interval: float) -> None:
             )
         if not watch:
             return
+        if time.monotonic() - last_purge >= PURGE_EVERY_SECONDS:
+            _echo_purge(purge_expired())
+            last_purge = time.monotonic()
         time.sleep(interval)
+
+
+@retention.command("purge")
+def retention_purge_command() -> None:
+    """Delete sent email and prospects that are past their retention period now."""
+    _echo_purge(purge_expired(), always=True)
+
+
+def _echo_purge(report, always: bool = False) -> None:
+    if always or report.emails or report.prospects:
+        click.echo(
+            f"purged {report.emails} sent email{'s' if report.emails != 1 else ''} and "
+            f"{report.prospects} expired prospect{'s' if report.prospects != 1 else ''}"
+        )
 
 
 @reminders.command("send")
@@ -85,6 +109,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox)
     app.cli.add_command(reminders)
+    app.cli.add_command(retention)
     app.cli.add_command(backup_command)
 
 

@@ -47,8 +47,9 @@ def test_emails_are_unique_whatever_their_case(app, coach):
         create_user(email="ROSA@EXAMPLE.COM", display_name="Dup", role=Role.COACH, password=None)
     assert violates(
         app,
-        "INSERT INTO users (email, display_name, role, timezone, active, session_version,"
-        " created_at) VALUES ('Rosa@Example.com', 'x', 'coach', 'UTC', true, 1, CURRENT_TIMESTAMP)",
+        "INSERT INTO users (email, display_name, role, timezone, active, session_token,"
+        " created_at) VALUES ('Rosa@Example.com', 'x', 'coach', 'UTC', true,"
+        f" '{'t' * 43}', CURRENT_TIMESTAMP)",
     )
 
 
@@ -60,6 +61,7 @@ def test_emails_are_unique_whatever_their_case(app, coach):
         "UPDATE packages SET currency = 'DOLLARS'",
         "UPDATE packages SET sessions_included = 0",
         "UPDATE users SET role = 'admin'",
+        "UPDATE users SET session_token = 'guessable'",
         "UPDATE couples SET status = 'vanished'",
     ],
 )

@@ -1,9 +1,7 @@
-from urllib.parse import urlsplit
-
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from coachpro.auth import bp
+from coachpro.auth import bp, throttle
 from coachpro.auth.forms import (
     AcceptInviteForm,
     CodeForm,
@@ -13,6 +11,7 @@ from coachpro.auth.forms import (
 )
 from coachpro.auth.sessions import home_url_for, load_user
 from coachpro.extensions import limiter
+from coachpro.links import safe_next_path
 from coachpro.services import accounts, portal_access, two_factor
 
 
@@ -20,43 +19,33 @@ def _form_email() -> str:
     return accounts.normalize_email(request.form.get("email", ""))[:254]
 
 
-def _failed(response) -> bool:
-    # A successful sign-in redirects; only failures count against the account's budget.
-    return response.status_code != 302
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths; never `//evil.example` or `https://…`."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
+def _address() -> str:
+    return request.remote_addr or ""
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("30 per 15 minutes", methods=["POST"], key_func=lambda: request.remote_addr or "")
-@limiter.limit(
-    "8 per 15 minutes",
-    methods=["POST"],
-    key_func=lambda: "login:" + _form_email(),
-    deduct_when=_failed,
-    scope="login-account",
-)
+# Per address, whatever the account; per account, see auth/throttle.py.
+@limiter.limit("30 per 15 minutes", methods=["POST"], key_func=_address)
 def login():
     if current_user.is_authenticated:
         return redirect(home_url_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        email = _form_email()
+        if wait := throttle.sign_in_attempt(email, _address()):
+            form.password.errors.append(
+                "Too many sign-in attempts for this account. "
+                f"Try again in {throttle.wait_in_words(wait)}, or reset your password."
+            )
+            return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            throttle.sign_in_succeeded(email, _address())
         if user is not None and user.two_factor_on:
             session.clear()
             session["pending_2fa"] = user.get_id()
             session["pending_remember"] = bool(form.remember.data)
-            target = _safe_next(request.args.get("next"))
+            target = safe_next_path(request.args.get("next"))
             return redirect(url_for("auth.verify_code", next=target) if target else
                             url_for("auth.verify_code"))  # fmt: skip
         if user is not None:
@@ -64,7 +53,7 @@ def login():
             login_user(user, remember=form.remember.data)
             accounts.record_sign_in(user)
             flash(f"Welcome back, {user.display_name.split(' ')[0]}.", "success")
-            return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
+            return redirect(safe_next_path(request.args.get("next")) or home_url_for(user))
         form.password.errors.append("That email and password do not match an account.")
     status = 401 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -82,25 +71,34 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+@limiter.limit("10 per hour", methods=["POST"], key_func=_address)
 @limiter.limit(
     "3 per hour", methods=["POST"], key_func=lambda: "forgot:" + _form_email(), scope="forgot"
 )
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
         flash(
             "If an account uses that address, a reset link is on its way. "
             "It works once, within the next hour.",
             "info",
         )
-        return redirect(url_for("auth.login"))
+        response = redirect(url_for("auth.login"))
+        # Looking the address up and queueing the email happen after the answer has gone
+        # out, so the answer takes the same time whether or not an account uses the address.
+        app, email = current_app._get_current_object(), form.email.data
+
+        def request_reset() -> None:
+            with app.app_context():
+                accounts.request_password_reset(email)
+
+        response.call_on_close(request_reset)
+        return response
     return render_template("auth/forgot.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+@limiter.limit("20 per hour", methods=["POST"], key_func=_address)
 def reset_password(token: str):
     try:
         user = accounts.user_for_reset_token(token)
@@ -122,7 +120,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
+@limiter.limit("20 per hour", methods=["POST"], key_func=_address)
 def accept_invite(token: str):
     try:
         partner = portal_access.partner_for_invite(token)
@@ -145,12 +143,13 @@ def accept_invite(token: str):
 
 
 @bp.route("/login/verify", methods=["GET", "POST"])
-@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=lambda: request.remote_addr or "")
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_address)
 @limiter.limit(
     "6 per 15 minutes",
     methods=["POST"],
-    key_func=lambda: "2fa:" + str(session.get("pending_2fa", "")),
-    deduct_when=_failed,
+    # Counted before the code is checked, like passwords; keyed on the account, not the
+    # session token in it, so signing in again does not buy more guesses.
+    key_func=lambda: "2fa:" + str(session.get("pending_2fa", "")).partition(":")[0],
     scope="two-factor",
 )
 def verify_code():
@@ -165,7 +164,7 @@ def verify_code():
             login_user(user, remember=remember)
             accounts.record_sign_in(user)
             flash(f"Welcome back, {user.display_name.split(' ')[0]}.", "success")
-            return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
+            return redirect(safe_next_path(request.args.get("next")) or home_url_for(user))
         form.code.errors.append("That code does not match. Codes change every 30 seconds.")
     status = 401 if request.method == "POST" else 200
     return render_template("auth/verify.html", form=form), status

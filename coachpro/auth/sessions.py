@@ -1,5 +1,6 @@
 """Who is signed in, and which role may see what."""
 
+import hmac
 from collections.abc import Callable
 from functools import wraps
 
@@ -11,12 +12,15 @@ from coachpro.models import Role, User
 
 
 def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader. The id carries a version, so bumping it ends old sessions."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    """Flask-Login's loader. The id carries the account's random session token, so replacing
+    the token ends old sessions, and a cookie never fits another account that reuses the id."""
+    user_id, _, token = str(session_id).partition(":")
+    if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not token:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    if user is None or not user.active:
+        return None
+    if not hmac.compare_digest(user.session_token.encode(), token.encode("utf-8", "replace")):
         return None
     return user
 

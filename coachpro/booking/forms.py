@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -10,8 +9,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from coachpro.forms import Form
 
-class ConsultForm(FlaskForm):
+
+class ConsultForm(Form):
     start = HiddenField()
     timezone = HiddenField()
     partner_one = StringField(
@@ -74,10 +75,10 @@ class ConsultForm(FlaskForm):
                 field.errors = [*field.errors, message]
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(Form):
     start = HiddenField(validators=[DataRequired("Choose a new time.")])
     submit = SubmitField("Move our consult here")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     submit = SubmitField("Cancel our consult")

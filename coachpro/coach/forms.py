@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 )
 
 from coachpro.domain.availability import parse_ranges
+from coachpro.forms import Form
 from coachpro.services.availability import WEEKDAYS
 
 
@@ -44,7 +44,7 @@ def _minutes(label: str, low: int, high: int, message: str | None = None) -> Int
     )
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     consult_minutes = _minutes("Consult length (minutes)", 10, 240)
     step_minutes = _minutes("Offer a start time every (minutes)", 5, 240)
     buffer_before_minutes = _minutes("Free time before each consult (minutes)", 0, 240)
@@ -56,6 +56,9 @@ class AvailabilityForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 50, "Use a number from 1 to 50.")],
     )
     reminder_hours = _minutes("Send a reminder this many hours before", 1, 168)
+    prospect_retention_months = _minutes(
+        "Erase consults that never became clients after (months)", 1, 120
+    )
     hours_0 = StringField(WEEKDAYS[0], validators=[Length(max=200), _ranges])
     hours_1 = StringField(WEEKDAYS[1], validators=[Length(max=200), _ranges])
     hours_2 = StringField(WEEKDAYS[2], validators=[Length(max=200), _ranges])
@@ -69,7 +72,7 @@ class AvailabilityForm(FlaskForm):
         return [getattr(self, f"hours_{d}") for d in range(7)]
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     day = DateField("Date", validators=[DataRequired("Choose a date.")])
     closed = BooleanField("Closed all day")
     hours = StringField("Or open only these hours", validators=[Length(max=200), _ranges])
@@ -85,22 +88,22 @@ class OverrideForm(FlaskForm):
         return True
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: CSRF and nothing else."""
 
     submit = SubmitField()
 
 
-class ConvertForm(FlaskForm):
+class ConvertForm(Form):
     package = SelectField("Package", choices=[])
     submit = SubmitField("Make them a client couple")
 
 
-class CoachRescheduleForm(FlaskForm):
+class CoachRescheduleForm(Form):
     start = HiddenField(validators=[DataRequired("Choose a new time.")])
 
 
-class PackageForm(FlaskForm):
+class PackageForm(Form):
     name = StringField(
         "Name", validators=[DataRequired("Give the package a name."), Length(max=120)]
     )
@@ -132,7 +135,7 @@ class PackageForm(FlaskForm):
 PARTNER_FIELDS = ("first_name", "last_name", "email", "phone", "pronouns")
 
 
-class CoupleForm(FlaskForm):
+class CoupleForm(Form):
     partner1_first_name = StringField("First name", validators=[Length(max=80)])
     partner1_last_name = StringField("Last name", validators=[Length(max=80)])
     partner1_email = EmailField("Email", validators=[Length(max=254)])
@@ -157,7 +160,7 @@ class CoupleForm(FlaskForm):
                 target.errors = [*target.errors, message]
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(
         "Status",
         choices=[
@@ -168,13 +171,13 @@ class StatusForm(FlaskForm):
     submit = SubmitField("Change status")
 
 
-class EnrollForm(FlaskForm):
+class EnrollForm(Form):
     package = SelectField("Package", choices=[], validate_choice=True)
     start_date = DateField("Start date", validators=[DataRequired("Choose a start date.")])
     submit = SubmitField("Enroll")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(
         "Private note",
         validators=[DataRequired("Write something first."), Length(max=10000)],
@@ -182,7 +185,7 @@ class NoteForm(FlaskForm):
     submit = SubmitField("Save note")
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     day = DateField("Date", validators=[DataRequired("Choose a date.")])
     time = StringField(
         "Time (practice time zone)", validators=[DataRequired("Enter a time like 14:30.")]
@@ -191,16 +194,20 @@ class SessionForm(FlaskForm):
     submit = SubmitField("Schedule session")
 
 
-class SessionNotesForm(FlaskForm):
+class SessionNotesForm(Form):
     notes = TextAreaField("Session notes (only you see these)", validators=[Length(max=10000)])
     submit = SubmitField("Save notes")
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     confirmation = StringField(
         "Type the couple's names to confirm", validators=[DataRequired("Type their names.")]
     )
     submit = SubmitField("Erase this couple for good")
+
+
+class EraseProspectForm(Form):
+    submit = SubmitField("Erase this consult for good")
 
 
 KIND_CHOICES = [
@@ -219,7 +226,7 @@ VISIBILITY_CHOICES = [
 ]
 
 
-class ExerciseForm(FlaskForm):
+class ExerciseForm(Form):
     title = StringField("Title", validators=[DataRequired("Give it a title."), Length(max=120)])
     theme = StringField("Theme", validators=[DataRequired("Name a theme."), Length(max=80)])
     summary = StringField("Summary", validators=[DataRequired("Sum it up."), Length(max=300)])
@@ -250,7 +257,7 @@ WEEKDAY_CHOICES = [
 ]
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     exercise = SelectField("Exercise", choices=[])
     cadence = SelectField(
         "How often",
@@ -275,20 +282,20 @@ class AssignForm(FlaskForm):
     submit = SubmitField("Assign")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(
         "Send encouragement", validators=[DataRequired("Write a few words."), Length(max=4000)]
     )
     submit = SubmitField("Send to both")
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(Form):
     title = StringField("Milestone", validators=[DataRequired("Name it."), Length(max=200)])
     reached_on = DateField("Reached on", validators=[DataRequired("Choose the date.")])
     submit = SubmitField("Add milestone")
 
 
-class ManualPaymentForm(FlaskForm):
+class ManualPaymentForm(Form):
     amount = StringField("Amount", validators=[DataRequired("Enter the amount received.")])
     method = SelectField(
         "How",
@@ -299,5 +306,5 @@ class ManualPaymentForm(FlaskForm):
     submit = SubmitField("Record payment")
 
 
-class RefundForm(FlaskForm):
+class RefundForm(Form):
     amount = StringField("Amount to refund", validators=[DataRequired("Enter an amount.")])

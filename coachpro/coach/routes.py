@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
 from coachpro.booking.picker import build_picker
@@ -11,15 +12,17 @@ from coachpro.coach.forms import (
     AvailabilityForm,
     CoachRescheduleForm,
     ConvertForm,
+    EraseProspectForm,
     OverrideForm,
 )
 from coachpro.coach.lookups import get_or_404
 from coachpro.domain.availability import TimeRange, format_ranges
 from coachpro.extensions import db
+from coachpro.links import safe_next_path
 from coachpro.models import Consult, ConsultStatus, Package, Role
 from coachpro.models.types import utcnow
 from coachpro.page_cache import cached_page
-from coachpro.services import availability, consults
+from coachpro.services import availability, consults, privacy
 from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.calendar_feed import feed_urls
 from coachpro.services.consult_admin import (
@@ -65,6 +68,7 @@ def availability_page():
                 horizon_days=form.horizon_days.data,
                 max_per_day=form.max_per_day.data,
                 reminder_hours=form.reminder_hours.data,
+                prospect_retention_months=form.prospect_retention_months.data,
             ),
             {d: field.ranges for d, field in enumerate(form.weekday_fields())},
         )
@@ -175,7 +179,7 @@ def _consult_or_404(consult_id: int) -> Consult:
 
 
 def _back():
-    return redirect(request.form.get("next") or url_for("coach.consults_page"))
+    return redirect(safe_next_path(request.form.get("next")) or url_for("coach.consults_page"))
 
 
 @bp.post("/consults/<int:consult_id>/cancel")
@@ -221,6 +225,32 @@ def convert(consult_id: int):
         else:
             flash(f"{consult.names} are now a client couple.", "success")
     return _back()
+
+
+@bp.route("/consults/<int:consult_id>/erase", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def erase_prospect(consult_id: int):
+    consult = _consult_or_404(consult_id)
+    form = EraseProspectForm()
+    if consult.couple_id is not None:
+        flash("This consult belongs to a client couple; erase the couple to remove it.", "error")
+        return redirect(url_for("coach.consults_page"))
+    if form.validate_on_submit():
+        names = consult.names
+        try:
+            privacy.erase_prospect(consult, current_user)
+        except privacy.EraseRefused as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"The consult with {names} and its emails have been erased.", "info")
+            return redirect(url_for("coach.consults_page", view="past"))
+    return render_template(
+        "coach/erase_prospect.html",
+        consult=consult,
+        form=form,
+        zone=practice_zone(),
+        retention_months=booking_settings().prospect_retention_months,
+    )
 
 
 @bp.route("/consults/<int:consult_id>/reschedule", methods=["GET", "POST"])

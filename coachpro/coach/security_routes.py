@@ -15,7 +15,11 @@ from coachpro.services import two_factor
 @bp.get("/security")
 @role_required(Role.COACH)
 def security():
-    return render_template("coach/security.html", action_form=ActionForm())
+    return render_template(
+        "coach/security.html",
+        action_form=ActionForm(),
+        recovery_codes_left=two_factor.unused_recovery_codes(current_user),
+    )
 
 
 @bp.post("/security/start")

@@ -28,15 +28,25 @@ def code_at(secret: str, unix_time: float) -> str:
     return str(number % 10**DIGITS).zfill(DIGITS)
 
 
+def matching_step(secret: str, code: str, unix_time: float, drift_steps: int = 1) -> int | None:
+    """The time step whose code `code` is (now, or one step either side: clocks drift), or None.
+
+    The step lets the caller refuse a code that was already used (RFC 6238, section 5.2).
+    """
+    code = "".join(ch for ch in code if ch in "0123456789")
+    if len(code) != DIGITS:
+        return None
+    now_step = int(unix_time // STEP_SECONDS)
+    for n in range(-drift_steps, drift_steps + 1):
+        step = now_step + n
+        if hmac.compare_digest(code, code_at(secret, step * STEP_SECONDS)):
+            return step
+    return None
+
+
 def verify(secret: str, code: str, unix_time: float, drift_steps: int = 1) -> bool:
     """True if `code` is right now, or one step either side (clocks drift)."""
-    code = "".join(ch for ch in code if ch.isdigit())
-    if len(code) != DIGITS:
-        return False
-    return any(
-        hmac.compare_digest(code, code_at(secret, unix_time + n * STEP_SECONDS))
-        for n in range(-drift_steps, drift_steps + 1)
-    )
+    return matching_step(secret, code, unix_time, drift_steps) is not None
 
 
 def provisioning_uri(secret: str, account: str, issuer: str) -> str:

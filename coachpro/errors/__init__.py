@@ -85,9 +85,7 @@ def handle_unstorable(error: DataError):
 
 
 def handle_database_down(error: OperationalError):
-    log.error(
-        "database unavailable on %s %s: %s", request.method, request.path, type(error).__name__
-    )
+    log.error("database unavailable on %s %s: %s", request.method, _route(), type(error).__name__)
     with contextlib.suppress(SQLAlchemyError):  # the connection may be gone entirely
         db.session.rollback()
     return _respond(503)
@@ -96,9 +94,14 @@ def handle_database_down(error: OperationalError):
 def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, _route())
     db.session.rollback()
     return _respond(InternalServerError.code)
+
+
+def _route() -> str:
+    # The route pattern, never the path: paths carry manage, reset and payment tokens.
+    return request.url_rule.rule if request.url_rule else "(unmatched)"
 
 
 def register(app: Flask) -> None:

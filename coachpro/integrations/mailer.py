@@ -9,6 +9,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Protocol
 
+from coachpro.domain.text import single_line
+
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
@@ -35,9 +37,12 @@ class OutgoingEmail:
 def build_mime(email: OutgoingEmail) -> EmailMessage:
     """multipart/mixed[ multipart/alternative[text, html, calendar], attachments… ]."""
     msg = EmailMessage()
-    msg["From"] = email.sender
-    msg["To"] = ", ".join(email.recipients)
-    msg["Subject"] = email.subject
+    # Header values are always one clean line, whatever a visitor typed into a name that
+    # ended up in them: a line break in a header is refused by the email library (or, in
+    # older code, starts a header of the attacker's choosing).
+    msg["From"] = single_line(email.sender)
+    msg["To"] = ", ".join(single_line(r) for r in email.recipients)
+    msg["Subject"] = single_line(email.subject)[:300]
     msg["Date"] = format_datetime(email.date)
     msg["Message-ID"] = email.message_id
     msg.set_content(email.text_body)
@@ -52,7 +57,11 @@ def build_mime(email: OutgoingEmail) -> EmailMessage:
         maintype, _, subtype = att.content_type.partition("/")
         params = {"method": att.calendar_method} if att.calendar_method else {}
         msg.add_attachment(
-            att.data, maintype=maintype, subtype=subtype, filename=att.filename, params=params
+            att.data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=single_line(att.filename),
+            params=params,
         )
     return msg
 

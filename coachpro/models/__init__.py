@@ -23,6 +23,7 @@ from coachpro.models.homework import (
     CustomMilestone,
     Exercise,
     ExerciseKind,
+    JarDrawRequest,
     JarSlip,
     Mode,
     Pulse,
@@ -37,7 +38,7 @@ from coachpro.models.payment import (
     Refund,
     StripeEvent,
 )
-from coachpro.models.user import Role, User
+from coachpro.models.user import RecoveryCode, Role, User
 from coachpro.models.workspace import (
     AuditEvent,
     CoachNote,
@@ -70,6 +71,7 @@ __all__ = [
     "ExerciseKind",
     "IntakeAnswer",
     "IntakeQuestion",
+    "JarDrawRequest",
     "JarSlip",
     "Mode",
     "OutboxMessage",
@@ -80,6 +82,7 @@ __all__ = [
     "PaymentMethod",
     "PaymentStatus",
     "Pulse",
+    "RecoveryCode",
     "Refund",
     "Role",
     "SessionStatus",

@@ -40,6 +40,9 @@ class BookingSettings(db.Model):
         CheckConstraint("step_minutes BETWEEN 5 AND 240", name="step_range"),
         CheckConstraint("max_per_day IS NULL OR max_per_day > 0", name="max_per_day_positive"),
         CheckConstraint("reminder_hours BETWEEN 1 AND 168", name="reminder_hours_range"),
+        CheckConstraint(
+            "prospect_retention_months BETWEEN 1 AND 120", name="prospect_retention_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +54,8 @@ class BookingSettings(db.Model):
     step_minutes: Mapped[int] = mapped_column(default=30)
     max_per_day: Mapped[int | None]
     reminder_hours: Mapped[int] = mapped_column(default=24)
+    # A consult that never became a couple is erased this many months after it took place.
+    prospect_retention_months: Mapped[int] = mapped_column(default=12)
     # The secret part of the coach's calendar feed URL; regenerating it revokes old links.
     feed_secret: Mapped[str] = mapped_column(String(64), unique=True)
     calendar_version: Mapped[int] = mapped_column(default=0)

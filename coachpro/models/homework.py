@@ -182,6 +182,24 @@ class JarSlip(db.Model):
     discussed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class JarDrawRequest(db.Model):
+    """One partner asked to draw a slip; it is revealed only when the other confirms.
+
+    One row per couple at most (the couple is the key), so two partners pressing "draw" at
+    the same moment cannot start two draws.
+    """
+
+    __tablename__ = "jar_draw_requests"
+
+    couple_id: Mapped[int] = mapped_column(
+        ForeignKey("couples.id", ondelete="CASCADE"), primary_key=True
+    )
+    requested_by_partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE")
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CustomMilestone(db.Model):
     __tablename__ = "custom_milestones"
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachpro.extensions import db
@@ -40,6 +40,14 @@ class OutboxMessage(db.Model):
     html_body: Mapped[str | None] = mapped_column(Text)
     # [{"filename", "content_type", "data_b64", "calendar_method"?}]
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Whose email this is, so erasing a couple or a prospect takes their mail with them:
+    # queued messages are never delivered after an erasure, sent ones leave no copy behind.
+    couple_id: Mapped[int | None] = mapped_column(
+        ForeignKey("couples.id", ondelete="CASCADE"), index=True
+    )
+    consult_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consults.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

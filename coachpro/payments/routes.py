@@ -12,11 +12,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from coachpro.auth.sessions import role_required
 from coachpro.extensions import csrf, db, limiter
+from coachpro.forms import Form
 from coachpro.integrations.stripe_gateway import WebhookRejected, verify_webhook
 from coachpro.models import Couple, Role
 from coachpro.payments import bp
@@ -25,7 +25,7 @@ from coachpro.services.couples import current_enrollment
 from coachpro.services.portal_home import partner_for
 
 
-class PayForm(FlaskForm):
+class PayForm(Form):
     checkout_key = HiddenField()
 
 

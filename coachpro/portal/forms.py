@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     RadioField,
@@ -10,6 +9,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from coachpro.forms import Form
+
 VISIBILITY_CHOICES = [
     SelectChoice("me", "Only me"),
     SelectChoice("us", "Me and my partner"),
@@ -17,21 +18,21 @@ VISIBILITY_CHOICES = [
 ]
 
 
-class BookSessionForm(FlaskForm):
+class BookSessionForm(Form):
     start = HiddenField(validators=[DataRequired("Choose a time.")])
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(Form):
     """Answers come as `answer-<question id>`; the questions are the coach's."""
 
     submit = SubmitField("Save my answers")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """CSRF for a button."""
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     reflection = TextAreaField(
         "Your reflection (optional)", validators=[Optional(), Length(max=5000)]
     )
@@ -44,7 +45,7 @@ class EntryForm(FlaskForm):
     submit = SubmitField("Mark as done")
 
 
-class PromiseForm(FlaskForm):
+class PromiseForm(Form):
     promise = StringField("Today's promise", validators=[Optional(), Length(max=300)])
     visibility = RadioField("Who may read it?", choices=VISIBILITY_CHOICES, validators=[Optional()])
 
@@ -52,7 +53,7 @@ class PromiseForm(FlaskForm):
 SCALE = [SelectChoice(str(n), str(n)) for n in range(1, 11)]
 
 
-class PulseForm(FlaskForm):
+class PulseForm(Form):
     connected = RadioField("How connected did you feel this week?", choices=SCALE)
     safe = RadioField("How safe did you feel being yourself?", choices=SCALE)
     trust = RadioField("How much did you trust each other?", choices=SCALE)
@@ -61,7 +62,7 @@ class PulseForm(FlaskForm):
     submit = SubmitField("Save my pulse")
 
 
-class ReminderForm(FlaskForm):
+class ReminderForm(Form):
     hour = SelectField(
         "Daily homework email",
         choices=[SelectChoice("", "No daily email")]

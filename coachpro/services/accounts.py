@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from datetime import UTC
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -13,7 +14,7 @@ from coachpro.domain.passwords import password_problem
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
 from coachpro.links import absolute_url
-from coachpro.models import Role, User
+from coachpro.models import Partner, Role, User
 from coachpro.models.types import utcnow
 from coachpro.services.outbox import enqueue_templated
 
@@ -79,13 +80,13 @@ def set_password(user: User, password: str) -> None:
 def change_password(user: User, password: str) -> None:
     """Set a new password and end every other session of this user. Commits."""
     set_password(user, password)
-    user.session_version += 1
+    user.end_all_sessions()
     db.session.commit()
 
 
 def end_all_sessions(user: User) -> None:
     """Every session of this user ends: the session id carries the version we bump. Commits."""
-    user.session_version += 1
+    user.end_all_sessions()
     db.session.commit()
 
 
@@ -110,9 +111,13 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _password_fingerprint(user: User) -> str:
-    # Changes whenever the password does, which makes each reset link single-use.
+    # Changes whenever the password does, which makes each reset link single-use. The creation
+    # instant binds it to this account: a later account that reuses the id (SQLite does after
+    # an erasure), still without a password, must not match an old link.
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, (user.password_hash or "").encode(), hashlib.sha256).hexdigest()[:20]
+    created = user.created_at.astimezone(UTC).isoformat(timespec="microseconds")
+    material = f"{user.id}|{created}|{user.password_hash or ''}".encode()
+    return hmac.new(key, material, hashlib.sha256).hexdigest()[:20]
 
 
 def make_reset_token(user: User) -> str:
@@ -134,6 +139,7 @@ def request_password_reset(email: str) -> None:
         to=[user.email],
         subject=f"Reset your {current_app.config['PRACTICE_NAME']} password",
         template="password_reset",
+        couple_id=db.session.scalar(select(Partner.couple_id).where(Partner.user_id == user.id)),
         user=user,
         link=link,
         minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,

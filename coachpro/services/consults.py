@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coachpro.domain.availability import Interval, SlotProblem, slot_problem
 from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, invite_ics
+from coachpro.domain.text import multi_line, single_line
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
 from coachpro.integrations.mailer import Attachment
@@ -103,16 +104,17 @@ def parse_consult_request(raw: Mapping[str, Any]) -> ConsultRequest:
     """Read a booking from the form or the API; InvalidConsult says what is wrong, per field."""
     errors: dict[str, str] = {}
 
-    def text(name: str, limit: int, required: str | None = None) -> str | None:
+    def text(name: str, limit: int, required: str | None = None, lines=single_line) -> str | None:
         value = raw.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if isinstance(value, str):
+            value = lines(value).strip()
+        if value is None or (isinstance(value, str) and not value):
             if required:
                 errors[name] = required
             return None
         if not isinstance(value, str):
             errors[name] = "Must be text."
             return None
-        value = value.strip()
         if len(value) > limit:
             errors[name] = f"Keep this under {limit} characters."
             return None
@@ -132,7 +134,8 @@ def parse_consult_request(raw: Mapping[str, Any]) -> ConsultRequest:
     if not isinstance(names, list | tuple) or len(names) != 2:
         errors["partner_names"] = "Enter both partners' first names."
         names = ("", "")
-    names = tuple(n.strip() if isinstance(n, str) else "" for n in names)
+    # One line each, whatever was typed: names end up in email headers and calendar invites.
+    names = tuple(single_line(n) if isinstance(n, str) else "" for n in names)
     if not errors.get("partner_names"):
         if not all(names):
             errors["partner_names"] = "Enter both partners' first names."
@@ -146,7 +149,7 @@ def parse_consult_request(raw: Mapping[str, Any]) -> ConsultRequest:
     if phone and not all(c.isdigit() or c in " +-()." for c in phone):
         errors["phone"] = "Use digits, spaces and + - ( ) only."
     package = text("package", 64)
-    message = text("message", 2000)
+    message = text("message", 2000, lines=multi_line)
 
     if errors:
         raise InvalidConsult(errors)
@@ -403,6 +406,8 @@ def _send(consult: Consult, kind: str) -> None:
         template=f"consult_{kind}",
         attachments=[_attachment(consult, for_coach=False)],
         dedupe_key=f"{key}:couple",
+        consult_id=consult.id,
+        couple_id=consult.couple_id,
         consult=consult,
         visitor_zone=visitor_zone,
         practice_zone=practice_zone(),
@@ -418,6 +423,8 @@ def _send(consult: Consult, kind: str) -> None:
             template="consult_coach_notice",
             attachments=[_attachment(consult, for_coach=True)],
             dedupe_key=f"{key}:coach",
+            consult_id=consult.id,
+            couple_id=consult.couple_id,
             consult=consult,
             kind=kind,
             practice_zone=practice_zone(),
@@ -458,6 +465,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
             subject=SUBJECTS["reminder"].format(when=_when(consult.start_at, visitor_zone)),
             template="consult_reminder",
             dedupe_key=f"consult:{consult.public_id}:reminder:{consult.start_at.isoformat()}",
+            consult_id=consult.id,
+            couple_id=consult.couple_id,
             consult=consult,
             visitor_zone=visitor_zone,
             practice_zone=practice_zone(),

@@ -438,6 +438,7 @@ def send_homework_digests(now: datetime | None = None) -> int:
             subject=f"Today's practice: {len(due)} thing{'s' if len(due) != 1 else ''} to do",
             template="homework_digest",
             dedupe_key=f"digest:{partner.id}:{today.isoformat()}",
+            couple_id=partner.couple_id,
             partner=partner,
             items=due,
             portal_url=absolute_url("portal.today"),

@@ -9,6 +9,7 @@ mid-send, the message becomes due again when the lease runs out.
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,10 @@ from coachpro.services.outbox import decode_attachments
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+
+
+class _Unbuildable(Exception):
+    """The row cannot become an email at all; no retry would change that."""
 
 
 @dataclass
@@ -105,16 +110,20 @@ def deliver_due(
     report = DeliveryReport()
     while claimed := claim_due(now, batch_size):
         for message_id, lease in claimed:
-            _deliver_one(transport, message_id, lease, report)
+            try:
+                _deliver_one(transport, message_id, lease, report)
+            except Exception:
+                # Never let one message stop the batch; its lease runs out and it is retried.
+                log.exception("outbox message %s could not be processed", message_id)
+                db.session.rollback()
         if len(claimed) < batch_size:
             break
     return report
 
 
-def _deliver_one(transport: Transport, message_id: int, lease: datetime, report: DeliveryReport):
-    config = current_app.config
-    message = db.session.get(OutboxMessage, message_id)
-    mime = build_mime(
+def _build(message: OutboxMessage) -> EmailMessage:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    return build_mime(
         OutgoingEmail(
             sender=message.sender,
             recipients=message.recipients,
@@ -122,20 +131,35 @@ def _deliver_one(transport: Transport, message_id: int, lease: datetime, report:
             text_body=message.text_body,
             html_body=message.html_body,
             attachments=decode_attachments(message.attachments),
-            message_id=message_id_for(
-                message.id, urlsplit(config["BASE_URL"]).hostname or "localhost"
-            ),
+            message_id=message_id_for(message.id, host),
             date=message.created_at,
         )
     )
+
+
+def _deliver_one(transport: Transport, message_id: int, lease: datetime, report: DeliveryReport):
+    config = current_app.config
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:  # erased while it waited (its couple or prospect is gone)
+        db.session.rollback()
+        return
     attempts = message.attempts
+    # Building the message is part of delivering it: one that cannot be built is failed
+    # with its reason kept, and the worker goes on with the others. Retrying would not help.
+    try:
+        mime = _build(message)
+    except Exception as exc:
+        mime, build_error = None, f"Could not build the message: {type(exc).__name__}: {exc}"
     db.session.rollback()  # do not hold a transaction open while talking to SMTP
     try:
+        if mime is None:
+            raise _Unbuildable(build_error)
         transport.send(mime)
     except Exception as exc:  # any failure is retried; the error is kept for the coach to read
-        error = f"{type(exc).__name__}: {exc}"[:2000]
+        error = str(exc) if isinstance(exc, _Unbuildable) else f"{type(exc).__name__}: {exc}"
+        error = error[:2000]
         finished_at = utcnow()
-        if attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        if attempts >= config["OUTBOX_MAX_ATTEMPTS"] or isinstance(exc, _Unbuildable):
             values = {"status": OutboxStatus.FAILED, "lease_expires_at": None}
             report.failed.append(message_id)
         else:
@@ -147,7 +171,11 @@ def _deliver_one(transport: Transport, message_id: int, lease: datetime, report:
             }
             report.retrying.append(message_id)
         values["last_error"] = error
-        log.warning("outbox message %s attempt %s failed: %s", message_id, attempts, error)
+        # The coach reads the whole error on the status page; the log gets only its kind,
+        # since SMTP errors quote recipients' addresses.
+        log.warning(
+            "outbox message %s attempt %s failed: %s", message_id, attempts, type(exc).__name__
+        )
     else:
         values = {
             "status": OutboxStatus.SENT,

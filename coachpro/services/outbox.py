@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from coachpro.domain.text import single_line
 from coachpro.extensions import db
 from coachpro.integrations.mailer import Attachment
 from coachpro.models import OutboxMessage
@@ -24,8 +25,14 @@ def enqueue_email(
     html_body: str | None = None,
     attachments: Sequence[Attachment] = (),
     dedupe_key: str | None = None,
+    couple_id: int | None = None,
+    consult_id: int | None = None,
 ) -> OutboxMessage:
-    """Add a message to the current transaction; a `dedupe_key` seen before returns that one."""
+    """Add a message to the current transaction; a `dedupe_key` seen before returns that one.
+
+    `couple_id` / `consult_id` say whose message it is: erasing that couple or prospect
+    deletes it, sent or not.
+    """
     recipients = [addr.strip() for addr in to if addr and addr.strip()]
     if not recipients:
         raise ValueError("an email needs at least one recipient")
@@ -38,11 +45,14 @@ def enqueue_email(
     message = OutboxMessage(
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         recipients=recipients,
-        subject=subject,
+        # One clean line that fits the column, however long the names in it were.
+        subject=single_line(subject)[:300],
         text_body=text_body,
         html_body=html_body,
         attachments=[_encode(a) for a in attachments],
         dedupe_key=dedupe_key,
+        couple_id=couple_id,
+        consult_id=consult_id,
     )
     try:
         # A savepoint, so losing a race on the dedupe key leaves the caller's change intact.
@@ -62,6 +72,8 @@ def enqueue_templated(
     template: str,
     attachments: Sequence[Attachment] = (),
     dedupe_key: str | None = None,
+    couple_id: int | None = None,
+    consult_id: int | None = None,
     **context: object,
 ) -> OutboxMessage:
     """Render `email/<template>.txt` and `.html` and enqueue them as one multipart message."""
@@ -74,6 +86,8 @@ def enqueue_templated(
         html_body=render_template(f"email/{template}.html", **context),
         attachments=attachments,
         dedupe_key=dedupe_key,
+        couple_id=couple_id,
+        consult_id=consult_id,
     )
 
 

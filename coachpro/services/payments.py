@@ -10,7 +10,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from coachpro.domain.money import format_money, minor_digits
+from coachpro.domain.spreadsheets import spreadsheet_text
 from coachpro.extensions import db
 from coachpro.integrations.stripe_gateway import GatewayError, StripeGateway
 from coachpro.links import absolute_url
@@ -116,6 +117,12 @@ def start_checkout(
     if not checkout_key or len(checkout_key) > 64:
         raise PaymentError("This payment form has expired. Please reload the page.")
     existing = db.session.scalar(select(Payment).where(Payment.checkout_key == checkout_key))
+    if existing is not None and (
+        existing.couple_id != couple.id or existing.enrollment_id != enrollment.id
+    ):
+        # Someone else's key (copied, guessed or forged): never hand out their checkout;
+        # this click starts its own.
+        existing, checkout_key = None, new_checkout_key()
     if existing is not None and existing.stripe_checkout_url:
         return existing.stripe_checkout_url
     due = balance(enrollment).due_cents
@@ -153,7 +160,7 @@ def start_checkout(
         )
     except GatewayError as exc:
         db.session.rollback()
-        current_app.logger.warning("Stripe checkout failed: %s", exc)
+        current_app.logger.warning("Stripe checkout failed: %s", type(exc).__name__)
         raise PaymentError(
             "We could not reach the card processor. Please try again in a minute."
         ) from exc
@@ -180,8 +187,16 @@ def _link_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=LINK_SALT)
 
 
+def _created_stamp(enrollment: Enrollment) -> str:
+    # Binds a link to this enrollment: after an erasure SQLite may give a new couple's
+    # enrollment the same ids, and an old link must not open their payment page.
+    return enrollment.created_at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def payment_link(enrollment: Enrollment) -> str:
-    token = _link_serializer().dumps({"c": enrollment.couple_id, "e": enrollment.id})
+    token = _link_serializer().dumps(
+        {"c": enrollment.couple_id, "e": enrollment.id, "t": _created_stamp(enrollment)}
+    )
     return absolute_url("payments.pay_link", token=token)
 
 
@@ -190,8 +205,14 @@ def enrollment_for_link(token: str) -> Enrollment | None:
         data = _link_serializer().loads(token, max_age=LINK_MAX_AGE)
     except BadSignature:
         return None
-    enrollment = db.session.get(Enrollment, data.get("e")) if isinstance(data, dict) else None
-    if enrollment is None or enrollment.couple_id != data.get("c"):
+    if not isinstance(data, dict) or not isinstance(data.get("e"), int):
+        return None
+    enrollment = db.session.get(Enrollment, data["e"])
+    if (
+        enrollment is None
+        or enrollment.couple_id != data.get("c")
+        or _created_stamp(enrollment) != data.get("t")
+    ):
         return None
     return enrollment
 
@@ -354,6 +375,7 @@ def _send_receipt(payment: Payment) -> None:
         f"to {current_app.config['PRACTICE_NAME']}",
         template="receipt",
         dedupe_key=f"receipt:{payment.id}",
+        couple_id=payment.couple_id,
         payment=payment,
         amount=format_money(payment.amount_cents, payment.currency),
         package=enrollment.package.name if enrollment else "Coaching",
@@ -516,10 +538,10 @@ def payments_csv(report: PaymentsReport, couple_names: dict[int, str], packages:
         writer.writerow(
             [
                 day.isoformat(),
-                couple_names.get(p.couple_id, "(erased)"),
-                packages.get(p.package_id, ""),
-                p.method,
-                p.status,
+                spreadsheet_text(couple_names.get(p.couple_id, "(erased)")),
+                spreadsheet_text(packages.get(p.package_id, "")),
+                spreadsheet_text(p.method),
+                spreadsheet_text(p.status),
                 _major(p.amount_cents, p.currency),
                 _major(p.refunded_cents, p.currency),
                 p.currency,

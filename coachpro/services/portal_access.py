@@ -49,6 +49,7 @@ def invite_partner(partner: Partner, now: datetime | None = None) -> str:
         subject=f"Your private space at {current_app.config['PRACTICE_NAME']}",
         template="portal_invite",
         dedupe_key=f"invite:{partner.id}:{partner.invite_nonce}",
+        couple_id=partner.couple_id,
         partner=partner,
         link=link,
     )
@@ -78,7 +79,7 @@ def accept_invite(token: str, password: str) -> User:
     partner = partner_for_invite(token)
     user = db.session.get(User, partner.user_id) if partner.user_id else None
     if user is not None:
-        user.session_version += 1  # a returning partner starts from fresh sessions
+        user.end_all_sessions()  # a returning partner starts from fresh sessions
     else:
         user = User(
             email=partner.email,
@@ -106,7 +107,7 @@ def revoke_access(partner: Partner) -> None:
     if partner.user_id:
         user = db.session.get(User, partner.user_id)
         user.active = False
-        user.session_version += 1
+        user.end_all_sessions()
     db.session.commit()
 
 

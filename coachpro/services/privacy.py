@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.extensions import db
@@ -18,6 +18,7 @@ from coachpro.models import (
     Enrollment,
     Exercise,
     IntakeAnswer,
+    OutboxMessage,
     Payment,
     StatusChange,
     User,
@@ -167,6 +168,13 @@ def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime |
         "intake_answers": _count(IntakeAnswer, IntakeAnswer.partner_id.in_(partner_ids)),
     }
     couple_id = couple.id
+    consult_ids = list(db.session.scalars(select(Consult.id).where(Consult.couple_id == couple_id)))
+    addresses = {p.email for p in couple.partners if p.email}
+    addresses |= set(
+        db.session.scalars(select(User.email).where(User.id.in_(user_ids))) if user_ids else []
+    )
+    counts["emails"] = _erase_mail(couple_id=couple_id, consult_ids=consult_ids,
+                                   addresses=addresses)  # fmt: skip
     # Payments stay for the books, without anything that says who paid.
     counts["payments_kept"] = db.session.execute(
         update(Payment)
@@ -189,6 +197,74 @@ def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime |
     )
     db.session.commit()
     return counts
+
+
+def erase_prospect(consult: Consult, actor: User, now: datetime | None = None) -> None:
+    """Remove a consult that never became a couple, with its emails. Commits.
+
+    A consult that did become a couple is erased with that couple, never on its own.
+    """
+    if consult.couple_id is not None:
+        raise EraseRefused(
+            "This consult belongs to a client couple now; erase the couple to remove it."
+        )
+    erase_prospects([consult.id], actor_id=actor.id, now=now or utcnow(), reason="by the coach")
+    db.session.commit()
+
+
+def erase_prospects(consult_ids: list[int], *, actor_id: int | None, now, reason: str) -> int:
+    """Delete these prospects' consults and mail and record it (counts only). No commit."""
+    if not consult_ids:
+        return 0
+    addresses = set()
+    for email, partner_email in db.session.execute(
+        select(Consult.email, Consult.partner_email).where(Consult.id.in_(consult_ids))
+    ):
+        addresses |= {e for e in (email, partner_email) if e}
+    emails = _erase_mail(couple_id=None, consult_ids=consult_ids, addresses=addresses)
+    erased = db.session.execute(delete(Consult).where(Consult.id.in_(consult_ids))).rowcount
+    db.session.add(
+        AuditEvent(
+            actor_id=actor_id,
+            action="prospect.erased",
+            subject=f"{erased} consult{'s' if erased != 1 else ''}",
+            details={"consults": erased, "emails": emails, "reason": reason},
+            created_at=now,
+        )
+    )
+    return erased
+
+
+def _erase_mail(*, couple_id: int | None, consult_ids: list[int], addresses: set[str]) -> int:
+    """Delete every email about this couple or these consults, queued or sent. No commit.
+
+    Queued ones are thereby cancelled: the worker finds the row gone and sends nothing.
+    Mail written before messages were linked to their couple is found by its recipients.
+    """
+    about = []
+    if couple_id is not None:
+        about.append(OutboxMessage.couple_id == couple_id)
+    if consult_ids:
+        about.append(OutboxMessage.consult_id.in_(consult_ids))
+    removed = db.session.execute(delete(OutboxMessage).where(or_(*about))).rowcount if about else 0
+    unlinked = select(OutboxMessage.id, OutboxMessage.recipients).where(
+        OutboxMessage.couple_id.is_(None), OutboxMessage.consult_id.is_(None)
+    )
+    wanted = {a.lower() for a in addresses}
+    stale = [
+        message_id
+        for message_id, recipients in db.session.execute(
+            unlinked.where(
+                or_(*(cast(OutboxMessage.recipients, Text).contains(a) for a in wanted))
+            )
+        )
+        if wanted & {r.lower() for r in recipients or []}
+    ] if wanted else []  # fmt: skip
+    if stale:
+        removed += db.session.execute(
+            delete(OutboxMessage).where(OutboxMessage.id.in_(stale))
+        ).rowcount
+    return removed
 
 
 def _count(model, condition) -> int:

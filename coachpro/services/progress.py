@@ -164,6 +164,7 @@ def send_encouragement(couple: Couple, coach: User, body: str) -> CoachComment:
             subject=f"A note from your coach at {current_app.config['PRACTICE_NAME']}",
             template="coach_comment",
             dedupe_key=f"comment:{comment.id}",
+            couple_id=couple.id,
             couple=couple,
             comment=comment,
             coach=coach,

@@ -4,7 +4,7 @@ import re
 
 import itsdangerous.timed
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coachpro.extensions import db
 from coachpro.models import OutboxMessage, Role
@@ -108,6 +108,7 @@ def reset_link_from_outbox(app, email):
 
 def test_password_reset_by_email_end_to_end(app, client, auth, coach):
     response = client.post("/password/forgot", data={"email": coach.email})
+    response.close()  # as every server does once the answer is sent: the email is queued then
     assert response.headers["Location"] == "/login"
     link = reset_link_from_outbox(app, coach.email)
     # Built from BASE_URL, never the Host the request came in on.
@@ -144,7 +145,7 @@ def test_reset_for_unknown_email_looks_the_same_and_sends_nothing(app, client, c
 
 
 def test_reset_link_expires_after_an_hour(app, client, coach, monkeypatch):
-    client.post("/password/forgot", data={"email": coach.email})
+    client.post("/password/forgot", data={"email": coach.email}).close()
     path = "/password/" + reset_link_from_outbox(app, coach.email).split("/password/", 1)[1]
     real_time = itsdangerous.timed.time.time
 
@@ -169,7 +170,7 @@ def test_changing_the_password_signs_out_other_devices(app, client, coach):
     auth_other.post("/login", data={"email": coach.email, "password": coach.password})
     assert auth_other.get("/coach/").status_code == 200
 
-    client.post("/password/forgot", data={"email": coach.email})
+    client.post("/password/forgot", data={"email": coach.email}).close()
     path = "/password/" + reset_link_from_outbox(app, coach.email).split("/password/", 1)[1]
     client.post(path, data={"password": "another good one", "confirm": "another good one"})
 
@@ -177,7 +178,7 @@ def test_changing_the_password_signs_out_other_devices(app, client, coach):
 
 
 def test_too_short_new_password_is_explained(app, client, coach):
-    client.post("/password/forgot", data={"email": coach.email})
+    client.post("/password/forgot", data={"email": coach.email}).close()
     path = "/password/" + reset_link_from_outbox(app, coach.email).split("/password/", 1)[1]
     response = client.post(path, data={"password": "short", "confirm": "short"})
     assert "Use between 8 and 1024 characters." in response.text
@@ -186,11 +187,57 @@ def test_too_short_new_password_is_explained(app, client, coach):
 def test_sign_in_is_throttled_per_account(client, auth, coach):
     for _ in range(8):
         assert auth.login(coach, password="guessing wrong").status_code == 401
-    blocked = auth.login(coach)  # even the right password waits now
+    blocked = auth.login(coach)  # even the right password waits now, from this address
     assert blocked.status_code == 429
-    assert "Too many attempts" in blocked.text
+    assert "Too many sign-in attempts for this account" in blocked.text
+    assert "Try again in 15 minutes" in blocked.text
     # Another account from the same address is not locked out by this one.
     assert auth.login("someone.else@example.com", "whatever1").status_code == 401
+
+
+def browser_at(app, address: str):
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser
+
+
+def test_failures_from_one_address_do_not_lock_the_account_for_everyone(app, client, coach):
+    guesser = browser_at(app, "203.0.113.7")
+    for _ in range(8):
+        guesser.post("/login", data={"email": coach.email, "password": "guessing wrong"})
+    assert guesser.post("/login", data={"email": coach.email, "password": "x"}).status_code == 429
+    owner = browser_at(app, "198.51.100.20")
+    response = owner.post("/login", data={"email": coach.email, "password": coach.password})
+    assert response.status_code == 302
+
+
+def test_many_addresses_at_once_make_the_account_wait_longer(app, coach):
+    codes = []
+    for n in range(25):
+        guesser = browser_at(app, f"203.0.113.{n + 1}")
+        codes.append(
+            guesser.post("/login", data={"email": coach.email, "password": "wrong"}).status_code
+        )
+    assert codes == [401] * 24 + [429]
+    owner = browser_at(app, "198.51.100.20")
+    response = owner.post("/login", data={"email": coach.email, "password": coach.password})
+    assert response.status_code == 429 and "Try again in 15 minutes" in response.text
+
+
+def test_a_burst_of_parallel_guesses_checks_no_more_than_the_limit(app, coach):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    barrier = Barrier(16)
+
+    def guess(_):
+        browser = app.test_client()
+        barrier.wait()
+        return browser.post("/login", data={"email": coach.email, "password": "wrong"}).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        codes = sorted(pool.map(guess, range(16)))
+    assert codes == [401] * 8 + [429] * 8
 
 
 def test_successful_sign_ins_do_not_use_up_the_account_budget(client, auth, coach):
@@ -235,7 +282,21 @@ def test_deactivating_a_user_ends_their_sessions(app, client, auth, coach):
 
 
 def test_common_passwords_are_refused_on_reset(app, client, coach):
-    client.post("/password/forgot", data={"email": coach.email})
+    client.post("/password/forgot", data={"email": coach.email}).close()
     path = "/password/" + reset_link_from_outbox(app, coach.email).split("/password/", 1)[1]
     response = client.post(path, data={"password": "iloveyou1", "confirm": "iloveyou1"})
     assert "most common" in response.text
+
+
+def test_forgot_password_answers_before_looking_the_address_up(app, client, coach):
+    """Known or unknown address, the answer is ready before any lookup or email is made, so
+    its timing cannot tell which addresses have accounts."""
+    for email in ("stranger@example.com", coach.email):
+        response = client.post("/password/forgot", data={"email": email})
+        assert response.headers["Location"] == "/login"
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        response.close()
+    with app.app_context():
+        recipients = [m.recipients for m in db.session.scalars(select(OutboxMessage))]
+    assert recipients == [[coach.email]]

@@ -35,7 +35,8 @@ def test_after_turning_it_on_a_password_alone_is_not_enough(app, client, coach):
     assert other.get("/coach/").status_code == 302
     wrong = other.post("/login/verify", data={"code": "123456"})
     assert wrong.status_code == 401 and "does not match" in wrong.text
-    right = other.post("/login/verify", data={"code": code_at(secret, time.time())})
+    # The setup just used this window's code; the next window's is accepted (clock drift).
+    right = other.post("/login/verify", data={"code": code_at(secret, time.time() + 30)})
     assert right.headers["Location"] == "/coach/"
     assert other.get("/coach/").status_code == 200
     with app.app_context():
@@ -56,8 +57,43 @@ def test_turning_it_off_needs_a_current_code(app, client, coach):
     secret, _ = enable(client, app, coach)
     client.post("/coach/security/disable", data={"code": "000000"})
     assert "Two-factor sign-in is on" in client.get("/coach/security").text
-    client.post("/coach/security/disable", data={"code": code_at(secret, time.time())})
+    client.post("/coach/security/disable", data={"code": code_at(secret, time.time() + 30)})
     assert "Two-factor sign-in is off" in client.get("/coach/security").text
+
+
+def test_an_authenticator_code_signs_in_once(app, client, coach):
+    secret, _ = enable(client, app, coach)
+    code = code_at(secret, time.time() + 30)
+    first, second = app.test_client(), app.test_client()
+    for browser in (first, second):
+        browser.post("/login", data={"email": coach.email, "password": coach.password})
+    assert first.post("/login/verify", data={"code": code}).status_code == 302
+    replay = second.post("/login/verify", data={"code": code})
+    assert replay.status_code == 401 and "does not match" in replay.text
+    assert second.get("/coach/").status_code == 302
+    # The code the setup itself used is spent too, and an older window never comes back.
+    setup_code = code_at(secret, time.time())
+    assert second.post("/login/verify", data={"code": setup_code}).status_code == 401
+
+
+def test_a_recovery_code_presented_in_parallel_signs_in_once(app, client, coach, database_url):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    _, codes = enable(client, app, coach)
+    browsers = [app.test_client() for _ in range(6)]
+    for browser in browsers:
+        browser.post("/login", data={"email": coach.email, "password": coach.password})
+    barrier = Barrier(len(browsers))
+
+    def present(browser):
+        barrier.wait()
+        return browser.post("/login/verify", data={"code": codes[1]}).status_code
+
+    with ThreadPoolExecutor(len(browsers)) as pool:
+        statuses = list(pool.map(present, browsers))
+    assert sorted(statuses) == [302] + [401] * (len(browsers) - 1)
+    assert "7 unused recovery codes" in client.get("/coach/security").text
 
 
 def test_code_guessing_is_throttled(app, client, coach):
