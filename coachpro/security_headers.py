@@ -53,9 +53,13 @@ def apply_security_headers(response: Response) -> Response:
     # raises and catches an exception for every header a lookup does not find).
     present = {name.lower() for name, _ in headers}
     headers.extend((name, value) for name, value in wanted if name.lower() not in present)
-    # Pages for a signed-in person hold private data: never keep them in a shared cache.
-    if current_user.is_authenticated or request.path.startswith(
-        ("/portal", "/coach", "/password", "/login")
+    # Pages for a signed-in person hold private data, and a page reached by a token (manage,
+    # pay, invitation and reset links) is as private as a signed-in one: never keep either
+    # in a cache, shared or not.
+    if (
+        current_user.is_authenticated
+        or request.path.startswith(("/portal", "/coach", "/password", "/login"))
+        or (request.view_args and "token" in request.view_args)
     ):
         headers["Cache-Control"] = "no-store"
     return response

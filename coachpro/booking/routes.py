@@ -102,6 +102,9 @@ def _consult_or_404(token: str):
     consult = consults.consult_for_token(token)
     if consult is None:
         abort(404)
+    if consults.manage_link_expired(consult, utcnow()):
+        # Past its use: say so without a name, an address or a time in it.
+        abort(Response(render_template("booking/link_expired.html"), status=410))
     return consult
 
 

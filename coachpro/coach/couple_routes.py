@@ -161,7 +161,7 @@ def edit_couple(couple_id: int):
 def couple(couple_id: int):
     couple = _couple_or_404(couple_id)
     enrollment = couple_service.current_enrollment(couple.id)
-    couple_progress = progress.couple_progress(couple)
+    couple_progress = progress.couple_progress(couple, None)
     enroll_form = EnrollForm(formdata=None)
     enroll_form.package.choices = package_choices(blank=None)
     enroll_form.start_date.data = date.today()

@@ -1,5 +1,6 @@
 """Money as integer minor units plus an ISO 4217 currency code. Never floats."""
 
+import re
 from dataclasses import dataclass
 
 # Currencies whose minor unit is not the cent. Everything else has two decimals.
@@ -55,17 +56,21 @@ def format_money(cents: int, currency: str) -> str:
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
 
 
+# ASCII digits only, with at most one decimal point: `str.isdigit` also accepts "²" and "١٢٣",
+# which `int` then refuses (or reads as a different number than the person sees).
+_AMOUNT = re.compile(r"(?P<whole>[0-9]{0,12})(?:\.(?P<frac>[0-9]*))?")
+
+
 def parse_major_units(text: str, currency: str) -> int:
     """Turn what a person types ("1,250.50") into minor units, exactly, without floats."""
     digits = minor_digits(currency)
-    cleaned = text.strip().replace(",", "").replace("_", "")
+    cleaned = text.strip().replace(",", "")
     if cleaned.startswith("-"):
         raise InvalidMoney("amount cannot be negative")
-    whole, _, frac = cleaned.partition(".")
-    if not whole:
-        whole = "0"
-    if not whole.isdigit() or (frac and not frac.isdigit()):
+    match = _AMOUNT.fullmatch(cleaned)
+    if match is None or not (match["whole"] or match["frac"]):
         raise InvalidMoney(f"{text!r} is not an amount")
+    whole, frac = match["whole"] or "0", match["frac"] or ""
     if len(frac) > digits:
         raise InvalidMoney(f"{currency} amounts have at most {digits} decimal places")
-    return int(whole) * 10**digits + int((frac or "0").ljust(digits, "0") or "0")
+    return int(whole) * 10**digits + int(frac.ljust(digits, "0") or "0")

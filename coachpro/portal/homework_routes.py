@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
-from coachpro.domain.privacy import Viewer
 from coachpro.domain.rich_text import plain_steps, render_rich_text
 from coachpro.models import ExerciseKind, Role, Visibility
 from coachpro.models.types import utcnow
@@ -80,7 +79,7 @@ def entry(assignment_id: int, day: str):
     elif request.method == "POST":
         status = 422
     partner = other_partner(me)
-    theirs = homework.my_entry(partner, assignment, when) if partner else None
+    theirs = homework.partners_entry(partner, assignment, when)
     return render_template(
         "portal/entry.html",
         me=me,
@@ -92,7 +91,7 @@ def entry(assignment_id: int, day: str):
         checked=set((existing.data or {}).get("checked", [])) if existing else set(),
         instructions=render_rich_text(assignment.exercise.instructions),
         theirs=theirs,
-        theirs_readable=theirs is not None and homework.readable(theirs, Viewer.PARTNER),
+        theirs_readable=theirs is not None,
         timer=kind == ExerciseKind.TIMER,
     ), status
 

@@ -35,7 +35,7 @@ def today():
         return render_template("portal/today.html", me=None)
     enrollment = current_enrollment(me.couple_id)
     now = utcnow()
-    progress = couple_progress(me.couple, now)
+    progress = couple_progress(me.couple, me, now)
     return render_template(
         "portal/today.html",
         me=me,

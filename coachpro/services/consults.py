@@ -195,6 +195,15 @@ def consult_for_token(token: str) -> Consult | None:
     return db.session.scalar(select(Consult).where(Consult.public_id == public_id))
 
 
+# A manage link is for changing a booking. Some time after the consult it no longer shows
+# who booked it: links live on in inboxes, forwarded mail and browser histories.
+MANAGE_LINK_SHOWS_DETAILS_FOR = timedelta(days=7)
+
+
+def manage_link_expired(consult: Consult, now: datetime) -> bool:
+    return now > consult.end_at + MANAGE_LINK_SHOWS_DETAILS_FOR
+
+
 def manage_url(consult: Consult) -> str:
     return absolute_url("booking.manage", token=manage_token(consult))
 

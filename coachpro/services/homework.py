@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from coachpro.domain.occurrences import Cadence, Schedule, occurrences
-from coachpro.domain.privacy import Viewer, can_read
+from coachpro.domain.privacy import Viewer, can_read, readable_visibilities
 from coachpro.domain.rich_text import plain_steps
 from coachpro.extensions import db
 from coachpro.links import absolute_url
@@ -136,6 +136,19 @@ def couple_assignments(couple_id: int) -> list[Assignment]:
 # ---------------------------------------------------------------- reading, with privacy
 
 
+def countable_by(viewer_partner_id: int | None) -> ColumnElement[bool]:
+    """The entries a viewer may count (domain/privacy: counts follow reading), as SQL.
+
+    `viewer_partner_id` is the partner looking; None is the coach.
+    """
+    if viewer_partner_id is None:
+        return Completion.visibility.in_(readable_visibilities(Viewer.COACH))
+    return or_(
+        Completion.partner_id == viewer_partner_id,
+        Completion.visibility.in_(readable_visibilities(Viewer.PARTNER)),
+    )
+
+
 def viewer_of(completion: Completion, partner: Partner | None, user: User | None) -> Viewer:
     if partner is not None and completion.partner_id == partner.id:
         return Viewer.AUTHOR
@@ -201,7 +214,7 @@ def today_for(partner: Partner, now: datetime | None = None) -> TodayView:
         or (a.ended_on and a.ended_on > first)
     ]  # fmt: skip
     other = next((p for p in partner.couple.partners if p.id != partner.id), None)
-    entries = _entries(assignments, first, today)
+    entries = _entries(assignments, first, today, partner.id)
     view = TodayView(today)
     for assignment in assignments:
         for day in occurrences(schedule_of(assignment), first, today):
@@ -223,12 +236,17 @@ def today_for(partner: Partner, now: datetime | None = None) -> TodayView:
     return view
 
 
-def _entries(assignments, first: date, last: date) -> dict[tuple[int, int, date], Completion]:
+def _entries(
+    assignments, first: date, last: date, viewer_partner_id: int
+) -> dict[tuple[int, int, date], Completion]:
+    """Entries this partner may count: their own, and their partner's that they may read.
+    A partner's "only me" entry is not even a "done" here."""
     ids = [a.id for a in assignments]
     rows = db.session.scalars(
         select(Completion).where(
             Completion.assignment_id.in_(ids),
             Completion.occurrence.between(first, last),
+            countable_by(viewer_partner_id),
         )
     )
     return {(c.assignment_id, c.partner_id, c.occurrence): c for c in rows}
@@ -272,6 +290,13 @@ def my_entry(partner: Partner, assignment: Assignment, day: date) -> Completion 
             Completion.occurrence == day,
         )
     )
+
+
+def partners_entry(partner: Partner | None, assignment: Assignment, day: date) -> Completion | None:
+    """My partner's entry for that day, or None when there is none I may read: an entry they
+    kept to themselves is not even a "done" for me."""
+    entry = my_entry(partner, assignment, day) if partner is not None else None
+    return entry if entry is not None and readable(entry, Viewer.PARTNER) else None
 
 
 def log_entry(
@@ -364,6 +389,7 @@ class PromiseRates:
 
 
 def promise_rates(partner: Partner) -> PromiseRates:
+    """My kept promises, and the couple's as I may count them (never a private promise)."""
     rows = db.session.execute(
         select(Completion.partner_id, Completion.data)
         .join(Assignment, Assignment.id == Completion.assignment_id)
@@ -372,6 +398,7 @@ def promise_rates(partner: Partner) -> PromiseRates:
             Assignment.couple_id == partner.couple_id,
             Exercise.kind == ExerciseKind.PROMISE,
             Completion.done.is_(True),
+            countable_by(partner.id),
         )
     ).all()
     marked = [(pid, bool((data or {}).get("kept"))) for pid, data in rows]
@@ -476,6 +503,7 @@ def weekly_tallies(couples: list[Couple], today: date) -> dict[int, WeekTally]:
             Assignment.couple_id.in_(ids),
             Completion.done.is_(True),
             Completion.occurrence.between(first, today),
+            countable_by(None),  # the coach's lists: only what the coach may read counts
         )
     ).all()
     done = {(r.assignment_id, r.occurrence): set() for r in done_rows}

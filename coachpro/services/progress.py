@@ -20,16 +20,19 @@ from coachpro.models import (
     Exercise,
     ExerciseKind,
     Mode,
+    Partner,
     User,
 )
 from coachpro.models.types import utcnow
-from coachpro.services.homework import couple_assignments, schedule_of
+from coachpro.services.homework import countable_by, couple_assignments, schedule_of
 from coachpro.services.outbox import enqueue_templated
 
 
-def _couple_completions(couple_id: int, since: date | None = None) -> list[Row]:
-    """(assignment_id, partner_id, occurrence, reflected) of every finished entry, or of
-    those from `since` on.
+def _couple_completions(
+    couple_id: int, viewer_partner_id: int | None, since: date | None = None
+) -> list[Row]:
+    """(assignment_id, partner_id, occurrence, reflected) of every finished entry the viewer
+    may count (None: the coach), or of those from `since` on.
 
     Plain columns, not Completion objects: two years of practice is thousands of entries,
     and building an ORM object (and decoding its JSON) for each was most of the page's time.
@@ -42,14 +45,18 @@ def _couple_completions(couple_id: int, since: date | None = None) -> list[Row]:
             (func.coalesce(func.length(Completion.reflection), 0) > 0).label("reflected"),
         )
         .join(Assignment, Assignment.id == Completion.assignment_id)
-        .where(Assignment.couple_id == couple_id, Completion.done.is_(True))
+        .where(
+            Assignment.couple_id == couple_id,
+            Completion.done.is_(True),
+            countable_by(viewer_partner_id),
+        )
     )
     if since is not None:
         query = query.where(Completion.occurrence >= since)
     return list(db.session.execute(query))
 
 
-def _kept_promise_days(couple_id: int) -> list[date]:
+def _kept_promise_days(couple_id: int, viewer_partner_id: int | None) -> list[date]:
     rows = db.session.execute(
         select(Completion.occurrence, Completion.data)
         .join(Assignment, Assignment.id == Completion.assignment_id)
@@ -58,6 +65,7 @@ def _kept_promise_days(couple_id: int) -> list[date]:
             Assignment.couple_id == couple_id,
             Completion.done.is_(True),
             Exercise.kind == ExerciseKind.PROMISE,
+            countable_by(viewer_partner_id),
         )
     )
     return [occurrence for occurrence, data in rows if (data or {}).get("kept")]
@@ -71,11 +79,15 @@ class CoupleProgress:
     custom: list[CustomMilestone]
 
 
-def couple_progress(couple: Couple, now: datetime | None = None) -> CoupleProgress:
+def couple_progress(
+    couple: Couple, viewer: Partner | None, now: datetime | None = None
+) -> CoupleProgress:
+    """Streaks and milestones as `viewer` may count them (None: the coach)."""
     now = now or utcnow()
     today = now.astimezone(ZoneInfo(couple.timezone)).date()
     assignments = couple_assignments(couple.id)
-    done = _couple_completions(couple.id)
+    viewer_id = viewer.id if viewer is not None else None
+    done = _couple_completions(couple.id, viewer_id)
     by_assignment: dict[int, list[Row]] = {}
     for c in done:
         by_assignment.setdefault(c.assignment_id, []).append(c)
@@ -92,7 +104,7 @@ def couple_progress(couple: Couple, now: datetime | None = None) -> CoupleProgre
             finished = {d for d, who in by_partner.items() if len(who) >= len(couple.partners)}
         streaks[a.id] = assignment_streak(due, finished, today)
     practice_days = [c.occurrence for c in done]
-    promises = _kept_promise_days(couple.id)
+    promises = _kept_promise_days(couple.id, viewer_id)
     reflections = [c.occurrence for c in done if c.reflected]
     custom = db.session.scalars(
         select(CustomMilestone)
@@ -131,7 +143,7 @@ def review_grid(couple: Couple, now: datetime | None = None, weeks: int = 8) -> 
     monday = today - timedelta(days=today.weekday())
     starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     done: dict[tuple[int, int], set[date]] = {}
-    for c in _couple_completions(couple.id, since=starts[0]):
+    for c in _couple_completions(couple.id, None, since=starts[0]):
         done.setdefault((c.assignment_id, c.partner_id), set()).add(c.occurrence)
     rows = []
     for a in couple_assignments(couple.id):

@@ -10,7 +10,13 @@ from coachpro.domain.privacy import Viewer, can_read
 from coachpro.extensions import db
 from coachpro.models import Assignment, Completion, Couple, Partner, Pulse, Visibility
 from coachpro.models.types import utcnow
-from coachpro.services.homework import HomeworkError, couple_assignments, local_today, schedule_of
+from coachpro.services.homework import (
+    HomeworkError,
+    countable_by,
+    couple_assignments,
+    local_today,
+    schedule_of,
+)
 
 WEEKS_SHOWN = 12
 
@@ -79,12 +85,19 @@ def progress_chart(
         series.append(Series(partner.first_name, points))
     # A phone-sized chart for partners, a wider one on the coach's desktop page.
     width = 640 if viewer_partner is None else 400
+    viewer_id = viewer_partner.id if viewer_partner else None
     return progress_chart_svg(
-        weeks, series, _completion_by_week(couple, weeks, today), width=width, height=200
+        weeks,
+        series,
+        _completion_by_week(couple, weeks, today, viewer_id),
+        width=width,
+        height=200,
     )
 
 
-def _completion_by_week(couple: Couple, weeks: list[date], today: date) -> list[float | None]:
+def _completion_by_week(
+    couple: Couple, weeks: list[date], today: date, viewer_partner_id: int | None
+) -> list[float | None]:
     assignments = couple_assignments(couple.id)
     done = {
         tuple(row)
@@ -95,6 +108,7 @@ def _completion_by_week(couple: Couple, weeks: list[date], today: date) -> list[
                 Assignment.couple_id == couple.id,
                 Completion.done.is_(True),
                 Completion.occurrence >= weeks[0],
+                countable_by(viewer_partner_id),
             )
         )
     }

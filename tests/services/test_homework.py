@@ -196,7 +196,7 @@ def test_streaks_milestones_and_the_review_grid(app, create_couple):
         target = db.session.get(Couple, couple.couple_id)
         target.timezone = "UTC"
         db.session.commit()
-        result = progress.couple_progress(target, NOW)
+        result = progress.couple_progress(target, None, NOW)
         assert result.day_streak == 7 and result.streaks[aid] == 7
         assert [m.key for m in result.milestones] == ["first-step", "week-of-rituals"]
         grid = progress.review_grid(target, NOW)
