@@ -40,9 +40,7 @@ def what_others_see(couple: Couple, jordan: Partner) -> dict:
     }
 
 
-def test_private_entries_and_promises_move_no_number_the_partner_or_coach_sees(
-    app, create_couple
-):
+def test_private_entries_and_promises_move_no_number_the_partner_or_coach_sees(app, create_couple):
     ids = create_couple()
     start = TODAY - timedelta(days=12)
     share = assign_builtin(app, ids.couple_id, "nervous-share", start)
@@ -82,10 +80,8 @@ def test_shared_entries_do_count_for_the_partner_and_the_coach(app, create_coupl
         maya, jordan = partners_of(ids.couple_id)
         before = what_others_see(couple, jordan)
         for visibility in (Visibility.US, Visibility.COACH):
-            homework.log_entry(
-                maya, db.session.get(Assignment, share), TODAY, homework.Entry(visibility=visibility),
-                NOW,
-            )  # fmt: skip
+            entry = homework.Entry(visibility=visibility)
+            homework.log_entry(maya, db.session.get(Assignment, share), TODAY, entry, NOW)
             after = what_others_see(couple, jordan)
             assert after["jordan_chart"] != before["jordan_chart"]
             coach_sees = after["coach_tallies"][couple.id].done
