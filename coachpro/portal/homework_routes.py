@@ -137,6 +137,8 @@ def jar_page():
         slips=jar.visible_slips(me),
         undrawn=jar.undrawn_count(me.couple_id),
         drawn=jar.current_draw(me.couple_id),
+        draw_request=jar.draw_request(me.couple_id),
+        partner=other_partner(me),
         form=ActionForm(),
     )
 
@@ -161,10 +163,27 @@ def draw_slip():
     me = _me()
     if ActionForm().validate_on_submit():
         try:
-            jar.draw(me)
+            slip = jar.draw(me)
         except homework.HomeworkError as exc:
             flash(str(exc), "error")
+        else:
+            if slip is None:
+                flash(
+                    "Asked. The slip is revealed to you both once your partner confirms "
+                    "on their own phone.",
+                    "info",
+                )
     return redirect(url_for("portal.jar_page") + "#drawn")
+
+
+@bp.post("/jar/draw/cancel")
+@role_required(Role.CLIENT)
+def cancel_draw():
+    me = _me()
+    if ActionForm().validate_on_submit():
+        jar.cancel_draw_request(me)
+        flash("Request withdrawn. Nothing was drawn.", "info")
+    return redirect(url_for("portal.jar_page"))
 
 
 @bp.post("/jar/<int:slip_id>/discussed")

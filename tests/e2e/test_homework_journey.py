@@ -31,12 +31,12 @@ def maya_phone(browser, live_server, app, create_couple):
     page.get_by_label("Password").fill(couple.partner_a.password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/portal/")
-    yield page
+    yield page, couple.partner_b.email
     context.close()
 
 
 def test_gratitude_jar_and_eye_contact_timer(maya_phone, app):
-    page = maya_phone
+    page, jordan_email = maya_phone
     # Gratitude moment.
     page.get_by_role("link", name="Evening gratitude moment").click()
     assert page.get_by_label("Me and my partner").is_checked()  # shared with the partner by default
@@ -53,6 +53,20 @@ def test_gratitude_jar_and_eye_contact_timer(maya_phone, app):
     page.get_by_role("button", name="Add to the jar").click()
     assert page.get_by_text("1 slip waiting").is_visible()
     page.get_by_role("button", name="Draw together").click()
+    assert page.get_by_role("heading", name="Waiting for Jordan").is_visible()
+    assert page.locator(".slip").count() == 0  # nothing revealed until Jordan confirms
+    jordan = page.context.browser.new_context(base_url=page.url.split("/portal")[0],
+                                              viewport={"width": 390, "height": 844})  # fmt: skip
+    jordan_page = jordan.new_page()
+    jordan_page.goto("/login")
+    jordan_page.get_by_label("Email").fill(jordan_email)
+    jordan_page.get_by_label("Password").fill("correct horse battery")
+    jordan_page.get_by_role("button", name="Sign in").click()
+    jordan_page.goto("/portal/jar")
+    jordan_page.get_by_role("button", name="Draw together now").click()
+    assert jordan_page.locator(".slip").inner_text() == "I fear we drift"
+    jordan.close()
+    page.reload()
     assert page.locator(".slip").inner_text() == "I fear we drift"
     page.get_by_role("button", name="We talked it through").click()
     assert page.get_by_text("Talked through.").is_visible()

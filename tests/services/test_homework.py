@@ -157,13 +157,34 @@ def test_jar_slips_stay_hidden_until_drawn_together(app, create_couple):
         jar.add_slip(maya, "I worry I am boring")
         assert [s.text for s in jar.visible_slips(jordan)] == []
         assert jar.undrawn_count(couple.couple_id) == 1
-        drawn = jar.draw(jordan)
+        assert jar.draw(jordan) is None  # asking is not drawing
+        assert jar.current_draw(couple.couple_id) is None
+        assert jar.draw(jordan) is None  # asking twice is still asking
+        drawn = jar.draw(maya)  # the other partner confirms: now it is drawn, for both
         assert drawn.text == "I worry I am boring"
         assert jar.draw(maya).id == drawn.id  # talk about this one before drawing another
         assert [s.text for s in jar.visible_slips(jordan)] == ["I worry I am boring"]
         jar.mark_discussed(jordan, drawn)
         with pytest.raises(homework.HomeworkError, match="empty"):
             jar.draw(maya)
+
+
+def test_a_draw_request_can_be_withdrawn_and_lapses(app, create_couple):
+    couple = create_couple()
+    with app.app_context():
+        maya, jordan = partners_of(couple.couple_id)
+        jar.add_slip(maya, "I worry I am boring")
+        assert jar.draw(maya, NOW) is None
+        jar.cancel_draw_request(jordan)  # only the one who asked can withdraw it
+        assert jar.draw_request(couple.couple_id, NOW) is not None
+        jar.cancel_draw_request(maya)
+        assert jar.draw_request(couple.couple_id, NOW) is None
+        assert jar.draw(jordan, NOW) is None
+        # Half an hour later the request has lapsed: Maya's press asks anew, it does not draw.
+        later = NOW + jar.DRAW_REQUEST_LASTS + timedelta(minutes=1)
+        assert jar.draw(maya, later) is None
+        assert jar.draw_request(couple.couple_id, later).requested_by_partner_id == maya.id
+        assert jar.draw(jordan, later).text == "I worry I am boring"
 
 
 def test_pause_resume_and_end_shape_what_is_due(app, create_couple):

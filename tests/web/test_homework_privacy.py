@@ -123,4 +123,9 @@ def test_an_undrawn_slip_is_hidden_from_the_partner_and_visible_once_drawn(app, 
     assert "UNDRAWN-SLIP" not in jordan.get("/portal/jar").text
     assert "1 slip waiting" in jordan.get("/portal/jar").text
     jordan.post("/portal/jar/draw")
+    page = jordan.get("/portal/jar").text
+    assert "UNDRAWN-SLIP" not in page and "Waiting for Maya" in page  # asked, not drawn
+    maya = sign_in(app, first.partner_a.email, first.partner_a.password)
+    assert "Jordan is ready to draw" in maya.get("/portal/jar").text
+    maya.post("/portal/jar/draw")
     assert "UNDRAWN-SLIP" in jordan.get("/portal/jar").text
