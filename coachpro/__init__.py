@@ -65,6 +65,10 @@ def validate_config(app: Flask) -> None:
 
 
 def register_input_cleaning(app: Flask) -> None:
+    from coachpro.query_args import BoundedIntConverter
+
+    # Before any blueprint adds a route, so every `<int:…>` is bounded to a database id.
+    app.url_map.converters["int"] = BoundedIntConverter
     from coachpro.input_cleaning import register
 
     register(app)

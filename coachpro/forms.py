@@ -3,12 +3,15 @@
 Every one-line text field is cleaned with `single_line` before validation, so a name or a
 subject typed with a line break, a control character or a bidi override is stored as one
 clean line: no later header, page, log or CSV has to cope with it. Multi-line fields
-(`TextAreaField`) keep their line breaks and lose only control characters.
+(`TextAreaField`) keep their line breaks and lose only control characters. Every date field
+refuses dates outside 1900-2200 (domain/calendar_bounds) with a message.
 """
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import DateField, PasswordField, StringField, TextAreaField
+from wtforms.validators import StopValidation
 
+from coachpro.domain.calendar_bounds import OUT_OF_RANGE, in_range
 from coachpro.domain.text import multi_line, single_line
 
 
@@ -20,10 +23,19 @@ def _multi_line(value):
     return multi_line(value) if isinstance(value, str) else value
 
 
+def _date_in_range(form, field) -> None:
+    # Year 1 or 9999 parses, then overflows the moment a zone or a day is added to it.
+    if field.data is not None and not in_range(field.data):
+        raise StopValidation(OUT_OF_RANGE)
+
+
 class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class
+            if issubclass(field_class, DateField):
+                validators = (*unbound_field.kwargs.get("validators", ()), _date_in_range)
+                options["validators"] = validators
             # Passwords are taken exactly as typed; what they contain is the person's business.
             if issubclass(field_class, TextAreaField):
                 options["filters"] = (*unbound_field.kwargs.get("filters", ()), _multi_line)

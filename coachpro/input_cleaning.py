@@ -1,7 +1,9 @@
-"""Incoming text without NUL characters.
+"""Incoming text without NUL characters or lone surrogates, and JSON of a sane shape.
 
-PostgreSQL cannot store U+0000 in text, and no person types it, so it is removed from query
-strings, form fields and JSON before anything else sees them.
+PostgreSQL cannot store U+0000 in text, no encoder accepts a lone surrogate (JSON can spell
+one as "\\ud800"), and no person types either, so they are removed from query strings, form
+fields and JSON before anything else sees them. JSON nested deeper than any request of ours
+is refused with a 400 before it can exhaust the parser's recursion.
 """
 
 from typing import Any
@@ -9,12 +11,18 @@ from typing import Any
 from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest
 from werkzeug.utils import cached_property
+
+from coachpro.domain.text import without_surrogates
+
+# Our JSON bodies are a flat object holding a list or two: eight levels is plenty.
+MAX_JSON_DEPTH = 8
 
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return without_surrogates(value.replace("\x00", ""))
     if isinstance(value, list):
         return [_clean(v) for v in value]
     if isinstance(value, dict):
@@ -37,9 +45,28 @@ class CleanRequest(Request):
         return _clean_multidict(super().args)
 
 
+def _depth(value: Any) -> int:
+    """How deeply `value` nests, measured without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
 class CleanJSONProvider(DefaultJSONProvider):
     def loads(self, s, **kwargs):
-        return _clean(super().loads(s, **kwargs))
+        try:
+            data = super().loads(s, **kwargs)
+        except RecursionError:
+            raise BadRequest("The JSON is nested too deeply.") from None
+        if _depth(data) > MAX_JSON_DEPTH:
+            raise BadRequest("The JSON is nested too deeply.")
+        return _clean(data)
 
 
 def register(app: Flask) -> None:

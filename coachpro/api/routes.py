@@ -4,7 +4,7 @@ CORS is answered only for origins listed in BOOKING_ALLOWED_ORIGINS.
 """
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from flask import Response, current_app, jsonify, request
 
 from coachpro.api import bp
 from coachpro.domain.availability import Interval, SlotProblem
+from coachpro.domain.calendar_bounds import parse_day
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import csrf, limiter
 from coachpro.models.types import utcnow
@@ -61,10 +62,9 @@ def slots():
     first, last = today, today + timedelta(days=13)
     for name in ("from", "to"):
         if request.args.get(name):
-            try:
-                value = date.fromisoformat(request.args[name])
-            except ValueError:
-                fields[name] = "Use a date like 2026-12-07."
+            value = parse_day(request.args[name])
+            if value is None:
+                fields[name] = "Use a date like 2026-12-07, between 1900 and 2200."
                 continue
             if name == "from":
                 first = value

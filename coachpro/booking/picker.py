@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import request
 
 from coachpro.domain.availability import Interval
+from coachpro.domain.calendar_bounds import parse_day
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.services.calendar import practice_zone, slots_for_visitor
 
@@ -76,7 +77,4 @@ def build_picker(now: datetime, minutes: int | None = None, known_zone: str | No
 
 
 def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return parse_day(request.args.get(name, ""))

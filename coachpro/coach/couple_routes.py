@@ -39,6 +39,7 @@ from coachpro.models import (
 )
 from coachpro.models.types import utcnow
 from coachpro.page_cache import cached_page
+from coachpro.query_args import int_arg
 from coachpro.services import (
     coaching,
     homework,
@@ -74,7 +75,7 @@ def couples():
         status=status,
         q=request.args.get("q", "")[:100],
         sort=sort,
-        page=request.args.get("page", 1, type=int) or 1,
+        page=int_arg("page", 1) or 1,
     )
     listing = list_couples(filters, utcnow())
     return render_template(

@@ -14,6 +14,7 @@ from coachpro.domain.occurrences import Cadence
 from coachpro.domain.rich_text import render_rich_text
 from coachpro.extensions import db
 from coachpro.models import Assignment, Couple, Exercise, Mode, Role, Visibility
+from coachpro.query_args import int_arg
 from coachpro.services import exercises, homework, progress
 
 EXERCISE_FIELDS = (
@@ -116,7 +117,7 @@ def assign(couple_id: int):
     visible = [e for group in exercises.library(include_hidden=False).values() for e in group]
     form.exercise.choices = as_choices((str(e.id), f"{e.theme}: {e.title}") for e in visible)
     if request.method == "GET":
-        chosen = request.args.get("exercise", type=int)
+        chosen = int_arg("exercise")
         first = next((e for e in visible if e.id == chosen), visible[0] if visible else None)
         if first is not None:
             form.exercise.data = str(first.id)

@@ -10,6 +10,7 @@ from coachpro.coach.lookups import get_or_404
 from coachpro.domain.money import InvalidMoney, parse_major_units
 from coachpro.extensions import db
 from coachpro.models import Couple, Package, Payment, PaymentMethod, Role
+from coachpro.query_args import int_arg
 from coachpro.services import payments
 from coachpro.services.couples import current_enrollment
 
@@ -88,7 +89,7 @@ def void_payment(payment_id: int):
 
 def _report():
     month = request.args.get("month") or None
-    package = request.args.get("package", type=int)
+    package = int_arg("package")
     return payments.payments_report(month, package), month, package
 
 

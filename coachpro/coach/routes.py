@@ -17,11 +17,13 @@ from coachpro.coach.forms import (
 )
 from coachpro.coach.lookups import get_or_404
 from coachpro.domain.availability import TimeRange, format_ranges
+from coachpro.domain.calendar_bounds import parse_day
 from coachpro.extensions import db
 from coachpro.links import safe_next_path
 from coachpro.models import Consult, ConsultStatus, Package, Role
 from coachpro.models.types import utcnow
 from coachpro.page_cache import cached_page
+from coachpro.query_args import int_arg
 from coachpro.services import availability, consults, privacy
 from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.calendar_feed import feed_urls
@@ -126,9 +128,8 @@ def add_override():
 @bp.post("/availability/overrides/<day>/delete")
 @role_required(Role.COACH)
 def remove_override(day: str):
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
+    when = parse_day(day)
+    if when is None:
         abort(404)
     if ActionForm().validate_on_submit() and availability.remove_override(when):
         flash(f"{when:%A %-d %B} follows your weekly hours again.", "info")
@@ -157,7 +158,7 @@ def consults_page():
     status = request.args.get("status") or None
     if status not in {None, *ConsultStatus}:
         status = None
-    page = request.args.get("page", 1, type=int) or 1
+    page = int_arg("page", 1) or 1
     listing = list_consults(view, status, page, utcnow())
     convert_form = ConvertForm()
     convert_form.package.choices = package_choices(blank="No package yet")

@@ -84,6 +84,13 @@ def handle_unstorable(error: DataError):
     return _respond(400, "Something you sent could not be stored. Please shorten or simplify it.")
 
 
+def handle_out_of_range(error: OverflowError):
+    # A number or date too large for the database or the calendar that slipped past the
+    # checks at the edge: refuse it like any other bad input, never with a 500.
+    db.session.rollback()
+    return _respond(400, "A number or date you sent is out of range. Please check it.")
+
+
 def handle_database_down(error: OperationalError):
     log.error("database unavailable on %s %s: %s", request.method, _route(), type(error).__name__)
     with contextlib.suppress(SQLAlchemyError):  # the connection may be gone entirely
@@ -109,4 +116,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(DataError, handle_unstorable)
+    app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(Exception, handle_unexpected)

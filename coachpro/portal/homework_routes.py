@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
+from coachpro.domain.calendar_bounds import parse_day
 from coachpro.domain.rich_text import plain_steps, render_rich_text
 from coachpro.models import ExerciseKind, Role, Visibility
 from coachpro.models.types import utcnow
@@ -30,10 +31,10 @@ def _assignment(me, assignment_id: int):
 
 
 def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+    day = parse_day(text)
+    if day is None:
         abort(404)
+    return day
 
 
 @bp.route("/homework/<int:assignment_id>/<day>", methods=["GET", "POST"])

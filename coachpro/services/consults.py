@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from coachpro.domain.availability import Interval, SlotProblem, slot_problem
+from coachpro.domain.calendar_bounds import instant_in_range
 from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, invite_ics
 from coachpro.domain.text import multi_line, single_line
 from coachpro.domain.timezones import is_valid_timezone
@@ -97,6 +98,8 @@ def parse_start(value: Any) -> datetime:
         raise ValueError("That is not a date and time (use ISO 8601, with an offset).") from exc
     if parsed.tzinfo is None:
         raise ValueError("Include the UTC offset, e.g. 2026-12-07T10:00:00-05:00.")
+    if not instant_in_range(parsed):
+        raise ValueError("That time is not one we can offer. Choose one from the list.")
     return parsed
 
 
