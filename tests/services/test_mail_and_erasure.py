@@ -168,3 +168,22 @@ def test_months_before_counts_calendar_months(instant, months, expected):
 
 def test_utcnow_is_aware():
     assert utcnow().tzinfo is not None
+
+
+def test_what_a_visitor_wrote_stays_out_of_every_email(smtp_app, smtp_server, coach):
+    slot = free_slots_ahead(smtp_app)[2]
+    secret = "We are thinking about separating"
+    with smtp_app.app_context():
+        consult = consults.book_consult(booking(slot.start, message=secret))
+        consults.cancel_consult(consult, by="visitor")
+        deliver_due()
+    assert len(smtp_server.messages) == 4
+    for message in smtp_server.messages:
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                assert secret not in part.get_payload(decode=True).decode()
+    notice = next(m for m in smtp_server.messages if m["To"] == coach.email)
+    assert "read them on your consults page" in notice.get_body(("plain",)).get_content()
+    coach_browser = smtp_app.test_client()
+    coach_browser.post("/login", data={"email": coach.email, "password": coach.password})
+    assert secret in coach_browser.get("/coach/consults?view=upcoming&status=cancelled").text

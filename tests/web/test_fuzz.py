@@ -32,11 +32,23 @@ nasty_text = st.one_of(
             "9" * 5000,
             "../../etc/passwd",
             "America/New_York\r\nX-Injected: 1",
+            # Round two: separators that broke the mail worker, bidi overrides, calendar ends.
+            "Maya\r\nBcc: x@evil.test",
+            "Maya\u2028Jordan",
+            "Maya\u2029\x85\x0b\x0c\x1c",
+            "\u202eannaM",
+            "0001-01-01",
+            "9999-12-31",
+            "9999-12-31T23:59:59-12:00",
+            "0001-01-01T00:00:00+14:00",
+            "99999999999999999999999",
         ]
     ),
 )
+# JSON can spell a lone surrogate ("\ud800"); form fields cannot (they arrive as UTF-8).
+json_text = st.one_of(nasty_text, st.sampled_from(["\ud800", "Ma\udfffya", "\ud83d"]))
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), nasty_text),
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), json_text),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10),
                                                                         children, max_size=4),
     max_leaves=10,
