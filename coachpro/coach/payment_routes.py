@@ -1,5 +1,7 @@
 """The coach's money screens: record, refund, void, and the payments overview."""
 
+import re
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -87,8 +89,14 @@ def void_payment(payment_id: int):
     )
 
 
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
 def _report():
+    # Only a real month: it also names the CSV download, in a header.
     month = request.args.get("month") or None
+    if month is not None and not _MONTH.fullmatch(month):
+        month = None
     package = int_arg("package")
     return payments.payments_report(month, package), month, package
 

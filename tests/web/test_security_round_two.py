@@ -144,6 +144,17 @@ def test_the_payments_csv_neutralises_formulas_in_names(app, client, auth, coach
     assert rows[1][1].startswith("'=HYPERLINK")
 
 
+def test_the_csv_download_name_takes_only_a_real_month(client, auth, coach):
+    auth.login(coach)
+    for month in ('x"\r\nSet-Cookie: a=1', '2026-11"; filename="evil.exe', "2026-13"):
+        response = client.get("/coach/payments.csv", query_string={"month": month})
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"] == 'attachment; filename="payments-all.csv"'
+        assert "Set-Cookie" not in response.headers or "a=1" not in response.headers["Set-Cookie"]
+    month = client.get("/coach/payments.csv", query_string={"month": "2026-11"})
+    assert month.headers["Content-Disposition"] == 'attachment; filename="payments-2026-11.csv"'
+
+
 # ---------------------------------------------------------------- logs
 
 
