@@ -170,11 +170,10 @@ def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime |
     couple_id = couple.id
     consult_ids = list(db.session.scalars(select(Consult.id).where(Consult.couple_id == couple_id)))
     addresses = {p.email for p in couple.partners if p.email}
-    addresses |= set(
-        db.session.scalars(select(User.email).where(User.id.in_(user_ids))) if user_ids else []
+    addresses.update(db.session.scalars(select(User.email).where(User.id.in_(user_ids))))
+    counts["emails"] = _erase_mail(
+        couple_id=couple_id, consult_ids=consult_ids, addresses=addresses
     )
-    counts["emails"] = _erase_mail(couple_id=couple_id, consult_ids=consult_ids,
-                                   addresses=addresses)  # fmt: skip
     # Payments stay for the books, without anything that says who paid.
     counts["payments_kept"] = db.session.execute(
         update(Payment)
@@ -247,19 +246,22 @@ def _erase_mail(*, couple_id: int | None, consult_ids: list[int], addresses: set
     if consult_ids:
         about.append(OutboxMessage.consult_id.in_(consult_ids))
     removed = db.session.execute(delete(OutboxMessage).where(or_(*about))).rowcount if about else 0
-    unlinked = select(OutboxMessage.id, OutboxMessage.recipients).where(
-        OutboxMessage.couple_id.is_(None), OutboxMessage.consult_id.is_(None)
-    )
     wanted = {a.lower() for a in addresses}
+    if not wanted:
+        return removed
+    # A text match narrows the rows; the exact check on the parsed recipients decides.
+    candidates = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.recipients).where(
+            OutboxMessage.couple_id.is_(None),
+            OutboxMessage.consult_id.is_(None),
+            or_(*(cast(OutboxMessage.recipients, Text).contains(a) for a in wanted)),
+        )
+    )
     stale = [
         message_id
-        for message_id, recipients in db.session.execute(
-            unlinked.where(
-                or_(*(cast(OutboxMessage.recipients, Text).contains(a) for a in wanted))
-            )
-        )
+        for message_id, recipients in candidates
         if wanted & {r.lower() for r in recipients or []}
-    ] if wanted else []  # fmt: skip
+    ]
     if stale:
         removed += db.session.execute(
             delete(OutboxMessage).where(OutboxMessage.id.in_(stale))

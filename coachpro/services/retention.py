@@ -58,10 +58,7 @@ def _purge_prospects(now: datetime) -> int:
     cutoff = months_before(now, booking_settings().prospect_retention_months)
     expired = list(
         db.session.scalars(
-            select(Consult.id).where(
-                Consult.couple_id.is_(None),
-                Consult.end_at < cutoff,
-            )
+            select(Consult.id).where(Consult.couple_id.is_(None), Consult.end_at < cutoff)
         )
     )
     return erase_prospects(expired, actor_id=None, now=now, reason="retention period")

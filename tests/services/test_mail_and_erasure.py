@@ -187,3 +187,19 @@ def test_what_a_visitor_wrote_stays_out_of_every_email(smtp_app, smtp_server, co
     coach_browser = smtp_app.test_client()
     coach_browser.post("/login", data={"email": coach.email, "password": coach.password})
     assert secret in coach_browser.get("/coach/consults?view=upcoming&status=cancelled").text
+
+
+def test_a_couple_without_portal_accounts_is_erased_with_their_mail(app, coach):
+    from coachpro.models import Partner
+    from coachpro.services.progress import send_encouragement
+
+    with app.app_context():
+        couple = Couple(status="lead")
+        couple.partners.append(Partner(position=1, first_name="Ana", email="ana@example.com"))
+        couple.partners.append(Partner(position=2, first_name="Bo"))
+        db.session.add(couple)
+        db.session.commit()
+        send_encouragement(couple, db.session.get(User, coach.id), "Welcome, you two.")
+        counts = privacy.erase_couple(couple, "Ana & Bo", db.session.get(User, coach.id))
+        assert counts["accounts"] == 0 and counts["emails"] == 1
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
