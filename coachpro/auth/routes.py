@@ -90,7 +90,10 @@ def forgot_password():
 
         def request_reset() -> None:
             with app.app_context():
-                accounts.request_password_reset(email)
+                try:
+                    accounts.request_password_reset(email)
+                except Exception:  # the answer is sent; a failure here is for the log only
+                    app.logger.exception("queueing a password reset failed")
 
         response.call_on_close(request_reset)
         return response
