@@ -203,3 +203,13 @@ def test_a_couple_without_portal_accounts_is_erased_with_their_mail(app, coach):
         counts = privacy.erase_couple(couple, "Ana & Bo", db.session.get(User, coach.id))
         assert counts["accounts"] == 0 and counts["emails"] == 1
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_the_erase_page_says_what_goes_and_what_stays(client, auth, coach, create_couple):
+    couple = create_couple(("Maya", "Jordan"))
+    auth.login(coach)
+    page = client.get(f"/coach/couples/{couple.couple_id}/erase").text
+    removed, kept = page.split("What is kept")
+    assert "Every email to or about them, sent or still waiting" in removed
+    assert "All their homework" in removed and "portal accounts" in removed
+    assert "payments and refunds" in kept and "no name, no email, no note" in kept

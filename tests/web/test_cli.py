@@ -80,3 +80,24 @@ def test_seed_demo_builds_a_practice_once(app, runner, client):
     )
     assert signed_in.headers["Location"] == "/coach/"
     assert "Maya Okafor" in client.get("/coach/").text
+
+
+def test_retention_purge_says_what_it_removed(app, runner):
+    from datetime import timedelta
+
+    from coachpro.extensions import db
+    from coachpro.models import OutboxMessage, OutboxStatus
+    from coachpro.models.types import utcnow
+    from coachpro.services.outbox import enqueue_email
+
+    with app.app_context():
+        old = enqueue_email(to=["a@example.com"], subject="Old", text_body="x")
+        db.session.flush()
+        old.status, old.sent_at = OutboxStatus.SENT, utcnow() - timedelta(days=91)
+        enqueue_email(to=["b@example.com"], subject="Waiting", text_body="x")
+        db.session.commit()
+    result = runner.invoke(args=["retention", "purge"])
+    assert result.exit_code == 0
+    assert "purged 1 sent email and 0 expired prospects" in result.output
+    with app.app_context():
+        assert [m.subject for m in db.session.query(OutboxMessage)] == ["Waiting"]
