@@ -56,6 +56,9 @@ def format_money(cents: int, currency: str) -> str:
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
 
 
+# What a money column holds (PostgreSQL integer): about 21 million dollars, or 2 billion yen.
+MAX_MINOR_UNITS = 2**31 - 1
+
 # ASCII digits only, with at most one decimal point: `str.isdigit` also accepts "²" and "١٢٣",
 # which `int` then refuses (or reads as a different number than the person sees).
 _AMOUNT = re.compile(r"(?P<whole>[0-9]{0,12})(?:\.(?P<frac>[0-9]*))?")
@@ -73,4 +76,7 @@ def parse_major_units(text: str, currency: str) -> int:
     whole, frac = match["whole"] or "0", match["frac"] or ""
     if len(frac) > digits:
         raise InvalidMoney(f"{currency} amounts have at most {digits} decimal places")
-    return int(whole) * 10**digits + int(frac.ljust(digits, "0") or "0")
+    cents = int(whole) * 10**digits + int(frac.ljust(digits, "0") or "0")
+    if cents > MAX_MINOR_UNITS:
+        raise InvalidMoney(f"{text!r} is more than one amount can be here")
+    return cents
