@@ -57,7 +57,9 @@ def test_booking_sends_the_couple_and_the_coach_a_calendar_invite(smtp_app, smtp
     uid = str(event["UID"])
 
     assert "New consult: Maya & Jordan" in coach_mail["Subject"]
-    assert "same argument about chores" in coach_mail.get_body(("plain",)).get_content()
+    # What they wrote stays on the consults page: the email only says that they wrote something.
+    notice = coach_mail.get_body(("plain",)).get_content()
+    assert "chores" not in notice and "read them on your consults page" in notice
     _, coach_event, _ = invite_in(coach_mail)
     assert str(coach_event["UID"]) == uid
     assert "chores" not in str(coach_event["DESCRIPTION"])  # what they wrote stays out of .ics

@@ -36,7 +36,8 @@ ACCESS = {
     **dict.fromkeys(
         [
             "portal.today", "portal.intake_page", "portal.book_session", "portal.entry",
-            "portal.jar_page", "portal.add_slip", "portal.draw_slip", "portal.slip_discussed",
+            "portal.jar_page", "portal.add_slip", "portal.draw_slip", "portal.cancel_draw",
+            "portal.slip_discussed",
             "portal.pulse_page", "portal.settings_page", "payments.portal_pay",
         ],
         CLIENT,
