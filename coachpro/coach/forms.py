@@ -4,6 +4,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -191,6 +192,13 @@ class SessionForm(Form):
         "Time (practice time zone)", validators=[DataRequired("Enter a time like 14:30.")]
     )
     location = StringField("Video link or place (optional)", validators=[Length(max=300)])
+    # Only asked on the fall-back night, when the time happens twice: which one is meant.
+    occurrence = RadioField(
+        "That time happens twice that night. Which one?",
+        choices=[SelectChoice("0", "The first"), SelectChoice("1", "The second")],
+        validators=[Optional()],
+        validate_choice=False,
+    )
     submit = SubmitField("Schedule session")
 
 

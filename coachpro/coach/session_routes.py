@@ -3,12 +3,14 @@
 from datetime import datetime, time
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from wtforms import SelectChoice
 
 from coachpro.auth.sessions import role_required
 from coachpro.booking.picker import build_picker
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, CoachRescheduleForm, SessionForm, SessionNotesForm
 from coachpro.coach.lookups import get_or_404
+from coachpro.domain.local_time import LocalReading, read_local
 from coachpro.extensions import db
 from coachpro.models import CoachingSession, Couple, Role, SessionStatus
 from coachpro.models.types import utcnow
@@ -45,26 +47,58 @@ def new_session(couple_id: int):
     couple = _couple_or_404(couple_id)
     form = SessionForm()
     status = 200
+    reading = None
     if form.validate_on_submit():
         at = _parse_time(form.time.data)
-        if at is None:
-            form.time.errors.append("Enter a time like 14:30.")
-            status = 422
-        else:
-            start = datetime.combine(form.day.data, at, tzinfo=practice_zone())
+        reading = read_local(form.day.data, at, practice_zone()) if at is not None else None
+        start = _chosen_instant(form, reading)
+        if start is not None:
             try:
                 coaching.schedule_session(couple, start, location=form.location.data, by="coach")
             except coaching.SessionError as exc:
                 form.day.errors.append(str(exc))
-                status = 422
             else:
                 flash("Session scheduled; both partners have the invite.", "success")
                 return _back(couple)
+        status = 422
     elif request.method == "POST":
         status = 422
+    ambiguous = reading is not None and reading.ambiguous
+    if ambiguous:
+        form.occurrence.choices = [
+            SelectChoice(str(n), reading.label(instant))
+            for n, instant in enumerate(reading.instants)
+        ]
     return render_template(
-        "coach/session_form.html", couple=couple, form=form, zone=practice_zone()
+        "coach/session_form.html",
+        couple=couple,
+        form=form,
+        zone=practice_zone(),
+        ask_occurrence=ambiguous,
     ), status
+
+
+def _chosen_instant(form: SessionForm, reading: LocalReading | None) -> datetime | None:
+    """The instant the coach means, or None with the reason on the form.
+
+    A time that does not exist that night is refused with the nearest real one; a time that
+    happens twice is asked about, never guessed.
+    """
+    if reading is None:
+        form.time.errors.append("Enter a time like 14:30.")
+        return None
+    if not reading.exists:
+        form.time.errors.append(reading.gap_message())
+        return None
+    if not reading.ambiguous:
+        return reading.instants[0]
+    if form.occurrence.data not in ("0", "1"):
+        form.occurrence.errors.append(
+            f"On {reading.day:%A %-d %B} the clocks go back, so {reading.at:%H:%M} happens "
+            "twice. Choose which one you mean."
+        )
+        return None
+    return reading.instants[int(form.occurrence.data)]
 
 
 @bp.route("/couples/<int:couple_id>/sessions/<int:session_id>/reschedule", methods=["GET", "POST"])

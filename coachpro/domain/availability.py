@@ -25,6 +25,8 @@ from enum import StrEnum
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from coachpro.domain.local_time import instants_of
+
 MINUTES_PER_DAY = 24 * 60
 
 
@@ -256,15 +258,7 @@ def _instants(day: date, minute: int, zone: ZoneInfo) -> list[datetime]:
     """The real instants a local wall-clock time names: none (gap), one, or two (overlap)."""
     if minute >= MINUTES_PER_DAY:
         return []
-    wall = datetime.combine(day, time(minute // 60, minute % 60))
-    instants = []
-    for fold in (0, 1):
-        local = wall.replace(tzinfo=zone, fold=fold)
-        utc = local.astimezone(UTC)
-        # A time in the gap does not survive the round trip back to wall-clock time.
-        if utc.astimezone(zone).replace(tzinfo=None) == wall and utc not in instants:
-            instants.append(utc)
-    return instants
+    return instants_of(day, time(minute // 60, minute % 60), zone)
 
 
 def _earliest(day: date, minute: int, zone: ZoneInfo) -> datetime:

@@ -6,7 +6,7 @@ book at the same moment.
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -92,6 +92,9 @@ def schedule_session(
 ) -> CoachingSession:
     """Book one of the package's sessions. Commits; SessionError says why not."""
     now = now or utcnow()
+    # Lengths are added to the UTC instant: in a local zone, `+ 75 minutes` is wall-clock
+    # arithmetic and a session on a DST night would end 15 or 135 minutes after it starts.
+    start = start.astimezone(UTC)
     lock_calendar()
     try:
         enrollment = current_enrollment(couple.id)
@@ -126,6 +129,7 @@ def reschedule_session(
     session: CoachingSession, start: datetime, *, by: str = "coach", now: datetime | None = None
 ) -> CoachingSession:
     now = now or utcnow()
+    start = start.astimezone(UTC)  # see schedule_session: durations are added in UTC
     lock_calendar()
     db.session.refresh(session)
     try:

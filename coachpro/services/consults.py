@@ -7,7 +7,7 @@ the rules and the latest bookings, writes, enqueues its email, and commits: one 
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
@@ -100,7 +100,7 @@ def parse_start(value: Any) -> datetime:
         raise ValueError("Include the UTC offset, e.g. 2026-12-07T10:00:00-05:00.")
     if not instant_in_range(parsed):
         raise ValueError("That time is not one we can offer. Choose one from the list.")
-    return parsed
+    return parsed.astimezone(UTC)
 
 
 def parse_consult_request(raw: Mapping[str, Any]) -> ConsultRequest:
@@ -221,13 +221,14 @@ def invite_url(consult: Consult) -> str:
 def book_consult(request: ConsultRequest, now: datetime | None = None) -> Consult:
     """Book a consult if its slot is still free. Commits. SlotUnavailable/InvalidConsult if not."""
     now = now or utcnow()
+    start = request.start.astimezone(UTC)  # lengths are added to UTC instants, never wall time
     package = _package(request.package)
     settings = lock_calendar()
-    _check_slot(request.start, now)
+    _check_slot(start, now)
     consult = Consult(
         public_id=secrets.token_urlsafe(12),
-        start_at=request.start,
-        end_at=request.start + timedelta(minutes=settings.consult_minutes),
+        start_at=start,
+        end_at=start + timedelta(minutes=settings.consult_minutes),
         partner_one_name=request.partner_names[0],
         partner_two_name=request.partner_names[1],
         email=request.email,
@@ -238,7 +239,7 @@ def book_consult(request: ConsultRequest, now: datetime | None = None) -> Consul
         visitor_timezone=request.timezone,
     )
     db.session.add(consult)
-    _flush_or_taken(request.start, now)
+    _flush_or_taken(start, now)
     _send(consult, "booked")
     db.session.commit()
     return consult
@@ -253,6 +254,7 @@ def reschedule_consult(
     inside it (they can still cancel, and the coach can still move it).
     """
     now = now or utcnow()
+    new_start = new_start.astimezone(UTC)  # lengths are added to UTC instants
     settings = lock_calendar()
     db.session.refresh(consult)  # another request may have changed it before we got the lock
     _check_changeable(consult, now)
