@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from coachpro import create_app
 from coachpro.extensions import db
 from coachpro.models import Couple, Partner, Role
 from coachpro.services.accounts import create_user
+from coachpro.services.calendar import practice_today
 from coachpro.services.couples import enroll
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -208,10 +209,30 @@ def create_couple(app, create_account):
             db.session.add(couple)
             db.session.commit()
             if package is not None:
-                enroll(couple, package, date.today())
+                enroll(couple, package, practice_today())
             return CoupleAccounts(couple.id, accounts[0], accounts[1])
 
     return factory
+
+
+class Clock:
+    """The app's clock (the CLOCK setting), moved on by a test: time travel without patching."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.offset = timedelta(0)
+        app.config["CLOCK"] = self.now
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def travel(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
+@pytest.fixture
+def clock(app) -> Clock:
+    return Clock(app)
 
 
 class AuthActions:

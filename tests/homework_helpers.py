@@ -24,3 +24,12 @@ def assign_builtin(app, couple_id: int, slug: str, start: date, **changes) -> in
             db.session.get(Couple, couple_id), exercise, homework.AssignmentDetails(**details)
         )
         return assignment.id
+
+
+def couple_today(app, couple_id: int) -> date:
+    """Today where the couple lives, by the app's clock: the day their homework is due on.
+    Never `date.today()`, which is the machine's date and may be a day off."""
+    from coachpro.services.calendar import couple_today as their_today
+
+    with app.app_context():
+        return their_today(db.session.get(Couple, couple_id))

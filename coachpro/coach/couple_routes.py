@@ -1,7 +1,6 @@
 """The coach's couples: list, create, edit, and everything on a couple's page."""
 
 import json
-from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -51,7 +50,7 @@ from coachpro.services import (
     pulse,
 )
 from coachpro.services import couples as couple_service
-from coachpro.services.calendar import practice_zone
+from coachpro.services.calendar import practice_today, practice_zone
 from coachpro.services.couple_list import CoupleFilters, CoupleSort, list_couples
 
 
@@ -165,7 +164,7 @@ def couple(couple_id: int):
     couple_progress = progress.couple_progress(couple, None)
     enroll_form = EnrollForm(formdata=None)
     enroll_form.package.choices = package_choices(blank=None)
-    enroll_form.start_date.data = date.today()
+    enroll_form.start_date.data = practice_today()
     if couple.package_id:
         enroll_form.package.data = str(couple.package_id)
     users = {
@@ -217,7 +216,7 @@ def couple(couple_id: int):
         balance=payments.balance(enrollment) if enrollment else None,
         payment_link=payments.payment_link(enrollment) if enrollment else None,
         cards=payments.card_payments_enabled(),
-        manual_form=ManualPaymentForm(formdata=None, paid_on=date.today()),
+        manual_form=ManualPaymentForm(formdata=None, paid_on=practice_today()),
         comments=progress.recent_comments(couple.id),
         comment_form=CommentForm(formdata=None),
         milestone_form=MilestoneForm(formdata=None),

@@ -1,7 +1,5 @@
 """The exercise library and homework for a couple: assign, pause, resume, end, review."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -16,6 +14,7 @@ from coachpro.extensions import db
 from coachpro.models import Assignment, Couple, Exercise, Mode, Role, Visibility
 from coachpro.query_args import int_arg
 from coachpro.services import exercises, homework, progress
+from coachpro.services.calendar import couple_today
 
 EXERCISE_FIELDS = (
     "title", "theme", "summary", "instructions", "why", "default_cadence", "mode",
@@ -126,7 +125,7 @@ def assign(couple_id: int):
             form.cadence.data = {"daily": "daily", "weekly": "weekly"}.get(
                 first.default_cadence, "once"
             )
-        form.start_date.data = date.today()
+        form.start_date.data = couple_today(couple)
     status = 200
     if form.validate_on_submit():
         chosen = db.session.get(Exercise, int(form.exercise.data))
@@ -173,7 +172,7 @@ def change_assignment(couple_id: int, assignment_id: int, action: str):
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            change(assignment, date.today())
+            change(assignment, couple_today(couple))
         except homework.HomeworkError as exc:
             flash(str(exc), "error")
         else:

@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# The one clock (coachpro/clock.py), re-exported: models and services import it from here.
+from coachpro.clock import utcnow as utcnow
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An instant, always handed back as an aware UTC datetime.
@@ -31,7 +34,3 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -47,7 +47,9 @@ def today():
         homework=homework.today_for(me, now),
         progress=progress,
         recent_milestones=[
-            m for m in progress.milestones if m.reached_on >= now.date() - timedelta(days=14)
+            m
+            for m in progress.milestones
+            if m.reached_on >= homework.local_today(me, now) - timedelta(days=14)
         ][-3:],
         comments=recent_comments(me.couple_id, limit=2),
         chart=pulse.progress_chart(me.couple, me, now, weeks_shown=8),

@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from coachpro.clock import timed_serializer
 from coachpro.domain.passwords import password_problem
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
@@ -107,7 +108,7 @@ def record_sign_in(user: User) -> None:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+    return timed_serializer(current_app.config["SECRET_KEY"], RESET_SALT)
 
 
 def _password_fingerprint(user: User) -> str:

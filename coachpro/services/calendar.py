@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
+from coachpro.clock import today_in
 from coachpro.domain.availability import (
     AvailabilityRules,
     Interval,
@@ -58,6 +59,16 @@ _HOLDS_TIME = (ConsultStatus.BOOKED, ConsultStatus.NO_SHOW, ConsultStatus.CONVER
 
 def practice_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["PRACTICE_TIMEZONE"])
+
+
+def practice_today(now: datetime | None = None) -> date:
+    """Today in the practice's zone: the coach's "today"."""
+    return today_in(practice_zone(), now)
+
+
+def couple_today(couple, now: datetime | None = None) -> date:
+    """Today where the couple lives: the date their homework is due on."""
+    return today_in(ZoneInfo(couple.timezone), now)
 
 
 def booking_settings() -> BookingSettings:

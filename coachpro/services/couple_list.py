@@ -121,7 +121,7 @@ def list_couples(filters: CoupleFilters, now: datetime) -> CouplePage:
         ).all()
     )
     packages = db.session.scalars(select(Package).order_by(Package.position, Package.id)).all()
-    tallies = weekly_tallies(list(couples), now.date())
+    tallies = weekly_tallies(list(couples), now)
     due = balances_for_couples(ids)
     return CouplePage(
         rows=[

@@ -482,10 +482,14 @@ class WeekTally:
     overdue: int  # due on an earlier day of the last week and not done
 
 
-def weekly_tallies(couples: list[Couple], today: date) -> dict[int, WeekTally]:
-    """Homework done / due over the last 7 days for many couples, in a fixed number of queries."""
+def weekly_tallies(couples: list[Couple], now: datetime) -> dict[int, WeekTally]:
+    """Homework done / due over each couple's last 7 local days, in a fixed number of queries."""
     ids = [c.id for c in couples]
-    first = today - timedelta(days=MISSED_WINDOW_DAYS - 1)
+    today_of = {c.id: now.astimezone(ZoneInfo(c.timezone)).date() for c in couples}
+    if not today_of:
+        return {}
+    today = max(today_of.values())
+    first = min(today_of.values()) - timedelta(days=MISSED_WINDOW_DAYS - 1)
     # Joined, not select-in, which would ask again for every 500 assignments.
     assignments = (
         db.session.scalars(
@@ -513,7 +517,9 @@ def weekly_tallies(couples: list[Couple], today: date) -> dict[int, WeekTally]:
     tallies = {cid: [0, 0, 0] for cid in ids}
     for a in assignments:
         people = partners.get(a.couple_id, [])
-        for day in occurrences(schedule_of(a), first, today):
+        their_today = today_of[a.couple_id]
+        their_first = their_today - timedelta(days=MISSED_WINDOW_DAYS - 1)
+        for day in occurrences(schedule_of(a), their_first, their_today):
             who = done.get((a.id, day), set())
             slots = [who & {pid} for pid in people] if a.mode == Mode.EACH else [who]
             for slot in slots:
@@ -521,6 +527,6 @@ def weekly_tallies(couples: list[Couple], today: date) -> dict[int, WeekTally]:
                 tally[1] += 1
                 if slot:
                     tally[0] += 1
-                elif day < today:
+                elif day < their_today:
                     tally[2] += 1
     return {cid: WeekTally(*t) for cid, t in tallies.items()}

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from coachpro.clock import timed_serializer
 from coachpro.domain.money import format_money, minor_digits
 from coachpro.domain.spreadsheets import spreadsheet_text
 from coachpro.extensions import db
@@ -184,7 +185,7 @@ def payment_for_session(session_id: str) -> Payment | None:
 
 
 def _link_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=LINK_SALT)
+    return timed_serializer(current_app.config["SECRET_KEY"], LINK_SALT)
 
 
 def _created_stamp(enrollment: Enrollment) -> str:

@@ -11,6 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from coachpro.clock import timed_serializer
 from coachpro.extensions import db
 from coachpro.links import absolute_url
 from coachpro.models import Partner, Role, User
@@ -27,7 +28,7 @@ class InviteError(ValueError):
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITE_SALT)
+    return timed_serializer(current_app.config["SECRET_KEY"], INVITE_SALT)
 
 
 def invite_partner(partner: Partner, now: datetime | None = None) -> str:

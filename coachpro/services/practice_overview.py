@@ -130,7 +130,7 @@ def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
         .unique()
         .all()
     )
-    tallies = weekly_tallies(list(active), now.date())
+    tallies = weekly_tallies(list(active), now)
     overdue = sorted(
         ((c, tallies[c.id].overdue) for c in active if tallies[c.id].overdue),
         key=lambda pair: -pair[1],

@@ -10,6 +10,7 @@ from coachpro.domain.privacy import Viewer, can_read
 from coachpro.extensions import db
 from coachpro.models import Assignment, Completion, Couple, Partner, Pulse, Visibility
 from coachpro.models.types import utcnow
+from coachpro.services.calendar import couple_today
 from coachpro.services.homework import (
     HomeworkError,
     countable_by,
@@ -61,7 +62,7 @@ def progress_chart(
 ):
     """The chart as this viewer may see it: a partner's pulse only where its visibility allows."""
     now = now or utcnow()
-    today = local_today(viewer_partner, now) if viewer_partner else now.date()
+    today = local_today(viewer_partner, now) if viewer_partner else couple_today(couple, now)
     shown = weeks_shown or WEEKS_SHOWN
     weeks = [week_start(today) - timedelta(weeks=n) for n in range(shown - 1, -1, -1)]
     pulses = db.session.scalars(

@@ -1,6 +1,6 @@
 """A partner does the evening's homework on a phone: gratitude, the jar, and the timer."""
 
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +20,7 @@ def maya_phone(browser, live_server, app, create_couple):
             db.session.get(User, partner.user_id).timezone = "UTC"
             partner.intake_completed_at = partner.couple.created_at
         db.session.commit()
-    today = date.today()
+    today = datetime.now(UTC).date()  # everyone's zone is UTC in this journey
     for slug in ("evening-gratitude", "vulnerability-jar", "silent-eye-contact"):
         assign_builtin(app, couple.couple_id, slug, today)
     context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})

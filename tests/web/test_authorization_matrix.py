@@ -5,7 +5,7 @@ endpoint is for; a route missing from it fails the test.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from coachpro.extensions import db
 from coachpro.models import Assignment, Couple, Partner, User
 from coachpro.services import coaching, homework, jar
 from coachpro.services.couples import add_note
-from tests.homework_helpers import assign_builtin
+from tests.homework_helpers import assign_builtin, couple_today
 from tests.services.test_coaching import session_slots
 
 PUBLIC, COACH, CLIENT = "public", "coach", "client"
@@ -58,7 +58,7 @@ SECRETS = ("Zelda", "Quentin", "C2-NOTE-SECRET", "C2-REFLECTION-SECRET", "C2-SLI
 def world(app, create_couple, coach):
     first = create_couple(("Maya", "Jordan"))
     second = create_couple(("Zelda", "Quentin"))
-    today = date.today()
+    today = couple_today(app, second.couple_id)
     aid = assign_builtin(app, second.couple_id, "nervous-share", today - timedelta(days=1))
     slot = session_slots(app)[0]
     with app.app_context():

@@ -219,12 +219,11 @@ def test_calendar_feed_shows_every_consult_and_cancelled_ones_as_cancelled(clien
     assert "chores" not in response.text  # what couples write never goes into the feed
 
 
-def test_unchanged_feed_answers_304_and_a_change_makes_a_new_etag(client, app, monkeypatch):
+def test_unchanged_feed_answers_304_and_a_change_makes_a_new_etag(client, app, clock):
     consult_id, _ = book_one(app)
     etag = client.get(feed_path(app)).headers["ETag"]
     # However much later the app polls, an unchanged calendar is a 304.
-    later = utcnow() + timedelta(minutes=7)
-    monkeypatch.setattr("coachpro.services.calendar_feed.utcnow", lambda: later)
+    clock.travel(timedelta(minutes=7))
     again = client.get(feed_path(app), headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     with app.app_context():

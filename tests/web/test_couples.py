@@ -1,7 +1,6 @@
 """The coach's couples: list, create, edit, status, enrollment, notes, export, erase."""
 
 import json
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from coachpro.models import (
     StatusChange,
     User,
 )
+from coachpro.services.calendar import practice_today
 from tests.web.test_coach_dashboard import count_queries
 
 
@@ -289,4 +289,5 @@ def test_packages_can_be_edited_and_deleted_only_when_unused(signed_in, app, cre
 def test_dates_shown_are_the_coachs(signed_in, app):
     couple_id = add_couple(signed_in)
     page = signed_in.get(f"/coach/couples/{couple_id}").text
-    assert date.today().strftime("%Y") in page
+    with app.app_context():
+        assert practice_today().strftime("%Y") in page

@@ -5,7 +5,7 @@ endpoint gets deep nesting and lone surrogates. The cases are counted for the cl
 """
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -23,7 +23,7 @@ from coachpro.models import (
 from coachpro.services import consults
 from tests.booking_helpers import api_body, booking, free_slots_ahead
 from tests.conftest import PASSWORD, app_for_test
-from tests.homework_helpers import assign_builtin
+from tests.homework_helpers import assign_builtin, couple_today
 
 EXTREME_DATES = [
     "0001-01-01",
@@ -69,7 +69,7 @@ def rows(app, model) -> int:
 @pytest.fixture
 def world(app, coach, create_couple):
     couple = create_couple(("Maya", "Jordan"))
-    today = date.today()
+    today = couple_today(app, couple.couple_id)
     assignment = assign_builtin(app, couple.couple_id, "nervous-share", today - timedelta(days=2))
     slot = free_slots_ahead(app)[1]
     with app.app_context():
@@ -140,14 +140,13 @@ def test_date_fields_at_the_ends_of_the_calendar_are_refused_cleanly(app, world)
 def test_times_at_the_ends_of_the_calendar_are_refused_cleanly(app, world):
     visitor, coach_client, partner = world["visitor"], world["coach"], world["partner"]
     token = world["token"]
+    slot_start = free_slots_ahead(app)[3].start
     before = rows(app, Consult)
     for value in EXTREME_INSTANTS + EXTREME_DATES:
         fine(visitor.post("/book/details", query_string={"start": value},
                           data={"start": value, "timezone": "UTC", "partner_one": "A",
                                 "partner_two": "B", "email": "a@example.com"}))  # fmt: skip
-        fine(
-            visitor.post("/api/v1/consults", json=api_body(date.today()).copy() | {"start": value})
-        )
+        fine(visitor.post("/api/v1/consults", json=api_body(slot_start) | {"start": value}))
         fine(visitor.post(f"/api/v1/consults/{token}/reschedule", json={"start": value}))
         fine(visitor.post(f"/book/{token}/reschedule", data={"start": value}))
         fine(coach_client.post(f"/coach/consults/{world['consult']}/reschedule",

@@ -1,7 +1,6 @@
 """Who reads what: every visibility level against every viewer, on every surface."""
 
 import json
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +9,7 @@ from coachpro.extensions import db
 from coachpro.models import Assignment, JarSlip, OutboxMessage, Partner, User, Visibility
 from coachpro.services import homework, jar
 from coachpro.services.mail_delivery import deliver_due
-from tests.homework_helpers import assign_builtin
+from tests.homework_helpers import assign_builtin, couple_today
 
 LEVELS = [Visibility.ME, Visibility.US, Visibility.COACH]
 # Which viewers may read an entry at each level.
@@ -33,7 +32,7 @@ def world(app, create_couple, coach):
     """Couple 1 (Maya, Jordan) with one reflection per level by Maya; couple 2 (Priya, Sam)."""
     first = create_couple(("Maya", "Jordan"))
     second = create_couple(("Priya", "Sam"))
-    today = date.today()
+    today = couple_today(app, first.couple_id)
     aid = assign_builtin(app, first.couple_id, "nervous-share", today)
     deep = assign_builtin(app, first.couple_id, "deep-share", today)
     small = assign_builtin(app, first.couple_id, "small-promises", today)

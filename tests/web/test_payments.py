@@ -1,13 +1,13 @@
 """Paying for packages through the (fake) Stripe, webhooks as the source of truth, refunds."""
 
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from coachpro.extensions import db
 from coachpro.models import OutboxMessage, Payment, Refund, StripeEvent
+from coachpro.services.calendar import practice_today
 from tests.conftest import WEBHOOK_SECRET
 
 
@@ -243,9 +243,11 @@ def test_without_stripe_keys_cards_are_off_and_manual_payments_work(app, create_
     assert "Card payments are not set up" in refused.text
     client = app.test_client()
     client.post("/login", data={"email": coach.email, "password": coach.password})
+    with app.app_context():
+        today = practice_today()
     client.post(
         f"/coach/couples/{couple.couple_id}/payments",
-        data={"amount": "1800", "method": "cash", "paid_on": date.today().isoformat()},
+        data={"amount": "1800", "method": "cash", "paid_on": today.isoformat()},
     )
     assert "Paid in full" in partner.get("/portal/pay").text
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from coachpro.extensions import db
 from coachpro.models import OutboxMessage, Partner, User
 from coachpro.services import homework
-from tests.homework_helpers import assign_builtin
+from tests.homework_helpers import assign_builtin, couple_today
 
 
 def sign_in(app, account):
@@ -71,7 +71,8 @@ def test_daily_homework_email_at_the_chosen_hour_once_a_day(app, create_couple):
 
 def test_couples_list_shows_homework_of_the_last_week(app, auth, client, coach, create_couple):
     couple = create_couple(("Maya", "Jordan"))
-    assign_builtin(app, couple.couple_id, "nervous-share", date.today() - timedelta(days=2))
+    today = couple_today(app, couple.couple_id)
+    assign_builtin(app, couple.couple_id, "nervous-share", today - timedelta(days=2))
     auth.login(coach)
     page = client.get("/coach/couples").text
     assert "0/6" in page and "4 missed" in page
