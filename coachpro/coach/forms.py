@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from coachpro.domain.availability import parse_ranges
+from coachpro.domain.money import CURRENCIES
 from coachpro.forms import Form
 from coachpro.services.availability import WEEKDAYS
 
@@ -117,9 +118,7 @@ class PackageForm(Form):
     price = StringField("Price", validators=[DataRequired("Enter a price, e.g. 1,200.00")])
     currency = SelectField(
         "Currency",
-        choices=[
-            SelectChoice(c) for c in ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NZD", "JPY")
-        ],
+        choices=[SelectChoice(code) for code in CURRENCIES],
     )
     sessions_included = IntegerField(
         "Coaching sessions included",
@@ -311,6 +310,8 @@ class ManualPaymentForm(Form):
     )
     paid_on = DateField("Received on", validators=[DataRequired("Choose the date.")])
     note = StringField("Note (optional)", validators=[Length(max=300)])
+    # Set by the confirmation page when the coach agrees to record more than is due.
+    credit_confirmed = HiddenField()
     submit = SubmitField("Record payment")
 
 

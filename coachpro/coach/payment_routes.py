@@ -9,7 +9,7 @@ from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, ManualPaymentForm, RefundForm
 from coachpro.coach.lookups import get_or_404
-from coachpro.domain.money import InvalidMoney, parse_major_units
+from coachpro.domain.money import InvalidMoney, format_money, parse_major_units
 from coachpro.extensions import db
 from coachpro.models import Couple, Package, Payment, PaymentMethod, Role
 from coachpro.query_args import int_arg
@@ -37,9 +37,12 @@ def record_payment(couple_id: int):
             payments.record_manual_payment(
                 couple, enrollment, amount, PaymentMethod(form.method.data),
                 form.paid_on.data, form.note.data,
+                credit_confirmed=form.credit_confirmed.data == "yes",
             )  # fmt: skip
         except InvalidMoney as exc:
-            flash(f"{form.amount.data!r} is not an amount: {exc}.", "error")
+            flash(str(exc), "error")
+        except payments.MoreThanDue as exc:
+            return render_template("coach/confirm_payment.html", couple=couple, form=form, over=exc)
         except payments.PaymentError as exc:
             flash(str(exc), "error")
         else:
@@ -63,29 +66,44 @@ def refund_payment(payment_id: int):
             amount = parse_major_units(form.amount.data, payment.currency)
             payments.refund(payment, amount)
         except InvalidMoney as exc:
-            flash(f"{form.amount.data!r} is not an amount: {exc}.", "error")
+            flash(str(exc), "error")
         except payments.PaymentError as exc:
             flash(str(exc), "error")
         else:
-            flash("Refund sent.", "success")
+            money = format_money(amount, payment.currency)
+            if payment.method == PaymentMethod.CARD:
+                flash(f"Refund of {money} sent to Stripe; it shows here once Stripe confirms.",
+                      "success")  # fmt: skip
+            else:
+                flash(f"Recorded a {money} refund. Pay it back to them yourself.", "success")
     return (
         _back(payment.couple_id) if payment.couple_id else redirect(url_for("coach.payments_page"))
     )
 
 
-@bp.post("/payments/<int:payment_id>/void")
+@bp.route("/payments/<int:payment_id>/void", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def void_payment(payment_id: int):
     payment = _payment_or_404(payment_id)
-    if ActionForm().validate_on_submit():
+    form = ActionForm()
+    if form.validate_on_submit():
         try:
             payments.void_payment(payment)
         except payments.PaymentError as exc:
             flash(str(exc), "error")
         else:
-            flash("Payment voided.", "info")
-    return (
-        _back(payment.couple_id) if payment.couple_id else redirect(url_for("coach.payments_page"))
+            flash("Payment voided; they have an email saying so.", "info")
+        return (
+            _back(payment.couple_id)
+            if payment.couple_id
+            else redirect(url_for("coach.payments_page"))
+        )
+    return render_template(
+        "coach/confirm_void.html",
+        payment=payment,
+        form=form,
+        couple=db.session.get(Couple, payment.couple_id) if payment.couple_id else None,
+        after=payments.balance_without(payment),
     )
 
 

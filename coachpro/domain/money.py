@@ -1,46 +1,49 @@
-"""Money as integer minor units plus an ISO 4217 currency code. Never floats."""
+"""Money as integer minor units plus an ISO 4217 currency code. Never floats.
+
+`CURRENCIES` is the one table of what the app offers and how many decimals each has (the
+ISO 4217 minor unit, which Stripe follows too). Packages offer exactly these; an amount is
+parsed, shown and sent to Stripe by the same exponent.
+"""
 
 import re
-from dataclasses import dataclass
 
-# Currencies whose minor unit is not the cent. Everything else has two decimals.
-_MINOR_DIGITS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3}
-_SYMBOLS = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "CAD": "CA$",
-    "AUD": "A$",
-    "JPY": "¥",
-    "CHF": "CHF ",
+# code -> (minor unit digits, symbol shown before the amount or None for "1,234.56 SEK")
+CURRENCIES: dict[str, tuple[int, str | None]] = {
+    "USD": (2, "$"),
+    "EUR": (2, "€"),
+    "GBP": (2, "£"),
+    "CAD": (2, "CA$"),
+    "AUD": (2, "A$"),
+    "NZD": (2, "NZ$"),
+    "CHF": (2, "CHF "),
+    "SEK": (2, None),
+    "NOK": (2, None),
+    "DKK": (2, None),
+    "JPY": (0, "¥"),
+    "KRW": (0, "₩"),
+    "ISK": (0, None),
+    "CLP": (0, None),
+    "VND": (0, None),
+    "BHD": (3, None),
+    "JOD": (3, None),
+    "KWD": (3, None),
 }
+
+# What a money column holds (PostgreSQL integer): about 21 million dollars, or 2 billion yen.
+MAX_MINOR_UNITS = 2**31 - 1
+BAD_AMOUNT = "Enter an amount in digits, like 500 or 1,200.50."
 
 
 class InvalidMoney(ValueError):
-    """An amount or currency that money cannot be made of."""
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    cents: int
-    currency: str
-
-    def __post_init__(self) -> None:
-        if isinstance(self.cents, bool) or not isinstance(self.cents, int):
-            raise InvalidMoney(
-                f"amount must be an integer number of minor units, got {self.cents!r}"
-            )
-        if not (len(self.currency) == 3 and self.currency.isalpha() and self.currency.isupper()):
-            raise InvalidMoney(
-                f"currency must be an ISO 4217 code such as USD, got {self.currency!r}"
-            )
-
-    def __str__(self) -> str:
-        return format_money(self.cents, self.currency)
+    """An amount or currency that money cannot be made of; the message is one sentence."""
 
 
 def minor_digits(currency: str) -> int:
-    return _MINOR_DIGITS.get(currency.upper(), 2)
+    """How many decimals `currency` has; InvalidMoney for one the app does not offer."""
+    try:
+        return CURRENCIES[currency.upper()][0]
+    except KeyError:
+        raise InvalidMoney(f"{currency} is not a currency this practice offers.") from None
 
 
 def format_money(cents: int, currency: str) -> str:
@@ -52,31 +55,44 @@ def format_money(cents: int, currency: str) -> str:
     amount = f"{whole:,}"
     if frac:
         amount += f".{frac:0{digits}d}"
-    symbol = _SYMBOLS.get(currency)
+    symbol = CURRENCIES[currency][1]
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
 
 
-# What a money column holds (PostgreSQL integer): about 21 million dollars, or 2 billion yen.
-MAX_MINOR_UNITS = 2**31 - 1
-
-# ASCII digits only, with at most one decimal point: `str.isdigit` also accepts "²" and "١٢٣",
-# which `int` then refuses (or reads as a different number than the person sees).
-_AMOUNT = re.compile(r"(?P<whole>[0-9]{0,12})(?:\.(?P<frac>[0-9]*))?")
+# ASCII digits only, grouped by commas in threes or not at all, with at most one decimal
+# point: `str.isdigit` also accepts "²" and "١٢٣", which `int` refuses or reads as another
+# number than the person sees.
+_AMOUNT = re.compile(r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<frac>[0-9]*))?")
 
 
 def parse_major_units(text: str, currency: str) -> int:
-    """Turn what a person types ("1,250.50") into minor units, exactly, without floats."""
+    """Turn what a person types ("$1,250.50", "500", "500.00") into exact minor units."""
     digits = minor_digits(currency)
-    cleaned = text.strip().replace(",", "")
+    cleaned = _without_currency(text.strip(), currency.upper())
     if cleaned.startswith("-"):
-        raise InvalidMoney("amount cannot be negative")
+        raise InvalidMoney("An amount cannot be negative.")
     match = _AMOUNT.fullmatch(cleaned)
     if match is None or not (match["whole"] or match["frac"]):
-        raise InvalidMoney(f"{text!r} is not an amount")
-    whole, frac = match["whole"] or "0", match["frac"] or ""
+        raise InvalidMoney(BAD_AMOUNT)
+    whole, frac = match["whole"].replace(",", "") or "0", match["frac"] or ""
     if len(frac) > digits:
-        raise InvalidMoney(f"{currency} amounts have at most {digits} decimal places")
+        if digits == 0:
+            raise InvalidMoney(f"{currency} amounts are whole numbers, with no decimals.")
+        raise InvalidMoney(f"{currency} amounts have at most {digits} decimal places.")
+    if len(whole) > 12:
+        raise InvalidMoney("That amount is larger than one payment can be.")
     cents = int(whole) * 10**digits + int(frac.ljust(digits, "0") or "0")
     if cents > MAX_MINOR_UNITS:
-        raise InvalidMoney(f"{text!r} is more than one amount can be here")
+        raise InvalidMoney("That amount is larger than one payment can be.")
     return cents
+
+
+def _without_currency(text: str, currency: str) -> str:
+    """ "$500", "500 USD", "USD 500" -> "500": the currency may be typed, if it is the right one."""
+    symbol = (CURRENCIES[currency][1] or "").strip()
+    for mark in filter(None, (symbol, currency, currency.lower())):
+        if text.startswith(mark):
+            return text[len(mark) :].strip()
+        if text.endswith(mark):
+            return text[: -len(mark)].strip()
+    return text

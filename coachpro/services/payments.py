@@ -36,6 +36,7 @@ from coachpro.models import (
     StripeEvent,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.calendar import practice_today
 from coachpro.services.outbox import enqueue_templated
 
 LINK_SALT = "coachpro.payment-link"
@@ -44,6 +45,19 @@ LINK_MAX_AGE = 60 * 24 * 3600
 
 class PaymentError(ValueError):
     """Why a payment action cannot be done; shown to the person."""
+
+
+class MoreThanDue(PaymentError):
+    """A manual payment above the balance: recorded only once the coach confirms the credit."""
+
+    def __init__(self, amount_cents: int, due_cents: int, currency: str):
+        self.amount = format_money(amount_cents, currency)
+        self.due = format_money(due_cents, currency)
+        self.credit = format_money(amount_cents - due_cents, currency)
+        super().__init__(
+            f"{self.amount} is more than the {self.due} still to pay: it would leave them a "
+            f"credit of {self.credit}."
+        )
 
 
 def card_payments_enabled() -> bool:
@@ -73,6 +87,15 @@ class Balance:
     def due(self) -> str:
         return format_money(self.due_cents, self.currency)
 
+    @property
+    def credit_cents(self) -> int:
+        """Paid beyond the price: the practice owes it back, or it counts toward what's next."""
+        return max(self.paid_cents - self.price_cents, 0)
+
+    @property
+    def credit(self) -> str:
+        return format_money(self.credit_cents, self.currency)
+
 
 def balances(enrollments: list[Enrollment]) -> dict[int, Balance]:
     """Balance per enrollment id: price − payments + refunds, in the enrollment's currency."""
@@ -100,6 +123,18 @@ def balances_for_couples(couple_ids: list[int]) -> dict[int, Balance]:
 
 def balance(enrollment: Enrollment) -> Balance:
     return balances([enrollment])[enrollment.id]
+
+
+def balance_without(payment: Payment) -> Balance | None:
+    """The balance as it would be without this payment: what voiding it leaves them owing."""
+    enrollment = (
+        db.session.get(Enrollment, payment.enrollment_id) if payment.enrollment_id else None
+    )
+    if enrollment is None:
+        return None
+    now = balance(enrollment)
+    counted = payment.net_cents if payment.status == PaymentStatus.PAID else 0
+    return Balance(now.price_cents, now.paid_cents - counted, now.currency)
 
 
 # ---------------------------------------------------------------- card checkout
@@ -322,7 +357,7 @@ def _mark_paid(payment: Payment, amount_total: int | None) -> None:
         payment.amount_cents = int(amount_total)
     payment.status = PaymentStatus.PAID
     payment.confirmed_at = utcnow()
-    payment.paid_on = payment.confirmed_at.date()
+    payment.paid_on = practice_today(payment.confirmed_at)  # the coach's date, not UTC's
     if payment.stripe_payment_intent_id:
         held = db.session.scalars(
             select(StripeEvent).where(
@@ -360,11 +395,15 @@ def _still_due(enrollment: Enrollment | None) -> str | None:
     return left.due if left.due_cents else None
 
 
+def _credit(enrollment: Enrollment | None) -> str | None:
+    if enrollment is None:
+        return None
+    left = balance(enrollment)
+    return left.credit if left.credit_cents else None
+
+
 def _send_receipt(payment: Payment) -> None:
-    couple = db.session.get(Couple, payment.couple_id) if payment.couple_id else None
-    to = [payment.payer_email] if payment.payer_email else []
-    if not to and couple is not None:
-        to = [p.email for p in couple.partners if p.email]
+    to = _payer_emails(payment)
     if not to:
         return
     enrollment = (
@@ -381,6 +420,7 @@ def _send_receipt(payment: Payment) -> None:
         amount=format_money(payment.amount_cents, payment.currency),
         package=enrollment.package.name if enrollment else "Coaching",
         balance=_still_due(enrollment),
+        credit=_credit(enrollment),
     )
 
 
@@ -438,11 +478,20 @@ def record_manual_payment(
     method: PaymentMethod,
     paid_on: date,
     note: str | None,
+    *,
+    credit_confirmed: bool = False,
 ) -> Payment:
+    """Record cash or a bank transfer and send a receipt. Commits.
+
+    More than the balance is refused with MoreThanDue until the coach confirms the credit.
+    """
     if method == PaymentMethod.CARD:
         raise PaymentError("Card payments come from Stripe; record cash or a bank transfer here.")
     if amount_cents <= 0:
         raise PaymentError("Enter an amount above zero.")
+    due = balance(enrollment).due_cents
+    if amount_cents > due and not credit_confirmed:
+        raise MoreThanDue(amount_cents, due, enrollment.currency)
     payment = Payment(
         couple_id=couple.id,
         enrollment_id=enrollment.id,
@@ -462,12 +511,44 @@ def record_manual_payment(
 
 
 def void_payment(payment: Payment) -> None:
+    """Take back a manual payment recorded by mistake, and tell the payer. Commits."""
     if payment.method == PaymentMethod.CARD:
         raise PaymentError("Card payments cannot be voided; refund them instead.")
     if payment.status == PaymentStatus.VOIDED:
         raise PaymentError("This payment is already void.")
     payment.status = PaymentStatus.VOIDED
+    db.session.flush()
+    _send_void_notice(payment)
     db.session.commit()
+
+
+def _payer_emails(payment: Payment) -> list[str]:
+    if payment.payer_email:
+        return [payment.payer_email]
+    couple = db.session.get(Couple, payment.couple_id) if payment.couple_id else None
+    return [p.email for p in couple.partners if p.email] if couple is not None else []
+
+
+def _send_void_notice(payment: Payment) -> None:
+    """The corrected record: the receipt they had no longer stands, and what is due now."""
+    to = _payer_emails(payment)
+    if not to:
+        return
+    enrollment = (
+        db.session.get(Enrollment, payment.enrollment_id) if payment.enrollment_id else None
+    )
+    enqueue_templated(
+        to=to,
+        subject=f"Correction: your {format_money(payment.amount_cents, payment.currency)} "
+        "payment was taken off your account",
+        template="payment_voided",
+        dedupe_key=f"void:{payment.id}",
+        couple_id=payment.couple_id,
+        payment=payment,
+        amount=format_money(payment.amount_cents, payment.currency),
+        package=enrollment.package.name if enrollment else "Coaching",
+        balance=_still_due(enrollment),
+    )
 
 
 def couple_payments(couple_id: int) -> list[Payment]:

@@ -1,6 +1,13 @@
 import pytest
 
-from coachpro.domain.money import InvalidMoney, Money, format_money, parse_major_units
+from coachpro.domain.money import (
+    BAD_AMOUNT,
+    CURRENCIES,
+    InvalidMoney,
+    format_money,
+    minor_digits,
+    parse_major_units,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,9 +46,49 @@ def test_nonsense_amounts_are_refused(typed):
         parse_major_units(typed, "USD")
 
 
-def test_money_refuses_floats_and_made_up_currencies():
-    with pytest.raises(InvalidMoney):
-        Money(12.5, "USD")  # type: ignore[arg-type]
-    with pytest.raises(InvalidMoney):
-        Money(1250, "usd")
-    assert str(Money(1250, "USD")) == "$12.50"
+# ISO 4217's minor units, written out here independently of the app's table: a wrong exponent
+# is a 10x or 100x error in every price, payment and Stripe amount of that currency.
+ISO_4217_MINOR_UNITS = {
+    "USD": 2, "EUR": 2, "GBP": 2, "CAD": 2, "AUD": 2, "NZD": 2, "CHF": 2, "SEK": 2, "NOK": 2,
+    "DKK": 2, "JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "BHD": 3, "JOD": 3, "KWD": 3,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("currency", sorted(CURRENCIES))
+def test_every_offered_currency_has_its_iso_minor_unit(currency):
+    digits = ISO_4217_MINOR_UNITS[currency]
+    assert minor_digits(currency) == digits
+    one_unit = "1" if digits == 0 else "0." + "0" * (digits - 1) + "1"
+    assert parse_major_units(one_unit, currency) == 1
+    assert parse_major_units("7", currency) == 7 * 10**digits
+    shown = format_money(7 * 10**digits + (1 if digits else 0), currency)
+    assert shown.replace(",", "").count("7") == 1
+    assert ("." + "0" * (digits - 1) + "1" in shown) if digits else "." not in shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"),
+    [("$500", 50000), ("500", 50000), ("500.00", 50000), ("1,200.50", 120050),
+     ("USD 75", 7500), ("75 usd", 7500), (" $ 1,000 ", 100000)],
+)  # fmt: skip
+def test_amounts_are_read_as_people_type_them(typed, cents):
+    assert parse_major_units(typed, "USD") == cents
+
+
+@pytest.mark.parametrize("typed", ["1,2,3", "12,00", "1200,50", "€500", "5 EUR", "1 000"])
+def test_a_bad_amount_gets_one_clear_sentence(typed):
+    with pytest.raises(InvalidMoney) as caught:
+        parse_major_units(typed, "USD")
+    assert str(caught.value) == BAD_AMOUNT
+
+
+def test_decimals_a_currency_does_not_have_are_refused():
+    with pytest.raises(InvalidMoney, match="whole numbers"):
+        parse_major_units("100.5", "JPY")
+    with pytest.raises(InvalidMoney, match="at most 3 decimal places"):
+        parse_major_units("1.2345", "KWD")
+
+
+def test_a_currency_the_app_does_not_offer_is_refused():
+    with pytest.raises(InvalidMoney, match="not a currency"):
+        minor_digits("XXX")

@@ -221,13 +221,54 @@ def test_manual_payments_void_and_balance_in_euros(stripe_app, create_couple, co
         data={"amount": "abc", "method": "cash", "paid_on": "2026-12-01"},
         follow_redirects=True,
     )
-    assert "is not an amount" in bad.text
+    assert "Enter an amount in digits, like 500 or 1,200.50." in bad.text
     payment_id = only_payment(stripe_app).id
+    confirm = client.get(f"/coach/payments/{payment_id}/void").text
+    assert "Void this €500.50 payment?" in confirm and "€1,500.50</strong> still to pay" in confirm
+    assert only_payment(stripe_app).status == "paid"  # asking changed nothing
     client.post(f"/coach/payments/{payment_id}/void")
     assert "€1,500.50 still to pay" in client.get(f"/coach/couples/{couple.couple_id}").text
     with stripe_app.app_context():
-        receipt = db.session.scalar(select(OutboxMessage))
+        receipt, notice = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
     assert receipt.subject.startswith("Receipt: €500.50")
+    assert notice.subject == "Correction: your €500.50 payment was taken off your account"
+    assert "Still to pay now: €1,500.50" in notice.text_body
+    assert sorted(notice.recipients) == sorted([couple.partner_a.email, couple.partner_b.email])
+
+
+def test_more_than_is_due_asks_first_and_then_shows_a_credit(app, create_couple, coach):
+    couple = create_couple(("Maya", "Jordan"))  # Old Flames, $1,800
+    client = app.test_client()
+    client.post("/login", data={"email": coach.email, "password": coach.password})
+    path = f"/coach/couples/{couple.couple_id}/payments"
+    typed = {"amount": "$2,000", "method": "cash", "paid_on": "2026-12-01", "note": "Envelope"}
+    asked = client.post(path, data=typed)
+    assert asked.status_code == 200
+    assert "$2,000 is more than the $1,800 still to pay" in asked.text
+    assert "credit of $200" in asked.text
+    assert only_payment(app) is None
+    client.post(path, data={**typed, "credit_confirmed": "yes"})
+    page = client.get(f"/coach/couples/{couple.couple_id}").text
+    assert "Paid in full" in page and "credit of $200" in page
+    with app.app_context():
+        receipt = db.session.scalar(select(OutboxMessage))
+    assert "Your credit: $200" in receipt.text_body
+
+
+def test_a_refund_of_a_cash_payment_says_the_coach_pays_it_back(app, create_couple, coach):
+    couple = create_couple(("Maya", "Jordan"))
+    client = app.test_client()
+    client.post("/login", data={"email": coach.email, "password": coach.password})
+    client.post(
+        f"/coach/couples/{couple.couple_id}/payments",
+        data={"amount": "600", "method": "cash", "paid_on": "2026-12-01"},
+    )
+    payment_id = only_payment(app).id
+    done = client.post(
+        f"/coach/payments/{payment_id}/refund", data={"amount": "100"}, follow_redirects=True
+    )
+    assert "Recorded a $100 refund. Pay it back to them yourself." in done.text
+    assert "Refund sent" not in done.text
 
 
 def test_without_stripe_keys_cards_are_off_and_manual_payments_work(app, create_couple, coach):
