@@ -31,6 +31,7 @@ from coachpro.services.consult_admin import (
     ConsultView,
     convert_to_couple,
     list_consults,
+    mark_held,
     mark_no_show,
 )
 from coachpro.services.practice_overview import practice_overview
@@ -208,6 +209,20 @@ def no_show(consult_id: int):
             flash(str(exc), "error")
         else:
             flash(f"Marked {consult.names} as a no-show.", "info")
+    return _back()
+
+
+@bp.post("/consults/<int:consult_id>/held")
+@role_required(Role.COACH)
+def held(consult_id: int):
+    consult = _consult_or_404(consult_id)
+    if ActionForm().validate_on_submit():
+        try:
+            mark_held(consult)
+        except consults.ConsultError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Marked the consult with {consult.names} as held.", "info")
     return _back()
 
 

@@ -101,17 +101,20 @@ class DateOverride(db.Model):
 
 
 class ConsultStatus(StrEnum):
+    """What became of a consult. Becoming a client couple is not a status: `couple_id` says
+    it, and a consult converted before it happens is still booked (and can still move)."""
+
     BOOKED = "booked"
     CANCELLED = "cancelled"
     NO_SHOW = "no_show"
-    CONVERTED = "converted"
+    HELD = "held"
 
 
 class Consult(db.Model):
     __tablename__ = "consults"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('booked', 'cancelled', 'no_show', 'converted')", name="status_known"
+            "status IN ('booked', 'cancelled', 'no_show', 'held')", name="status_known"
         ),
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),

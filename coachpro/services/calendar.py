@@ -54,7 +54,7 @@ CALENDAR_CHANGED = "coachpro.calendar_changed"
 LONGEST_EVENT = timedelta(days=1)
 
 # A consult that was cancelled frees its time; every other state keeps it taken.
-_HOLDS_TIME = (ConsultStatus.BOOKED, ConsultStatus.NO_SHOW, ConsultStatus.CONVERTED)
+_HOLDS_TIME = (ConsultStatus.BOOKED, ConsultStatus.NO_SHOW, ConsultStatus.HELD)
 
 
 def practice_zone() -> ZoneInfo:

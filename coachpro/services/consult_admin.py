@@ -48,6 +48,15 @@ def list_consults(view: ConsultView, status: str | None, page: int, now: datetim
     return ConsultPage(list(consults), page, pages, total)
 
 
+def needs_the_coach(now: datetime):
+    """New requests the coach has not acted on: booked, not over, not yet a couple."""
+    return (
+        Consult.status == ConsultStatus.BOOKED,
+        Consult.end_at >= now,
+        Consult.couple_id.is_(None),
+    )
+
+
 def upcoming_consults(now: datetime, limit: int = 5) -> list[Consult]:
     return list(
         db.session.scalars(
@@ -60,15 +69,30 @@ def upcoming_consults(now: datetime, limit: int = 5) -> list[Consult]:
 
 
 def mark_no_show(consult: Consult, now: datetime | None = None) -> None:
+    _mark_past(consult, ConsultStatus.NO_SHOW, "as a no-show", now)
+
+
+def mark_held(consult: Consult, now: datetime | None = None) -> None:
+    _mark_past(consult, ConsultStatus.HELD, "as held", now)
+
+
+def _mark_past(consult: Consult, status: ConsultStatus, words: str, now: datetime | None) -> None:
+    """Record how a consult went, once it has started. Commits."""
     now = now or utcnow()
-    if consult.status != ConsultStatus.BOOKED or consult.start_at > now:
-        raise ConsultError("Only a booked consult that has started can be marked as a no-show.")
-    consult.status = ConsultStatus.NO_SHOW
+    if consult.status not in (ConsultStatus.BOOKED, ConsultStatus.HELD, ConsultStatus.NO_SHOW):
+        raise ConsultError(f"A cancelled consult cannot be marked {words}.")
+    if consult.start_at > now:
+        raise ConsultError(f"Only a consult that has started can be marked {words}.")
+    consult.status = status
     db.session.commit()
 
 
 def convert_to_couple(consult: Consult, package: Package | None) -> Couple:
-    """A client couple made from what the visitors typed. Commits."""
+    """A client couple made from what the visitors typed. Commits.
+
+    The consult stays as it was: one still ahead stays booked, on the agenda and in the feed,
+    and can still be moved or cancelled, by the coach or from the visitors' manage link.
+    """
     if consult.couple_id is not None:
         raise ConsultError("This consult is already a client couple.")
     if consult.status == ConsultStatus.CANCELLED:
@@ -98,6 +122,5 @@ def convert_to_couple(consult: Consult, package: Package | None) -> Couple:
     db.session.add(couple)
     db.session.flush()
     consult.couple_id = couple.id
-    consult.status = ConsultStatus.CONVERTED
     db.session.commit()
     return couple

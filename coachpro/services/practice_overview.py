@@ -19,6 +19,7 @@ from coachpro.models import (
     SessionStatus,
 )
 from coachpro.services.calendar import LONGEST_EVENT
+from coachpro.services.consult_admin import needs_the_coach
 from coachpro.services.homework import weekly_tallies
 from coachpro.services.payments import balances_for_couples
 
@@ -115,7 +116,7 @@ def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
     )
     new_requests = db.session.scalars(
         select(Consult)
-        .where(Consult.created_at >= now - timedelta(days=7), Consult.couple_id.is_(None))
+        .where(Consult.created_at >= now - timedelta(days=7), *needs_the_coach(now))
         .order_by(Consult.created_at.desc())
         .limit(recent)
     ).all()

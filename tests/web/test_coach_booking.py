@@ -187,7 +187,8 @@ def test_a_consult_becomes_a_client_couple_in_one_step(signed_in, app):
         ]
         assert couple.timezone == "Europe/Berlin"
         consult = db.session.get(Consult, consult_id)
-        assert consult.status == "converted" and consult.couple_id == couple.id
+        # Still ahead, so still booked: converting is not cancelling.
+        assert consult.status == "booked" and consult.couple_id == couple.id
     again = signed_in.post(f"/coach/consults/{consult_id}/convert", data={"package": ""})
     assert again.status_code == 302
     with app.app_context():
@@ -197,7 +198,7 @@ def test_a_consult_becomes_a_client_couple_in_one_step(signed_in, app):
 def test_no_show_only_after_the_consult_started(signed_in, app):
     consult_id, _ = book_one(app)
     response = signed_in.post(f"/coach/consults/{consult_id}/no-show", follow_redirects=True)
-    assert "Only a booked consult that has started" in response.text
+    assert "Only a consult that has started can be marked as a no-show." in response.text
 
 
 def feed_path(app):
@@ -249,3 +250,62 @@ def test_clients_cannot_reach_the_coachs_booking_pages(client, auth, create_coup
     auth.login(couple.partner_a)
     assert client.get(path).status_code == 403
     assert client.post("/coach/consults/1/cancel").status_code == 403
+
+
+def test_a_consult_converted_before_it_happens_stays_on_the_calendar(signed_in, client, app):
+    consult_id, slot = book_one(app, 2)
+    signed_in.post(f"/coach/consults/{consult_id}/convert", data={"package": ""})
+    with app.app_context():
+        consult = db.session.get(Consult, consult_id)
+        token = consults.manage_token(consult)
+        couple_id = consult.couple_id
+    # On the agenda, in the feed, not offered to anyone else, and still movable.
+    agenda = signed_in.get("/coach/").text.split('id="agenda-heading"')[1].split("</section>")[0]
+    assert "Maya &amp; Jordan" in agenda
+    feed = Calendar.from_ical(client.get(feed_path(app)).data)
+    (event,) = [e for e in feed.walk("VEVENT") if str(e["UID"]).startswith("consult-")]
+    assert str(event.get("STATUS", "CONFIRMED")) != "CANCELLED"
+    assert slot.start not in [s.start for s in free_slots_ahead(app)]
+    manage = client.get(f"/book/{token}").text
+    assert ("Cancel" in manage and "Reschedule" in manage) or "reschedule" in manage
+    consults_page = signed_in.get("/coach/consults").text
+    assert (
+        f"/coach/couples/{couple_id}" in consults_page and "Make client couple" not in consults_page
+    )
+    client.post(f"/book/{token}/cancel")
+    with app.app_context():
+        assert db.session.get(Consult, consult_id).status == "cancelled"
+
+
+def test_a_past_consult_can_be_marked_held_or_no_show(signed_in, app):
+    consult_id, _ = book_one(app)
+    with app.app_context():
+        consult = db.session.get(Consult, consult_id)
+        consult.start_at -= timedelta(days=30)
+        consult.end_at -= timedelta(days=30)
+        db.session.commit()
+    signed_in.post(f"/coach/consults/{consult_id}/held")
+    with app.app_context():
+        assert db.session.get(Consult, consult_id).status == "held"
+    signed_in.post(f"/coach/consults/{consult_id}/no-show")
+    with app.app_context():
+        assert db.session.get(Consult, consult_id).status == "no_show"
+    page = signed_in.get("/coach/consults?view=past").text
+    assert "No show" in page
+
+
+def test_new_requests_are_what_still_needs_the_coach(signed_in, app):
+    book_one(app, 0, partner_names=("Ana", "Bo"), email="ana@example.com")
+    gone_id, _ = book_one(app, 2, partner_names=("Cy", "Di"), email="cy@example.com")
+    past_id, _ = book_one(app, 4, partner_names=("Ed", "Flo"), email="ed@example.com")
+    with app.app_context():
+        consults.cancel_consult(db.session.get(Consult, gone_id), by="visitor")
+        past = db.session.get(Consult, past_id)
+        past.start_at -= timedelta(days=30)
+        past.end_at -= timedelta(days=30)
+        db.session.commit()
+    dashboard = signed_in.get("/coach/").text
+    requests = dashboard.split('id="requests-heading"')[1].split("</section>")[0]
+    assert "Ana &amp; Bo" in requests
+    assert "Cy &amp; Di" not in requests  # cancelled
+    assert "Ed &amp; Flo" not in requests  # over
