@@ -7,6 +7,7 @@ duration and the signed-in role. Never query strings, form fields, bodies or add
 import json
 import logging
 import time
+import traceback
 
 from flask import Flask, Response, g, request
 from flask_login import current_user
@@ -38,3 +39,9 @@ def register(app: Flask) -> None:
             )
         )
         return response
+
+
+def failure_for_log(error: BaseException) -> str:
+    """An error as the log may hold it: its kind and where it happened, never its message,
+    which can quote what someone typed (a database quotes the failing row's values)."""
+    return f"{type(error).__name__}\n" + "".join(traceback.format_tb(error.__traceback__))

@@ -12,6 +12,7 @@ from coachpro.auth.forms import (
 from coachpro.auth.sessions import home_url_for, load_user
 from coachpro.extensions import limiter
 from coachpro.links import safe_next_path
+from coachpro.request_log import failure_for_log
 from coachpro.services import accounts, portal_access, two_factor
 
 
@@ -92,8 +93,8 @@ def forgot_password():
             with app.app_context():
                 try:
                     accounts.request_password_reset(email)
-                except Exception:  # the answer is sent; a failure here is for the log only
-                    app.logger.exception("queueing a password reset failed")
+                except Exception as exc:  # the answer is sent; this is for the log only
+                    app.logger.error("queueing a password reset failed: %s", failure_for_log(exc))
 
         response.call_on_close(request_reset)
         return response

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from coachpro.extensions import db
+from coachpro.request_log import failure_for_log
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ def handle_database_down(error: OperationalError):
 def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    log.exception("unhandled error on %s %s", request.method, _route())
+    log.error("unhandled error on %s %s: %s", request.method, _route(), failure_for_log(error))
     db.session.rollback()
     return _respond(InternalServerError.code)
 

@@ -20,6 +20,7 @@ from coachpro.forms import Form
 from coachpro.integrations.stripe_gateway import WebhookRejected, verify_webhook
 from coachpro.models import Couple, Role
 from coachpro.payments import bp
+from coachpro.request_log import failure_for_log
 from coachpro.services import payments
 from coachpro.services.couples import current_enrollment
 from coachpro.services.portal_home import partner_for
@@ -98,8 +99,10 @@ def webhook():
         return jsonify(error="invalid_signature"), 400
     try:
         outcome = payments.handle_event(event)
-    except Exception:
+    except Exception as exc:
         db.session.rollback()
-        current_app.logger.exception("Stripe event %s failed", event.get("id"))
+        current_app.logger.error(
+            "Stripe event %s failed: %s", event.get("id"), failure_for_log(exc)
+        )
         return jsonify(error="processing_failed"), 500  # Stripe will retry
     return jsonify(received=True, outcome=outcome)

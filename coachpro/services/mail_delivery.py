@@ -28,6 +28,7 @@ from coachpro.integrations.mailer import (
 )
 from coachpro.models import OutboxMessage, OutboxStatus
 from coachpro.models.types import utcnow
+from coachpro.request_log import failure_for_log
 from coachpro.services.outbox import decode_attachments
 
 log = logging.getLogger(__name__)
@@ -112,9 +113,10 @@ def deliver_due(
         for message_id, lease in claimed:
             try:
                 _deliver_one(transport, message_id, lease, report)
-            except Exception:
+            except Exception as exc:
                 # Never let one message stop the batch; its lease runs out and it is retried.
-                log.exception("outbox message %s could not be processed", message_id)
+                log.error("outbox message %s could not be processed: %s", message_id,
+                          failure_for_log(exc))  # fmt: skip
                 db.session.rollback()
         if len(claimed) < batch_size:
             break
