@@ -123,6 +123,8 @@ def _promise(me, assignment, when: date):
         day=when,
         form=form,
         existing=existing,
+        partner=other_partner(me),
+        theirs=homework.partners_entry(other_partner(me), assignment, when),
         rates=homework.promise_rates(me),
         instructions=render_rich_text(assignment.exercise.instructions),
     )

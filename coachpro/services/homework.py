@@ -424,7 +424,9 @@ def coach_readable_entries(couple: Couple, limit: int = 20) -> list[ReadableEntr
         .where(
             Assignment.couple_id == couple.id,
             Completion.visibility.in_(coach_may_read),
-            (Completion.reflection.is_not(None)) | (Completion.rating.is_not(None)),
+            (Completion.reflection.is_not(None))
+            | (Completion.rating.is_not(None))
+            | (Exercise.kind == ExerciseKind.PROMISE),
         )
         .order_by(Completion.occurrence.desc(), Completion.id.desc())
         .limit(limit)

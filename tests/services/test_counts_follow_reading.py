@@ -110,3 +110,50 @@ def test_the_partners_entry_page_does_not_say_a_private_entry_was_done(app, crea
     page = browser.get(f"/portal/homework/{coffee}/{today.isoformat()}")
     assert page.status_code == 200
     assert "has done this" not in page.text and "Maya" not in page.text.split("<main")[1]
+
+
+def test_a_shared_promise_is_shown_to_the_partner_and_the_coach(app, create_couple, coach):
+    ids = create_couple()
+    now = datetime.now(UTC)
+    with app.app_context():
+        maya, jordan = partners_of(ids.couple_id)
+        today = homework.local_today(maya, now)
+    promise = assign_builtin(app, ids.couple_id, "reliability-challenge", today)
+    with app.app_context():
+        maya, _ = partners_of(ids.couple_id)
+        day = homework.local_today(maya, now)
+        kept = db.session.get(Assignment, promise)
+        homework.make_promise(maya, kept, day, "Call you at lunch", Visibility.COACH, now)
+        homework.mark_promise(maya, kept, day, True, now)
+        jordans_day = homework.local_today(partners_of(ids.couple_id)[1], now)
+    browser = app.test_client()
+    browser.post("/login", data={"email": ids.partner_b.email, "password": ids.partner_b.password})
+    browser.post("/portal/intake", data={})
+    page = browser.get(f"/portal/homework/{promise}/{jordans_day.isoformat()}").text
+    assert "Maya's promise" in page and "Call you at lunch" in page and "kept" in page
+    rosa = app.test_client()
+    rosa.post("/login", data={"email": coach.email, "password": coach.password})
+    couple_page = rosa.get(f"/coach/couples/{ids.couple_id}").text
+    assert "Promised: “Call you at lunch”" in couple_page
+
+
+def test_a_private_promise_stays_with_its_writer(app, create_couple, coach):
+    ids = create_couple()
+    now = datetime.now(UTC)
+    with app.app_context():
+        maya, jordan = partners_of(ids.couple_id)
+        today = homework.local_today(maya, now)
+    promise = assign_builtin(app, ids.couple_id, "reliability-challenge", today)
+    with app.app_context():
+        maya, jordan = partners_of(ids.couple_id)
+        day = homework.local_today(maya, now)
+        kept = db.session.get(Assignment, promise)
+        homework.make_promise(maya, kept, day, "Only mine", Visibility.ME, now)
+        jordans_day = homework.local_today(jordan, now)
+    browser = app.test_client()
+    browser.post("/login", data={"email": ids.partner_b.email, "password": ids.partner_b.password})
+    browser.post("/portal/intake", data={})
+    assert "Only mine" not in browser.get(f"/portal/homework/{promise}/{jordans_day}").text
+    rosa = app.test_client()
+    rosa.post("/login", data={"email": coach.email, "password": coach.password})
+    assert "Only mine" not in rosa.get(f"/coach/couples/{ids.couple_id}").text
