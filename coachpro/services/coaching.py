@@ -38,11 +38,12 @@ class SessionError(ValueError):
 
 
 def sessions_for(couple_id: int) -> list[CoachingSession]:
+    """The couple's sessions in date order, first to last."""
     return list(
         db.session.scalars(
             select(CoachingSession)
             .where(CoachingSession.couple_id == couple_id)
-            .order_by(CoachingSession.start_at.desc())
+            .order_by(CoachingSession.start_at, CoachingSession.id)
         )
     )
 

@@ -2,9 +2,11 @@
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 
+from coachpro.domain.money import format_money
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.extensions import db
 from coachpro.models import (
@@ -34,6 +36,11 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _local(value: datetime | None, zone: ZoneInfo) -> str | None:
+    """An instant as the couple reads it: their local time, with its UTC offset."""
+    return value.astimezone(zone).isoformat() if value is not None else None
+
+
 def export_couple(couple: Couple) -> dict[str, Any]:
     """Everything stored about the couple, as plain data (JSON-ready).
 
@@ -42,17 +49,19 @@ def export_couple(couple: Couple) -> dict[str, Any]:
     """
     partner_ids = [p.id for p in couple.partners]
     names = {p.id: p.first_name for p in couple.partners}
+    zone = ZoneInfo(couple.timezone)
     answers = db.session.scalars(
         select(IntakeAnswer).where(IntakeAnswer.partner_id.in_(partner_ids))
     ).all()
     return {
-        "exported_at": utcnow().isoformat(),
+        "exported_at": _local(utcnow(), zone),
+        "times_are_in": couple.timezone,
         "couple": {
             "id": couple.id,
             "status": couple.status,
             "timezone": couple.timezone,
             "source": couple.source,
-            "created_at": _iso(couple.created_at),
+            "created_at": _local(couple.created_at, zone),
             "package": couple.package.name if couple.package else None,
         },
         "partners": [
@@ -80,14 +89,14 @@ def export_couple(couple: Couple) -> dict[str, Any]:
                 "session_minutes": e.session_minutes,
                 "price_cents": e.price_cents,
                 "currency": e.currency,
-                "ended_at": _iso(e.ended_at),
+                "ended_at": _local(e.ended_at, zone),
             }
             for e in db.session.scalars(
                 select(Enrollment).where(Enrollment.couple_id == couple.id).order_by(Enrollment.id)
             )
         ],
         "status_history": [
-            {"status": s.status, "changed_at": _iso(s.changed_at)}
+            {"status": s.status, "changed_at": _local(s.changed_at, zone)}
             for s in db.session.scalars(
                 select(StatusChange)
                 .where(StatusChange.couple_id == couple.id)
@@ -96,8 +105,8 @@ def export_couple(couple: Couple) -> dict[str, Any]:
         ],
         "sessions": [
             {
-                "start": _iso(s.start_at),
-                "end": _iso(s.end_at),
+                "start": _local(s.start_at, zone),
+                "end": _local(s.end_at, zone),
                 "status": s.status,
                 "location": s.location,
                 "coach_notes": s.notes,
@@ -110,7 +119,7 @@ def export_couple(couple: Couple) -> dict[str, Any]:
         ],
         "consults": [
             {
-                "start": _iso(c.start_at),
+                "start": _local(c.start_at, zone),
                 "status": c.status,
                 "names": [c.partner_one_name, c.partner_two_name],
                 "email": c.email,
@@ -140,8 +149,28 @@ def export_couple(couple: Couple) -> dict[str, Any]:
             )
             if can_read(c.visibility, Viewer.COACH)
         ],
+        "payments": [
+            {
+                "paid_on": _iso(p.paid_on),
+                "recorded_at": _local(p.created_at, zone),
+                "method": p.method,
+                "status": p.status,
+                "amount": format_money(p.amount_cents, p.currency),
+                "amount_minor_units": p.amount_cents,
+                "refunded_minor_units": p.refunded_cents,
+                "currency": p.currency,
+                "note": p.note,
+            }
+            for p in db.session.scalars(
+                select(Payment).where(Payment.couple_id == couple.id).order_by(Payment.id)
+            )
+        ],
         "coach_notes": [
-            {"written_at": _iso(n.created_at), "updated_at": _iso(n.updated_at), "text": n.body}
+            {
+                "written_at": _local(n.created_at, zone),
+                "updated_at": _local(n.updated_at, zone),
+                "text": n.body,
+            }
             for n in db.session.scalars(
                 select(CoachNote).where(CoachNote.couple_id == couple.id).order_by(CoachNote.id)
             )

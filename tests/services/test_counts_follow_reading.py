@@ -116,7 +116,7 @@ def test_a_shared_promise_is_shown_to_the_partner_and_the_coach(app, create_coup
     ids = create_couple()
     now = datetime.now(UTC)
     with app.app_context():
-        maya, jordan = partners_of(ids.couple_id)
+        maya, _ = partners_of(ids.couple_id)
         today = homework.local_today(maya, now)
     promise = assign_builtin(app, ids.couple_id, "reliability-challenge", today)
     with app.app_context():

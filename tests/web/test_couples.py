@@ -223,6 +223,30 @@ def test_export_has_everything_but_secrets(signed_in, app, create_couple):
     assert "Everything stored about Maya &amp; Jordan" in readable.text
 
 
+def test_export_shows_times_in_the_couples_zone_with_payments_and_history(
+    signed_in, app, create_couple
+):
+    couple = create_couple(("Maya", "Jordan"))
+    with app.app_context():
+        db.session.get(Couple, couple.couple_id).timezone = "Asia/Tokyo"
+        db.session.commit()
+    signed_in.post(
+        f"/coach/couples/{couple.couple_id}/payments",
+        data={"amount": "600", "method": "cash", "paid_on": "2026-11-03", "note": "Envelope"},
+    )
+    signed_in.post(f"/coach/couples/{couple.couple_id}/status", data={"status": "active"})
+    data = json.loads(signed_in.get(f"/coach/couples/{couple.couple_id}/export.json").data)
+    assert data["times_are_in"] == "Asia/Tokyo"
+    assert data["exported_at"].endswith("+09:00")
+    assert all(s["changed_at"].endswith("+09:00") for s in data["status_history"])
+    assert [s["status"] for s in data["status_history"]][-1] == "active"
+    (payment,) = data["payments"]
+    assert (payment["amount"], payment["method"], payment["paid_on"]) == ("$600", "cash",
+                                                                          "2026-11-03")  # fmt: skip
+    readable = signed_in.get(f"/coach/couples/{couple.couple_id}/export").text
+    assert "Times are in their time zone, Asia/Tokyo" in readable and "$600" in readable
+
+
 def test_erasing_needs_the_names_and_leaves_only_an_audit_record(
     signed_in, app, create_couple, coach
 ):
