@@ -32,10 +32,17 @@ class OutgoingEmail:
     attachments: list[Attachment]
     message_id: str
     date: datetime
+    # Optional mail only: where one click unsubscribes (RFC 8058).
+    unsubscribe_url: str | None = None
 
 
 def build_mime(email: OutgoingEmail) -> EmailMessage:
-    """multipart/mixed[ multipart/alternative[text, html, calendar], attachments… ]."""
+    """multipart/mixed[ multipart/alternative[text, html, calendar], attachments… ].
+
+    Every text part is UTF-8 in quoted-printable, so the message is 7-bit clean and no
+    server without 8BITMIME mangles it; every calendar part says its charset, so a name
+    like "Zoë" reads the same in every calendar client.
+    """
     msg = EmailMessage()
     # Header values are always one clean line, whatever a visitor typed into a name that
     # ended up in them: a line break in a header is refused by the email library (or, in
@@ -44,18 +51,31 @@ def build_mime(email: OutgoingEmail) -> EmailMessage:
     msg["To"] = ", ".join(single_line(r) for r in email.recipients)
     msg["Subject"] = single_line(email.subject)[:300]
     msg["Date"] = format_datetime(email.date)
-    msg["Message-ID"] = email.message_id
-    msg.set_content(email.text_body)
+    msg["Message-ID"] = single_line(email.message_id)
+    # Every message CoachPro sends is automatic: out-of-office replies should not answer it.
+    msg["Auto-Submitted"] = "auto-generated"
+    if email.unsubscribe_url:
+        msg["List-Unsubscribe"] = f"<{single_line(email.unsubscribe_url)}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_content(email.text_body, charset="utf-8", cte="quoted-printable")
     if email.html_body:
-        msg.add_alternative(email.html_body, subtype="html")
+        msg.add_alternative(
+            email.html_body, subtype="html", charset="utf-8", cte="quoted-printable"
+        )
     for att in email.attachments:
         if att.calendar_method:
             msg.add_alternative(
-                att.data.decode("utf-8"), subtype="calendar", params={"method": att.calendar_method}
+                att.data.decode("utf-8"),
+                subtype="calendar",
+                charset="utf-8",
+                cte="quoted-printable",
+                params={"method": att.calendar_method},
             )
     for att in email.attachments:
         maintype, _, subtype = att.content_type.partition("/")
         params = {"method": att.calendar_method} if att.calendar_method else {}
+        if maintype == "text":
+            params["charset"] = "utf-8"
         msg.add_attachment(
             att.data,
             maintype=maintype,
@@ -64,11 +84,6 @@ def build_mime(email: OutgoingEmail) -> EmailMessage:
             params=params,
         )
     return msg
-
-
-def message_id_for(outbox_id: int, domain: str) -> str:
-    # Stable per outbox row: if a retry does deliver twice, mail clients collapse the copies.
-    return f"<outbox-{outbox_id}@{domain}>"
 
 
 class Transport(Protocol):

@@ -1,5 +1,6 @@
 """Email waiting to be delivered: written in the transaction that caused it."""
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -9,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from coachpro.extensions import db
 from coachpro.models.types import UTCDateTime, utcnow
+
+
+def new_message_id() -> str:
+    """<random@coachpro>: the domain part need not resolve, the random part makes it unique."""
+    return f"<{uuid.uuid4().hex}@coachpro>"
 
 
 class OutboxStatus(StrEnum):
@@ -48,6 +54,12 @@ class OutboxMessage(db.Model):
     consult_id: Mapped[int | None] = mapped_column(
         ForeignKey("consults.id", ondelete="CASCADE"), index=True
     )
+    # Globally unique and fixed at enqueue: a retry that does deliver twice is collapsed by
+    # mail clients, and no two messages ever share one (ids repeat after a restore).
+    message_id: Mapped[str] = mapped_column(String(255), unique=True, default=new_message_id)
+    # For optional mail (the daily homework email): the one-click unsubscribe address
+    # (RFC 8058) that goes into List-Unsubscribe.
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

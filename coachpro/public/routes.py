@@ -1,10 +1,11 @@
-from flask import jsonify, render_template
+from flask import jsonify, render_template, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from coachpro.extensions import db, limiter
+from coachpro.extensions import csrf, db, limiter
 from coachpro.page_cache import visitor_page
 from coachpro.public import bp
+from coachpro.services import email_preferences
 from coachpro.services.calendar import booking_settings, calendar_version
 from coachpro.services.catalog import offered_packages
 
@@ -31,3 +32,19 @@ def healthz():
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/email/unsubscribe/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", key_func=lambda: request.remote_addr or "")
+# A mail client's one-click unsubscribe (RFC 8058) is a bare POST without our CSRF token;
+# the signed link in the URL is what authorizes it, and it can only turn email off.
+@csrf.exempt
+def unsubscribe(token: str):
+    try:
+        if request.method == "POST":
+            email_preferences.unsubscribe(token)
+            return render_template("public/unsubscribed.html")
+        email_preferences.partner_for_link(token)
+    except email_preferences.UnsubscribeLinkInvalid as exc:
+        return render_template("public/unsubscribed.html", problem=str(exc)), 410
+    return render_template("public/unsubscribe.html")

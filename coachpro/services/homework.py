@@ -28,6 +28,7 @@ from coachpro.models import (
     Visibility,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.email_preferences import unsubscribe_url
 from coachpro.services.outbox import enqueue_templated
 
 MISSED_WINDOW_DAYS = 7
@@ -468,6 +469,7 @@ def send_homework_digests(now: datetime | None = None) -> int:
             template="homework_digest",
             dedupe_key=f"digest:{partner.id}:{today.isoformat()}",
             couple_id=partner.couple_id,
+            unsubscribe_url=unsubscribe_url(partner),
             partner=partner,
             items=due,
             portal_url=absolute_url("portal.today"),

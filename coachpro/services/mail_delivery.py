@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
@@ -24,7 +23,6 @@ from coachpro.integrations.mailer import (
     SmtpTransport,
     Transport,
     build_mime,
-    message_id_for,
 )
 from coachpro.models import OutboxMessage, OutboxStatus
 from coachpro.models.types import utcnow
@@ -124,7 +122,6 @@ def deliver_due(
 
 
 def _build(message: OutboxMessage) -> EmailMessage:
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     return build_mime(
         OutgoingEmail(
             sender=message.sender,
@@ -133,8 +130,9 @@ def _build(message: OutboxMessage) -> EmailMessage:
             text_body=message.text_body,
             html_body=message.html_body,
             attachments=decode_attachments(message.attachments),
-            message_id=message_id_for(message.id, host),
+            message_id=message.message_id,
             date=message.created_at,
+            unsubscribe_url=message.unsubscribe_url,
         )
     )
 

@@ -5,7 +5,9 @@ so either both happen or neither does.
 """
 
 import base64
+import uuid
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -27,6 +29,7 @@ def enqueue_email(
     dedupe_key: str | None = None,
     couple_id: int | None = None,
     consult_id: int | None = None,
+    unsubscribe_url: str | None = None,
 ) -> OutboxMessage:
     """Add a message to the current transaction; a `dedupe_key` seen before returns that one.
 
@@ -53,6 +56,8 @@ def enqueue_email(
         dedupe_key=dedupe_key,
         couple_id=couple_id,
         consult_id=consult_id,
+        unsubscribe_url=unsubscribe_url,
+        message_id=f"<{uuid.uuid4().hex}@{_mail_domain()}>",
     )
     try:
         # A savepoint, so losing a race on the dedupe key leaves the caller's change intact.
@@ -65,6 +70,10 @@ def enqueue_email(
     return message
 
 
+def _mail_domain() -> str:
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "coachpro.local"
+
+
 def enqueue_templated(
     *,
     to: Sequence[str],
@@ -74,10 +83,12 @@ def enqueue_templated(
     dedupe_key: str | None = None,
     couple_id: int | None = None,
     consult_id: int | None = None,
+    unsubscribe_url: str | None = None,
     **context: object,
 ) -> OutboxMessage:
     """Render `email/<template>.txt` and `.html` and enqueue them as one multipart message."""
     context.setdefault("practice_name", current_app.config["PRACTICE_NAME"])
+    context.setdefault("unsubscribe_url", unsubscribe_url)
     context.setdefault("base_url", current_app.config["BASE_URL"])
     return enqueue_email(
         to=to,
@@ -88,6 +99,7 @@ def enqueue_templated(
         dedupe_key=dedupe_key,
         couple_id=couple_id,
         consult_id=consult_id,
+        unsubscribe_url=unsubscribe_url,
     )
 
 

@@ -23,7 +23,8 @@ ACCESS = {
     # The public site, booking by token, payments by link, Stripe: anyone (tokens decide).
     **dict.fromkeys(
         [
-            "static", "public.index", "public.healthz", "auth.login", "auth.logout",
+            "static", "public.index", "public.healthz", "public.unsubscribe", "auth.login",
+            "auth.logout",
             "auth.forgot_password", "auth.reset_password", "auth.accept_invite", "auth.verify_code",
             "booking.book", "booking.details", "booking.manage", "booking.cancel",
             "booking.reschedule", "booking.invite", "booking.calendar_feed",
