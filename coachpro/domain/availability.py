@@ -18,11 +18,11 @@ Rules of the calendar:
 """
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from itertools import pairwise
+from itertools import chain, pairwise
 from zoneinfo import ZoneInfo
 
 from coachpro.domain.local_time import instants_of
@@ -142,21 +142,34 @@ def candidate_slots(rules: AvailabilityRules, day: date) -> list[Interval]:
     return [found[k] for k in sorted(found)]
 
 
+# Busy time and consults per practice-local day, for the days first..last: (busy, per_day).
+BusyLoader = Callable[[date, date], tuple[Iterable[Interval], Mapping[date, int]]]
+
+
 def free_slots(
     rules: AvailabilityRules,
-    busy: Iterable[Interval],
     first_day: date,
     last_day: date,
     now: datetime,
-    consults_per_day: Mapping[date, int] | None = None,
+    busy_between: BusyLoader,
+    known_days: MutableMapping[date, list[Interval]] | None = None,
 ) -> list[Interval]:
-    """Free slots on practice-local days `first_day`..`last_day` (inclusive), in time order."""
-    consults_per_day = consults_per_day or {}
-    blocked = busy_timeline(rules, busy)
-    slots: list[Interval] = []
-    for day in bookable_days(rules, first_day, last_day, now):
-        slots += open_on(rules, blocked, day, consults_per_day.get(day, 0))
-    return not_too_soon(rules, slots, now)
+    """Free slots on practice-local days `first_day`..`last_day` (inclusive), in time order.
+
+    A day's open slots do not depend on the clock (notice and horizon are applied here, after),
+    so `known_days` can keep them between calls for as long as the calendar is unchanged:
+    days found there are not worked out again, and days worked out are added to it. Busy time
+    is asked for only when some day is missing.
+    """
+    known_days = {} if known_days is None else known_days
+    wanted = list(bookable_days(rules, first_day, last_day, now))
+    missing = [day for day in wanted if day not in known_days]
+    if missing:
+        busy, per_day = busy_between(missing[0], missing[-1])
+        blocked = busy_timeline(rules, busy)
+        for day in missing:
+            known_days[day] = open_on(rules, blocked, day, per_day.get(day, 0))
+    return not_too_soon(rules, chain.from_iterable(known_days[day] for day in wanted), now)
 
 
 def busy_timeline(rules: AvailabilityRules, busy: Iterable[Interval]) -> "BusyTimeline":

@@ -76,7 +76,3 @@ def occurrences(schedule: Schedule, first: date, last: date) -> list[date]:
         if day >= first:
             due.append(day)
     return due
-
-
-def is_due(schedule: Schedule, day: date) -> bool:
-    return occurrences(schedule, day, day) == [day]

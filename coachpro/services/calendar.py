@@ -24,10 +24,7 @@ from coachpro.domain.availability import (
     AvailabilityRules,
     Interval,
     TimeRange,
-    bookable_days,
-    busy_timeline,
-    not_too_soon,
-    open_on,
+    free_slots,
 )
 from coachpro.extensions import db
 from coachpro.models import (
@@ -227,7 +224,7 @@ class SlotCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version: int | None = None
-        self._days: dict[tuple[int | None, date], list[Interval]] = {}
+        self._days: dict[int | None, dict[date, list[Interval]]] = {}
         self._rules: dict[tuple[int | None, date], AvailabilityRules] = {}
 
     def for_version(self, version: int):
@@ -260,14 +257,9 @@ def open_slots(
         window = (today - timedelta(days=1), today + timedelta(days=settings.horizon_days + 1))
         rules = load_rules(settings, *window, minutes=minutes, daily_cap=minutes is None)
         rules_by[(minutes, today)] = rules
-    wanted = list(bookable_days(rules, first_day, last_day, now))
-    missing = [day for day in wanted if (minutes, day) not in days]
-    if missing:
-        busy, per_day = busy_and_counts(missing[0], missing[-1])
-        blocked = busy_timeline(rules, busy)
-        for day in missing:
-            days[(minutes, day)] = open_on(rules, blocked, day, per_day.get(day, 0))
-    return not_too_soon(rules, chain.from_iterable(days[(minutes, d)] for d in wanted), now)
+    return free_slots(
+        rules, first_day, last_day, now, busy_and_counts, days.setdefault(minutes, {})
+    )
 
 
 def slots_for_visitor(

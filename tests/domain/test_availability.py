@@ -21,6 +21,11 @@ WEEKDAYS_9_TO_5 = {d: [TimeRange.parse("09:00-17:00")] for d in range(5)}
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 
+def slots_between(rules, busy, first_day, last_day, now, consults_per_day=None):
+    """The app's free_slots with a fixed list of busy time (the app loads it from the database)."""
+    return free_slots(rules, first_day, last_day, now, lambda a, b: (busy, consults_per_day or {}))
+
+
 def rules(tz=NY, hours=None, **kwargs) -> AvailabilityRules:
     kwargs.setdefault("min_notice", timedelta(0))
     kwargs.setdefault("horizon_days", 400)
@@ -45,17 +50,19 @@ def walls(slots, tz) -> list[str]:
 
 def test_a_plain_weekday_offers_every_half_hour_that_fits():
     day = date(2026, 12, 7)  # a Monday
-    slots = free_slots(rules(), [], day, day, LONG_AGO)
+    slots = slots_between(rules(), [], day, day, LONG_AGO)
     assert len(slots) == 16
     assert walls(slots[:2], NY) == ["09:00 EST", "09:30 EST"]
     assert walls(slots[-1:], NY) == ["16:30 EST"]
     assert all(s.end - s.start == timedelta(minutes=30) for s in slots)
-    assert free_slots(rules(), [], date(2026, 12, 6), date(2026, 12, 6), LONG_AGO) == []  # Sunday
+    assert (
+        slots_between(rules(), [], date(2026, 12, 6), date(2026, 12, 6), LONG_AGO) == []
+    )  # Sunday
 
 
 def test_slot_length_and_step_can_differ():
     day = date(2026, 12, 7)
-    slots = free_slots(
+    slots = slots_between(
         rules(hours={0: [TimeRange.parse("09:00-11:00")]}, consult_minutes=45, step_minutes=15),
         [],
         day,
@@ -80,7 +87,7 @@ def test_afternoon_hours_on_a_dst_transition_day_keep_their_wall_clock_times(
     tz, day, first_utc, label
 ):
     sunday_afternoons = {6: [TimeRange.parse("13:00-18:00")]}
-    slots = free_slots(rules(tz, sunday_afternoons), [], day, day, LONG_AGO)
+    slots = slots_between(rules(tz, sunday_afternoons), [], day, day, LONG_AGO)
     assert len(slots) == 10
     assert slots[0].start == first_utc
     assert walls(slots, tz)[0] == label
@@ -122,7 +129,7 @@ def test_minimum_notice_ending_on_a_dst_day_counts_real_hours():
     now = local(NY, 2026, 3, 7, 20, 0)
     sunday_mornings = {6: [TimeRange.parse("08:00-12:00")]}
     r = rules(NY, sunday_mornings, min_notice=timedelta(hours=12))
-    slots = free_slots(r, [], date(2026, 3, 7), date(2026, 3, 8), now)
+    slots = slots_between(r, [], date(2026, 3, 7), date(2026, 3, 8), now)
     assert walls(slots, NY)[0] == "09:00 EDT"
     assert len(slots) == 6
     assert slot_problem(r, [], local(NY, 2026, 3, 8, 8, 30), now) is SlotProblem.TOO_SOON
@@ -131,15 +138,15 @@ def test_minimum_notice_ending_on_a_dst_day_counts_real_hours():
 def test_overrides_close_a_day_or_replace_its_hours():
     closed, special = date(2026, 12, 24), date(2026, 12, 26)  # a Thursday, a Saturday
     r = rules(overrides={closed: [], special: [TimeRange.parse("10:00-11:00")]})
-    assert free_slots(r, [], closed, closed, LONG_AGO) == []
-    assert walls(free_slots(r, [], special, special, LONG_AGO), NY) == ["10:00 EST", "10:30 EST"]
+    assert slots_between(r, [], closed, closed, LONG_AGO) == []
+    assert walls(slots_between(r, [], special, special, LONG_AGO), NY) == ["10:00 EST", "10:30 EST"]
     assert slot_problem(r, [], local(NY, 2026, 12, 24, 10), LONG_AGO) is SlotProblem.NOT_OFFERED
 
 
 def test_several_ranges_in_one_day():
     split = {0: [TimeRange.parse("09:00-10:00"), TimeRange.parse("14:00-15:00")]}
     day = date(2026, 12, 7)
-    assert walls(free_slots(rules(hours=split), [], day, day, LONG_AGO), NY) == [
+    assert walls(slots_between(rules(hours=split), [], day, day, LONG_AGO), NY) == [
         "09:00 EST", "09:30 EST", "14:00 EST", "14:30 EST",
     ]  # fmt: skip
 
@@ -148,18 +155,18 @@ def test_busy_time_and_buffers_keep_events_apart():
     day = date(2026, 12, 7)
     booked = Interval(local(NY, 2026, 12, 7, 10, 0), local(NY, 2026, 12, 7, 10, 30))
     r = rules(buffer_before_minutes=15, buffer_after_minutes=15)
-    free = walls(free_slots(r, [booked], day, day, LONG_AGO), NY)
+    free = walls(slots_between(r, [booked], day, day, LONG_AGO), NY)
     assert "09:00 EST" in free and "11:00 EST" in free
     assert "09:30 EST" not in free and "10:00 EST" not in free and "10:30 EST" not in free
     assert slot_problem(r, [booked], local(NY, 2026, 12, 7, 10, 30), LONG_AGO) is SlotProblem.TAKEN
-    no_buffers = walls(free_slots(rules(), [booked], day, day, LONG_AGO), NY)
+    no_buffers = walls(slots_between(rules(), [booked], day, day, LONG_AGO), NY)
     assert "09:30 EST" in no_buffers and "10:30 EST" in no_buffers
 
 
 def test_busy_time_of_any_length_blocks_what_it_covers():
     day = date(2026, 12, 7)
     session = Interval(local(NY, 2026, 12, 7, 12, 15), local(NY, 2026, 12, 7, 13, 30))
-    free = walls(free_slots(rules(), [session], day, day, LONG_AGO), NY)
+    free = walls(slots_between(rules(), [session], day, day, LONG_AGO), NY)
     assert "11:30 EST" in free and "13:30 EST" in free
     assert not {"12:00 EST", "12:30 EST", "13:00 EST"} & set(free)
 
@@ -167,7 +174,7 @@ def test_busy_time_of_any_length_blocks_what_it_covers():
 def test_daily_cap_closes_a_full_day():
     monday, tuesday = date(2026, 12, 7), date(2026, 12, 8)
     r = rules(max_per_day=2)
-    slots = free_slots(r, [], monday, tuesday, LONG_AGO, consults_per_day={monday: 2})
+    slots = slots_between(r, [], monday, tuesday, LONG_AGO, consults_per_day={monday: 2})
     assert {s.start.astimezone(ZoneInfo(NY)).date() for s in slots} == {tuesday}
     at_ten = local(NY, 2026, 12, 7, 10)
     assert slot_problem(r, [], at_ten, LONG_AGO, {monday: 2}) is SlotProblem.DAY_FULL
@@ -177,14 +184,14 @@ def test_daily_cap_closes_a_full_day():
 def test_horizon_limits_how_far_ahead_one_can_book():
     now = local(NY, 2026, 12, 7, 8, 0)
     r = rules(horizon_days=3)
-    slots = free_slots(r, [], date(2026, 12, 7), date(2027, 1, 31), now)
+    slots = slots_between(r, [], date(2026, 12, 7), date(2027, 1, 31), now)
     assert max(s.start for s in slots).astimezone(ZoneInfo(NY)).date() == date(2026, 12, 10)
     assert slot_problem(r, [], local(NY, 2026, 12, 11, 9), now) is SlotProblem.TOO_FAR
 
 
 def test_past_days_are_never_offered():
     now = local(NY, 2026, 12, 9, 12, 0)
-    slots = free_slots(rules(), [], date(2026, 12, 1), date(2026, 12, 9), now)
+    slots = slots_between(rules(), [], date(2026, 12, 1), date(2026, 12, 9), now)
     assert slots and all(s.start >= now for s in slots)
 
 

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from coachpro.domain.occurrences import Cadence, Schedule, is_due, occurrences
+from coachpro.domain.occurrences import Cadence, Schedule, occurrences
 from coachpro.domain.progress import (
     assignment_streak,
     day_streak,
@@ -53,7 +53,8 @@ def test_paused_days_are_skipped_and_do_not_use_up_the_count():
 def test_ending_an_assignment_stops_it():
     ended = Schedule(Cadence.DAILY, MON, ended_on=MON + timedelta(days=2))
     assert occurrences(ended, MON, MON + timedelta(days=9)) == days(MON, 2)
-    assert not is_due(ended, MON + timedelta(days=2))
+    day = MON + timedelta(days=2)
+    assert occurrences(ended, day, day) == []
 
 
 def test_bad_schedules_are_refused():
@@ -69,8 +70,9 @@ def test_a_partner_in_another_zone_can_have_a_different_today():
     # Sunday 23:30 in Los Angeles is Monday 08:30 in Berlin: a Monday-only assignment is due
     # for the Berlin partner now and for the Los Angeles partner only tomorrow.
     weekly = Schedule(Cadence.WEEKLY, MON - timedelta(days=7), weekdays=frozenset({0}))
-    assert is_due(weekly, MON)
-    assert not is_due(weekly, MON - timedelta(days=1))
+    assert occurrences(weekly, MON, MON) == [MON]
+    sunday = MON - timedelta(days=1)
+    assert occurrences(weekly, sunday, sunday) == []
 
 
 def test_assignment_streak_counts_back_and_today_does_not_break_it():
