@@ -355,7 +355,7 @@ def _seed_calendar(sizes, rng, zone, hours, couples, enrollments, today, now) ->
         is_consult = i < sizes.consults
         upcoming = start > now
         if is_consult:
-            status = "booked" if upcoming else rng.choice(("converted", "no_show", "cancelled"))
+            status = "booked" if upcoming else rng.choice(("held", "no_show", "cancelled"))
             consults.append(
                 dict(
                     public_id=secrets.token_hex(16),
