@@ -12,7 +12,16 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from coachpro.extensions import db
-from coachpro.models import Consult, Couple, JarSlip
+from coachpro.models import (
+    BookingSettings,
+    Consult,
+    Couple,
+    DateOverride,
+    JarSlip,
+    Partner,
+    Pulse,
+    WeeklyHours,
+)
 from tests.booking_helpers import api_body, free_slots_ahead
 from tests.conftest import app_for_test
 
@@ -100,9 +109,11 @@ def test_consult_api_refuses_any_bad_json_cleanly(app, client, body):
 
 @FUZZ
 @given(raw=st.binary(max_size=2000))
-def test_malformed_bodies_are_400s(client, raw):
+def test_malformed_bodies_are_400s(app, client, raw):
+    before = consults(app)
     response = count(client.post("/api/v1/consults", data=raw, content_type="application/json"))
     assert response.status_code in (400, 422)
+    assert consults(app) == before
 
 
 def test_oversized_bodies_are_refused(client):
@@ -165,11 +176,32 @@ def test_injected_names_come_back_escaped_and_ics_stays_one_event(app, client, s
     st.sampled_from(["connected", "safe", "trust", "word", "visibility", "text", "hour"]),
     nasty_text, max_size=7))  # fmt: skip
 def test_portal_forms_with_anything_typed_in(app, partner, values):
+    before = _portal_state(app)
     for path in ("/portal/pulse", "/portal/jar/slips", "/portal/settings"):
         count(partner.post(path, data=values))
+    after = _portal_state(app)
     with app.app_context():
         for slip in db.session.scalars(select(JarSlip)):
             assert slip.text.strip()  # only real slips were stored
+    # Only input the forms accept changes anything: a pulse needs three answers on the scale,
+    # a slip needs words, the daily email needs an hour of the day.
+    valid_hour = values.get("hour", "").strip().isdigit() and 0 <= int(values["hour"]) <= 23
+    if not valid_hour and values.get("hour", "").strip():
+        assert after["hour"] == before["hour"]
+    if not all(str(values.get(k, "")).strip() in {str(n) for n in range(1, 11)}
+               for k in ("connected", "safe", "trust")):  # fmt: skip
+        assert after["pulses"] == before["pulses"]
+    if not values.get("text", "").strip():
+        assert after["slips"] == before["slips"]
+
+
+def _portal_state(app) -> dict:
+    with app.app_context():
+        return {
+            "pulses": db.session.scalar(select(func.count()).select_from(Pulse)),
+            "slips": db.session.scalar(select(func.count()).select_from(JarSlip)),
+            "hour": db.session.scalar(select(Partner.reminder_hour).where(Partner.position == 1)),
+        }
 
 
 @pytest.fixture
@@ -201,8 +233,26 @@ def test_coach_forms_with_anything_typed_in(app, coach_client, values):
     response = count(coach_client.post("/coach/couples/new", data=values))
     if response.status_code != 302:
         assert _couples(app) == before
-    count(coach_client.post("/coach/availability", data=values))
-    count(coach_client.post("/coach/availability/overrides", data=values))
+    rules = _booking_rules(app)
+    if count(coach_client.post("/coach/availability", data=values)).status_code != 302:
+        assert _booking_rules(app) == rules  # refused: not one rule or hour changed
+    overrides = _overrides(app)
+    if count(coach_client.post("/coach/availability/overrides", data=values)).status_code != 302:
+        assert _overrides(app) == overrides
+
+
+def _booking_rules(app):
+    with app.app_context():
+        settings = db.session.get(BookingSettings, 1)
+        hours = db.session.execute(
+            select(WeeklyHours.weekday, WeeklyHours.start_minute, WeeklyHours.end_minute)
+        ).all()
+        return (settings.consult_minutes, settings.step_minutes, sorted(hours))
+
+
+def _overrides(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(DateOverride))
 
 
 def _couples(app):

@@ -31,13 +31,31 @@ def test_intake_answers_are_for_the_coach_only(app, client, auth, coach, create_
     assert "Hi Maya" in maya.get("/portal/").text
 
     jordan = sign_in(app, couple.partner_b)
-    assert "Nine years" not in jordan.get("/portal/intake").text
     jordan.post("/portal/intake", data={f"answer-{first}": "Almost ten"})
-    assert "Nine years" not in jordan.get("/portal/").text
+    # Every page of the portal Jordan can open, none of which may show Maya's answer.
+    pages = portal_pages(app)
+    assert len(pages) >= 5
+    for path in pages:
+        response = jordan.get(path)
+        assert response.status_code == 200, path
+        assert "Nine years" not in response.text, path
+    # The export a partner could be handed is the coach's; Maya's own words are in it.
+    auth.login(coach)
+    export = client.get(f"/coach/couples/{couple.couple_id}/export.json").text
+    assert "Nine years" in export
 
     auth.login(coach)
     couple_page = client.get(f"/coach/couples/{couple.couple_id}").text
     assert "Nine years, &lt;mostly&gt; happy" in couple_page and "Almost ten" in couple_page
+
+
+def portal_pages(app) -> list[str]:
+    """Every GET page of the partner's portal that needs no id in its address."""
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("portal.") and "GET" in rule.methods and not rule.arguments
+    )
 
 
 def test_coach_edits_the_intake_questions(app, client, auth, coach):
@@ -77,7 +95,10 @@ def test_partner_books_a_session_from_the_portal(app, create_couple):
         data={"start": (slot.start + timedelta(minutes=30)).isoformat()},
         follow_redirects=True,
     )
-    assert "just taken" in taken.text or "not one we offer" in taken.text
+    assert "Sorry, that time was just taken. Here are the next free times." in taken.text
+    assert "7 of 8 sessions left" in jordan.get("/portal/").text
+    with app.app_context():
+        assert len(db.session.scalars(select(CoachingSession)).all()) == 1
 
 
 def test_partners_never_see_coach_notes(app, client, auth, coach, create_couple):
