@@ -131,7 +131,7 @@ def candidate_slots(rules: AvailabilityRules, day: date) -> list[Interval]:
     """Every slot the hours offer on a practice-local `day`, before notice, caps or busy time."""
     zone = rules.zone
     found: dict[datetime, Interval] = {}
-    for hours in rules.hours_on(day):
+    for hours in _joined(rules.hours_on(day)):
         range_start = _earliest(day, hours.start, zone)
         range_end = _latest(day, hours.end, zone)
         for minute in range(hours.start, hours.end, rules.step_minutes):
@@ -140,6 +140,17 @@ def candidate_slots(rules: AvailabilityRules, day: date) -> list[Interval]:
                 if start >= range_start and end <= range_end:
                     found.setdefault(start, Interval(start, end))
     return [found[k] for k in sorted(found)]
+
+
+def _joined(ranges: Iterable[TimeRange]) -> list[TimeRange]:
+    """Ranges that touch are one stretch: 09:00-10:00 and 10:00-11:00 offer 09:30 too."""
+    joined: list[TimeRange] = []
+    for r in sorted(ranges, key=lambda r: r.start):
+        if joined and r.start <= joined[-1].end:
+            joined[-1] = TimeRange(joined[-1].start, max(joined[-1].end, r.end))
+        else:
+            joined.append(r)
+    return joined
 
 
 # Busy time and consults per practice-local day, for the days first..last: (busy, per_day).

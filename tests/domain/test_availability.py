@@ -243,3 +243,94 @@ def test_hours_are_typed_as_comma_separated_ranges():
         parse_ranges("09:00-12:00, 11:00-13:00")
     with pytest.raises(ValueError, match="not a range"):
         parse_ranges("nine to five")
+
+
+# ---------------------------------------------------------------- gaps mutation testing found
+
+
+def test_typed_times_keep_their_minutes_and_refuse_impossible_ones():
+    from coachpro.domain.availability import parse_ranges
+
+    assert parse_ranges("09:15-17:45") == [TimeRange(9 * 60 + 15, 17 * 60 + 45)]
+    assert parse_ranges("00:00-00:01") == [TimeRange(0, 1)]
+    for bad in ("09:60-10:00", "09:00-10:75", "25:00-26:00", "09:00-24:01", "-1:00-02:00"):
+        with pytest.raises(ValueError, match="not a range"):
+            parse_ranges(bad)
+
+
+def test_an_empty_segment_keeps_the_ranges_after_it():
+    from coachpro.domain.availability import parse_ranges
+
+    assert parse_ranges("09:00-10:00,,11:00-12:00; ;13:00-14:00") == [
+        TimeRange(540, 600),
+        TimeRange(660, 720),
+        TimeRange(780, 840),
+    ]
+
+
+def test_touching_ranges_are_one_stretch_of_time():
+    from coachpro.domain.availability import parse_ranges
+
+    hours = parse_ranges("09:00-10:00, 10:00-11:00")
+    day = date(2026, 12, 7)
+    r = rules(hours={0: hours}, consult_minutes=60, step_minutes=30)
+    # 09:30 straddles the two ranges' meeting point and is still inside working hours.
+    assert walls(slots_between(r, [], day, day, LONG_AGO), NY) == [
+        "09:00 EST",
+        "09:30 EST",
+        "10:00 EST",
+    ]
+
+
+def test_hours_ending_at_midnight_offer_the_last_slot_of_the_day():
+    from coachpro.domain.availability import format_ranges, parse_ranges
+
+    hours = parse_ranges("22:00-24:00")
+    assert hours == [TimeRange(22 * 60, 24 * 60)] and format_ranges(hours) == "22:00-24:00"
+    day = date(2026, 12, 7)
+    slots = slots_between(rules(hours={0: hours}), [], day, day, LONG_AGO)
+    assert walls(slots, NY) == ["22:00 EST", "22:30 EST", "23:00 EST", "23:30 EST"]
+    assert slots[-1].end == local(NY, 2026, 12, 8, 0, 0)
+
+
+def test_every_weekday_from_monday_to_sunday_is_its_own():
+    week = {d: [TimeRange(8 * 60 + d * 60, 9 * 60 + d * 60)] for d in range(7)}
+    r = rules(hours=week, consult_minutes=60, step_minutes=60)
+    monday, sunday = date(2026, 12, 7), date(2026, 12, 13)
+    offered = slots_between(r, [], monday, sunday, LONG_AGO)
+    assert [s.start.astimezone(ZoneInfo(NY)).strftime("%a %H:%M") for s in offered] == [
+        "Mon 08:00", "Tue 09:00", "Wed 10:00", "Thu 11:00", "Fri 12:00", "Sat 13:00", "Sun 14:00",
+    ]  # fmt: skip
+
+
+def test_hours_that_start_in_the_spring_gap_begin_when_the_clocks_resume():
+    spring = date(2027, 3, 14)  # a Sunday: 02:00-03:00 does not exist in New York
+    r = rules(hours={6: [TimeRange.parse("02:30-04:30")]})
+    assert walls(slots_between(r, [], spring, spring, utc(2027, 3, 1)), NY) == [
+        "03:30 EDT",
+        "04:00 EDT",
+    ]
+
+
+def test_hours_that_end_in_the_autumn_overlap_end_at_its_second_reading():
+    autumn = date(2027, 11, 7)  # a Sunday: 01:00-02:00 happens twice in New York
+    r = rules(hours={6: [TimeRange.parse("00:00-01:30")]}, step_minutes=30)
+    offered = walls(slots_between(r, [], autumn, autumn, utc(2027, 11, 1)), NY)
+    # 01:00 happens twice and both are offered; the hours end at the second 01:30 (EST).
+    assert offered == ["00:00 EDT", "00:30 EDT", "01:00 EDT", "01:00 EST"]
+
+
+def test_the_server_accepts_exactly_what_the_listing_offers_at_notice_and_horizon_edges():
+    r = rules(min_notice=timedelta(hours=2), horizon_days=2)
+    monday_morning = local(NY, 2026, 12, 7, 7, 0)  # 09:00 is exactly two hours away
+    offered = slots_between(r, [], date(2026, 12, 7), date(2026, 12, 20), monday_morning)
+    assert walls(offered[:1], NY) == ["09:00 EST"]
+    assert offered[-1].start.astimezone(ZoneInfo(NY)).date() == date(2026, 12, 9)
+    for slot in offered:
+        assert slot_problem(r, [], slot.start, monday_morning) is None
+    a_minute_later = monday_morning + timedelta(minutes=1)
+    assert slot_problem(r, [], offered[0].start, a_minute_later) is SlotProblem.TOO_SOON
+    assert offered[0] not in slots_between(r, [], date(2026, 12, 7), date(2026, 12, 7),
+                                           a_minute_later)  # fmt: skip
+    thursday = local(NY, 2026, 12, 10, 9, 0)
+    assert slot_problem(r, [], thursday, monday_morning) is SlotProblem.TOO_FAR

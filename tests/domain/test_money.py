@@ -92,3 +92,10 @@ def test_decimals_a_currency_does_not_have_are_refused():
 def test_a_currency_the_app_does_not_offer_is_refused():
     with pytest.raises(InvalidMoney, match="not a currency"):
         minor_digits("XXX")
+
+
+def test_the_largest_amount_a_column_holds_parses_and_one_more_does_not():
+    assert parse_major_units("21,474,836.47", "USD") == 2**31 - 1
+    for typed in ("21,474,836.48", "2147483648", "9" * 13, "9" * 5000):
+        with pytest.raises(InvalidMoney, match="larger than one payment"):
+            parse_major_units(typed, "JPY" if "," not in typed else "USD")
