@@ -227,3 +227,25 @@ def test_a_checkout_key_is_looked_up_within_its_own_couple(stripe_app, fake_stri
         payments = db.session.scalars(select(Payment).order_by(Payment.id)).all()
         assert [p.couple_id for p in payments] == [first.couple_id, second.couple_id]
         assert payments[1].checkout_key != "k-1"
+
+
+def test_a_visitors_multi_line_message_keeps_its_lines(app, client, auth, coach):
+    slot = free_slots_ahead(app)[1]
+    client.post(
+        "/book/details",
+        query_string={"start": slot.start.isoformat()},
+        data={"start": slot.start.isoformat(), "timezone": "UTC", "partner_one": "Ana\nMaria",
+              "partner_two": "Bo", "email": "ana@example.com", "package": "",
+              "message": "First, trust.\r\nThen\u2028the rest.", "website": ""},
+    )  # fmt: skip
+    with app.app_context():
+        consult = db.session.scalar(select(Consult))
+        assert consult.partner_one_name == "Ana Maria"  # a name is one line
+        assert consult.message == "First, trust.\nThen\nthe rest."  # a message keeps its lines
+    auth.login(coach)
+    page = client.get("/coach/consults").text
+    assert '<p class="consult-message">First, trust.\nThen\nthe rest.</p>' in page
+    css = client.get("/static/css/app.css").text
+    assert (
+        ".consult-message {" in css and "white-space: pre-line" in css.split(".consult-message")[1]
+    )
