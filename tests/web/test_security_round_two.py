@@ -16,7 +16,7 @@ from coachpro.links import safe_next_path
 from coachpro.models import Consult, Couple, Partner, Payment
 from coachpro.services import consults
 from tests.booking_helpers import booking, free_slots_ahead
-from tests.conftest import PASSWORD, app_for_test
+from tests.conftest import PASSWORD, ROOT, app_for_test
 
 # ---------------------------------------------------------------- where a browser is sent next
 
