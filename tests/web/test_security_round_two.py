@@ -245,7 +245,7 @@ def test_a_visitors_multi_line_message_keeps_its_lines(app, client, auth, coach)
     auth.login(coach)
     page = client.get("/coach/consults").text
     assert '<p class="consult-message">First, trust.\nThen\nthe rest.</p>' in page
-    css = client.get("/static/css/app.css").text
+    css = (ROOT / "coachpro" / "static" / "css" / "app.css").read_text()
     assert (
         ".consult-message {" in css and "white-space: pre-line" in css.split(".consult-message")[1]
     )
