@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from coachpro.domain.retention import months_before
 from coachpro.extensions import db
 from coachpro.models import AuditEvent, Consult, Couple, OutboxMessage, OutboxStatus, User
-from coachpro.models.types import utcnow
 from coachpro.services import consults, privacy
 from coachpro.services.accounts import request_password_reset
 from coachpro.services.mail_delivery import deliver_due
@@ -149,25 +148,6 @@ def test_the_worker_purges_old_prospects_and_old_sent_mail_only(app, coach, crea
     assert report.prospects == 1
     # Everything that was sent is past 90 days by then; the queued one waits to be sent.
     assert remaining == [fresh_id]
-
-
-@pytest.mark.parametrize(
-    ("instant", "months", "expected"),
-    [
-        ("2027-03-31T10:00:00+00:00", 1, "2027-02-28T10:00:00+00:00"),
-        ("2028-02-29T10:00:00+00:00", 12, "2027-02-28T10:00:00+00:00"),
-        ("2027-01-15T10:00:00+00:00", 13, "2025-12-15T10:00:00+00:00"),
-        ("2027-01-15T10:00:00+00:00", -1, "2027-02-15T10:00:00+00:00"),
-    ],
-)
-def test_months_before_counts_calendar_months(instant, months, expected):
-    from datetime import datetime
-
-    assert months_before(datetime.fromisoformat(instant), months).isoformat() == expected
-
-
-def test_utcnow_is_aware():
-    assert utcnow().tzinfo is not None
 
 
 def test_what_a_visitor_wrote_stays_out_of_every_email(smtp_app, smtp_server, coach):
