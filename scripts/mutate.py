@@ -31,27 +31,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT / "coachpro" / "domain"
+PROPS = "tests/domain/test_properties.py::"
 TESTS = {
-    "availability": ["tests/domain/test_availability.py", "tests/domain/test_properties.py"],
-    "calendar_bounds": ["tests/domain/test_calendar_bounds.py"],
-    "charts": ["tests/domain/test_charts.py"],
-    "invites": ["tests/domain/test_invites.py", "tests/domain/test_properties.py"],
-    "local_time": ["tests/domain/test_local_time.py"],
-    "money": ["tests/domain/test_money.py", "tests/domain/test_properties.py"],
+    "availability": [
+        "tests/domain/test_availability.py",
+        "tests/domain/test_local_time.py",
+        PROPS + "test_free_slots_avoid_busy_time_dst_gaps_and_stay_inside_hours",
+        PROPS + "test_busy_timeline_agrees_with_checking_every_interval",
+    ],
+    "invites": [
+        "tests/domain/test_invites.py",
+        PROPS + "test_feed_reads_back_as_icalendar_itself_would_write_it",
+    ],
+    "money": [
+        "tests/domain/test_money.py",
+        PROPS + "test_money_round_trips_exactly_and_never_goes_negative",
+    ],
     "occurrences": [
         "tests/domain/test_occurrences_and_progress.py",
-        "tests/domain/test_properties.py",
+        PROPS + "test_occurrences_in_a_window_are_the_full_list_cut_to_it",
     ],
     "passwords": ["tests/domain/test_retry_and_passwords.py"],
-    "privacy": ["tests/domain/test_privacy.py"],
-    "progress": ["tests/domain/test_occurrences_and_progress.py"],
-    "retention": ["tests/domain/test_retention.py"],
+    "progress": [
+        "tests/domain/test_occurrences_and_progress.py",
+        PROPS + "test_streaks_and_milestones_only_grow_when_practice_is_added",
+    ],
     "retry": ["tests/domain/test_retry_and_passwords.py"],
-    "rich_text": ["tests/domain/test_rich_text.py"],
-    "spreadsheets": ["tests/domain/test_spreadsheets.py"],
-    "text": ["tests/domain/test_text.py"],
-    "timezones": ["tests/domain/test_timezones.py"],
-    "totp": ["tests/domain/test_totp.py"],
 }
 SKIP = {"__init__", "common_passwords"}  # no logic: a word list and a package marker
 
@@ -180,7 +185,8 @@ def run_tests(workdir: Path, tests: list[str]) -> bool:
 def mutate_module(name: str, workdir: Path) -> tuple[int, list[Mutant]]:
     path = workdir / "coachpro" / "domain" / f"{name}.py"
     original = path.read_text()
-    tests = [t for t in TESTS.get(name, [f"tests/domain/test_{name}.py"]) if (workdir / t).exists()]
+    wanted = TESTS.get(name, [f"tests/domain/test_{name}.py"])
+    tests = [t for t in wanted if (workdir / t.split("::")[0]).exists()]
     if not tests:
         raise SystemExit(f"no tests for coachpro/domain/{name}.py")
     if not run_tests(workdir, tests):
