@@ -17,6 +17,7 @@ Rules of the calendar:
   than `horizon_days` after today, on a day with fewer consults than `max_per_day`.
 """
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -69,19 +70,21 @@ class Interval:
         return Interval(self.start - before, self.end + after)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AvailabilityRules:
+    """The practice's booking rules. Every one is given: the coach's settings, not defaults."""
+
     timezone: str
     # weekday (0 = Monday) -> ranges
     weekly_hours: Mapping[int, Sequence[TimeRange]]
     # a date -> its ranges instead of the weekly ones; an empty sequence closes the day
     overrides: Mapping[date, Sequence[TimeRange]] = field(default_factory=dict)
-    consult_minutes: int = 30
-    buffer_before_minutes: int = 0
-    buffer_after_minutes: int = 0
-    min_notice: timedelta = timedelta(hours=12)
-    horizon_days: int = 60
-    step_minutes: int = 30
+    consult_minutes: int
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    min_notice: timedelta
+    horizon_days: int
+    step_minutes: int
     max_per_day: int | None = None
 
     def __post_init__(self) -> None:
@@ -199,7 +202,7 @@ def bookable_days(rules: AvailabilityRules, first_day: date, last_day: date, now
 
 
 def open_on(
-    rules: AvailabilityRules, blocked: "BusyTimeline", day: date, consults_that_day: int = 0
+    rules: AvailabilityRules, blocked: "BusyTimeline", day: date, consults_that_day: int
 ) -> list[Interval]:
     """The slots `day`'s hours offer that busy time and the daily cap leave free.
 
@@ -279,9 +282,8 @@ def _collides(slot: Interval, rules: AvailabilityRules, blocked: Sequence[Interv
 
 
 def _instants(day: date, minute: int, zone: ZoneInfo) -> list[datetime]:
-    """The real instants a local wall-clock time names: none (gap), one, or two (overlap)."""
-    if minute >= MINUTES_PER_DAY:
-        return []
+    """The real instants a local wall-clock time names: none (gap), one, or two (overlap).
+    `minute` is before 24:00 (a range's end of 24:00 is read by `_latest`)."""
     return instants_of(day, time(minute // 60, minute % 60), zone)
 
 
@@ -309,12 +311,16 @@ def _wall(day: date, minute: int, zone: ZoneInfo, fold: int) -> datetime:
     return wall.astimezone(UTC)
 
 
+_HHMM = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
+
+
 def _minutes(text: str) -> int:
-    hours, _, minutes = text.strip().partition(":")
-    if not hours.isdigit() or not minutes.isdigit():
+    """'9:30' or '09:30' -> 570; up to '24:00', the end of the day."""
+    match = _HHMM.fullmatch(text.strip())
+    if match is None:
         raise ValueError(f"{text!r} is not a time like 09:30")
-    value = int(hours) * 60 + int(minutes)
-    if int(minutes) >= 60 or value > MINUTES_PER_DAY:
+    value = int(match[1]) * 60 + int(match[2])
+    if value > MINUTES_PER_DAY:
         raise ValueError(f"{text!r} is not a time of day")
     return value
 

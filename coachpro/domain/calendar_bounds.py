@@ -29,10 +29,6 @@ def parse_day(text: object) -> date | None:
 
 
 def instant_in_range(value: datetime) -> bool:
-    """An aware instant inside the bounds (checked before any zone arithmetic can overflow)."""
-    if not in_range(value.date()):
-        return False
-    try:
-        return in_range(value.astimezone(UTC).date())
-    except OverflowError:
-        return False
+    """An aware instant inside the bounds. Its own date is checked first: only then is it safe
+    to convert to UTC (year 1 at +14:00 would overflow)."""
+    return in_range(value.date()) and in_range(value.astimezone(UTC).date())

@@ -29,6 +29,10 @@ def slots_between(rules, busy, first_day, last_day, now, consults_per_day=None):
 def rules(tz=NY, hours=None, **kwargs) -> AvailabilityRules:
     kwargs.setdefault("min_notice", timedelta(0))
     kwargs.setdefault("horizon_days", 400)
+    kwargs.setdefault("consult_minutes", 30)
+    kwargs.setdefault("step_minutes", 30)
+    kwargs.setdefault("buffer_before_minutes", 0)
+    kwargs.setdefault("buffer_after_minutes", 0)
     return AvailabilityRules(timezone=tz, weekly_hours=hours or WEEKDAYS_9_TO_5, **kwargs)
 
 
@@ -334,3 +338,93 @@ def test_the_server_accepts_exactly_what_the_listing_offers_at_notice_and_horizo
                                            a_minute_later)  # fmt: skip
     thursday = local(NY, 2026, 12, 10, 9, 0)
     assert slot_problem(r, [], thursday, monday_morning) is SlotProblem.TOO_FAR
+
+
+def test_a_slot_never_runs_past_midnight_at_the_end_of_the_day():
+    day = date(2026, 12, 7)
+    r = rules(hours={0: [TimeRange.parse("22:00-24:00")]}, consult_minutes=60)
+    assert walls(slots_between(r, [], day, day, LONG_AGO), NY) == [
+        "22:00 EST",
+        "22:30 EST",
+        "23:00 EST",
+    ]
+
+
+def test_hours_that_end_in_the_spring_gap_end_when_the_clocks_jump():
+    spring = date(2027, 3, 14)
+    r = rules(hours={6: [TimeRange.parse("01:00-02:30")]})
+    # 02:30 does not exist. Read with the new offset it is 01:30 EST, the narrower reading,
+    # so the hours close at 01:30 EST and 01:00 is the only half-hour that fits.
+    offered = slots_between(r, [], spring, spring, utc(2027, 3, 1))
+    assert walls(offered, NY) == ["01:00 EST"]
+
+
+def test_a_range_starting_in_the_gap_offers_nothing_before_the_clocks_resume():
+    spring = date(2027, 3, 14)
+    # A 59-minute step lands on 03:29 EDT, one minute before the hours really start (03:30).
+    r = rules(hours={6: [TimeRange.parse("02:30-05:00")]}, step_minutes=59)
+    offered = walls(slots_between(r, [], spring, spring, utc(2027, 3, 1)), NY)
+    assert offered == ["04:28 EDT"]
+
+
+def test_typed_times_that_are_not_times_of_day_are_refused():
+    for bad in ("09:60-11:00", "10:00-10:00", "9:5-10:00", "٠٩:00-10:00", "09:00-24:00:00"):
+        with pytest.raises(ValueError):
+            TimeRange.parse(bad)
+    assert TimeRange.parse("9:05-10:00") == TimeRange(545, 600)
+
+
+def test_intervals_are_aware_and_last_a_while():
+    moment = utc(2026, 12, 7, 10)
+    with pytest.raises(ValueError):
+        Interval(moment, moment)
+    with pytest.raises(ValueError):
+        Interval(moment.replace(tzinfo=None), moment + timedelta(minutes=5))
+    with pytest.raises(ValueError):
+        Interval(moment, (moment + timedelta(minutes=5)).replace(tzinfo=None))
+    assert Interval(moment, moment + timedelta(minutes=1)).end > moment
+
+
+@pytest.mark.parametrize(
+    ("change", "ok"),
+    [
+        ({"consult_minutes": 1}, True),
+        ({"consult_minutes": 0}, False),
+        ({"step_minutes": 1}, True),
+        ({"step_minutes": 0}, False),
+        ({"buffer_before_minutes": 0, "buffer_after_minutes": 0}, True),
+        ({"buffer_after_minutes": -1}, False),
+        ({"horizon_days": 0}, True),
+        ({"horizon_days": -1}, False),
+        ({"min_notice": timedelta(0)}, True),
+        ({"min_notice": timedelta(seconds=-1)}, False),
+        ({"tz": "Mars/Olympus"}, False),
+    ],
+)
+def test_rules_refuse_what_no_practice_could_mean(change, ok):
+    if ok:
+        rules(**change)
+    else:
+        with pytest.raises(Exception):  # noqa: B017 (ValueError, or ZoneInfo's own error)
+            rules(**change)
+
+
+def test_rules_and_ranges_are_values_that_do_not_change():
+    from dataclasses import FrozenInstanceError
+
+    with pytest.raises(FrozenInstanceError):
+        rules().horizon_days = 1
+    with pytest.raises(FrozenInstanceError):
+        TimeRange(1, 2).start = 0
+    with pytest.raises(FrozenInstanceError):
+        Interval(utc(2026, 1, 1), utc(2026, 1, 2)).start = utc(2025, 1, 1)
+
+
+def test_a_daily_cap_of_one_leaves_an_empty_day_open():
+    day = date(2026, 12, 7)
+    r = rules(max_per_day=1)
+    assert len(slots_between(r, [], day, day, LONG_AGO)) == 16
+    assert slot_problem(r, [], local(NY, 2026, 12, 7, 10), LONG_AGO) is None
+    assert slot_problem(r, [], local(NY, 2026, 12, 7, 10), LONG_AGO, {day: 1}) is (
+        SlotProblem.DAY_FULL
+    )
