@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 def instants_of(day: date, at: time, zone: ZoneInfo) -> list[datetime]:
     """The UTC instants a local wall-clock time names: none (a gap), one, or two (an overlap),
     earliest first."""
-    wall = datetime.combine(day, at.replace(tzinfo=None, fold=0))
+    wall = datetime.combine(day, at.replace(tzinfo=None))
     instants: list[datetime] = []
     for fold in (0, 1):
         utc = wall.replace(tzinfo=zone, fold=fold).astimezone(UTC)

@@ -95,3 +95,42 @@ def test_events_must_make_sense():
         consult(end=START)
     with pytest.raises(ValueError):
         consult(start=datetime(2026, 12, 7, 10), end=datetime(2026, 12, 7, 11))
+    with pytest.raises(ValueError):  # one naive end is enough to be refused
+        consult(end=datetime(2027, 1, 1, 11))
+    with pytest.raises(ValueError):
+        consult(start=datetime(2026, 12, 7, 10), end=START + timedelta(days=400))
+
+
+def test_events_and_people_are_values():
+    from dataclasses import FrozenInstanceError
+
+    event = consult()
+    with pytest.raises(FrozenInstanceError):
+        event.sequence = 5
+    with pytest.raises(FrozenInstanceError):
+        event.organizer.email = "someone@else.example"
+
+
+def _folded_lines(text: str) -> list[str]:
+    return text.split("\r\n")[:-1]
+
+
+@pytest.mark.parametrize(
+    ("line", "pieces"),
+    [
+        ("A" * 75, ["A" * 75]),  # exactly 75 octets: not folded
+        ("A" * 76, ["A" * 75, " A"]),
+        ("A" * 149, ["A" * 75, " " + "A" * 74]),
+        ("A" * 150, ["A" * 75, " " + "A" * 74, " A"]),
+        ("é" * 38, ["é" * 37, " é"]),  # 76 octets; a two-byte letter is never split
+        ("A" + "é" * 37, ["A" + "é" * 37]),  # 75 octets of UTF-8 fit on one line
+        ("A" * 74 + "é", ["A" * 74, " é"]),  # the letter would make 76 octets
+    ],
+)
+def test_lines_fold_at_75_octets_without_splitting_a_character(line, pieces):
+    from coachpro.domain.invites import _fold
+
+    folded = _fold(line)
+    assert _folded_lines(folded) == pieces
+    assert all(len(piece.encode()) <= 75 for piece in pieces)
+    assert folded.replace("\r\n ", "").removesuffix("\r\n") == line

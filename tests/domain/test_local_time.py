@@ -48,3 +48,20 @@ def test_the_two_readings_of_an_ambiguous_time_are_told_apart():
     assert reading.ambiguous
     labels = [reading.label(i) for i in reading.instants]
     assert labels == ["01:30 EDT (UTC-04:00)", "01:30 EST (UTC-05:00)"]
+
+
+def test_an_ordinary_time_is_one_instant_neither_missing_nor_ambiguous():
+    reading = read_local(date(2027, 6, 1), time(9, 30), NEW_YORK)
+    assert reading.exists is True and reading.ambiguous is False
+    assert reading.instants == (utc(2027, 6, 1, 13, 30),)
+    gap = read_local(date(2027, 3, 14), time(2, 30), NEW_YORK)
+    assert gap.exists is False and gap.ambiguous is False
+    twice = read_local(date(2027, 11, 7), time(1, 30), NEW_YORK)
+    assert twice.exists is True and twice.ambiguous is True
+
+
+def test_a_reading_is_a_value():
+    from dataclasses import FrozenInstanceError
+
+    with pytest.raises(FrozenInstanceError):
+        read_local(date(2027, 6, 1), time(9, 30), NEW_YORK).at = time(10)
