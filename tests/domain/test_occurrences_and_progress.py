@@ -106,3 +106,22 @@ def test_milestones_are_reached_on_the_right_day_and_never_lost():
     more = milestones([*practice, MON - timedelta(days=1)], promises * 5, days(MON, 10))
     assert {m.key for m in found} <= {m.key for m in more}
     assert {m.key for m in more} >= {"promises-50", "reflections-10"}
+
+
+def test_weekdays_run_from_monday_to_sunday_only():
+    import pytest
+
+    assert occurrences(Schedule(Cadence.WEEKLY, MON, weekdays=frozenset({6})), MON,
+                       MON + timedelta(days=6)) == [MON + timedelta(days=6)]  # fmt: skip
+    for bad in ({7}, {-1}):
+        with pytest.raises(ValueError):
+            Schedule(Cadence.WEEKLY, MON, weekdays=frozenset(bad))
+
+
+def test_a_schedule_is_a_value():
+    from dataclasses import FrozenInstanceError
+
+    import pytest
+
+    with pytest.raises(FrozenInstanceError):
+        Schedule(Cadence.DAILY, MON).count = 3

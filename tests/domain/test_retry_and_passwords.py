@@ -49,3 +49,11 @@ def test_the_most_common_passwords_are_refused(password):
 @pytest.mark.parametrize("name", ["9" * 500, "Europe/../../etc", "Europe/Berlin\r\nX: 1", "a" * 65])
 def test_strange_time_zone_names_are_simply_invalid(name):
     assert not is_valid_timezone(name)
+
+
+def test_a_passphrase_may_be_long_but_not_endless():
+    from coachpro.domain.passwords import MAX_PASSWORD_LENGTH, password_problem
+
+    assert MAX_PASSWORD_LENGTH == 1024
+    assert password_problem("horse battery " * 73 + "st") is None  # exactly 1024 characters
+    assert password_problem("x" * 1025) == "Use at most 1024 characters."
