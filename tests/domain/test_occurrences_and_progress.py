@@ -125,3 +125,18 @@ def test_a_schedule_is_a_value():
 
     with pytest.raises(FrozenInstanceError):
         Schedule(Cadence.DAILY, MON).count = 3
+
+
+def test_the_fiftieth_kept_promise_is_the_milestone_day():
+    from coachpro.domain.progress import Milestone, milestones
+
+    kept = [MON + timedelta(days=n) for n in range(50)]
+    reached = {m.key: m.reached_on for m in milestones([], kept, [])}
+    assert reached["promises-50"] == MON + timedelta(days=49)
+    assert "promises-50" not in {m.key for m in milestones([], kept[:49], [])}
+    from dataclasses import FrozenInstanceError
+
+    import pytest
+
+    with pytest.raises(FrozenInstanceError):
+        Milestone("k", "t", MON).key = "other"
