@@ -57,3 +57,8 @@ def test_a_passphrase_may_be_long_but_not_endless():
     assert MAX_PASSWORD_LENGTH == 1024
     assert password_problem("horse battery " * 73 + "st") is None  # exactly 1024 characters
     assert password_problem("x" * 1025) == "Use at most 1024 characters."
+
+
+def test_retries_wait_at_most_six_hours():
+    assert retry_delay(40, 60) == timedelta(hours=6)
+    assert retry_delay(9, 60) == timedelta(minutes=256)  # 60 s * 2**8, under the cap

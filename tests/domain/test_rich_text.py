@@ -21,3 +21,10 @@ def test_list_items_become_checklist_steps():
         "Share one intention",
         "Listen",
     ]
+
+
+def test_quotes_are_escaped_too_so_text_can_never_close_an_attribute():
+    from coachpro.domain.rich_text import render_rich_text
+
+    html = render_rich_text('Say "yes" and it\'s done')
+    assert "&quot;yes&quot;" in html and "&#x27;" in html and '"yes"' not in html
