@@ -51,3 +51,8 @@ def test_without_surrogates():
     assert without_surrogates("a\ud800b\udfffc") == "abc"
     text = "no surrogates here"
     assert without_surrogates(text) is text  # nothing copied when nothing changes
+
+
+@pytest.mark.parametrize("alone", ["\ud800", "\udfff", "x\ud800", "\udfffx"])
+def test_the_first_and_last_surrogates_are_found_on_their_own(alone):
+    assert without_surrogates(alone) == alone.replace("\ud800", "").replace("\udfff", "")
