@@ -24,3 +24,21 @@ def test_uri_and_recovery_codes():
     assert uri.startswith("otpauth://totp/Kindred%20Coaching%3Arosa%40example.com?secret=ABC")
     codes = new_recovery_codes()
     assert len(codes) == 8 and len(set(codes)) == 8
+
+
+def test_a_code_two_steps_away_is_refused_and_one_step_is_allowed():
+    import re
+
+    from coachpro.domain.totp import matching_step
+
+    secret = new_secret()
+    assert len(secret) == 32 and re.fullmatch(r"[A-Z2-7]{32}", secret)  # 160 bits
+    now = 1_800_000_000.0
+    for offset, ok in ((-60, False), (-30, True), (0, True), (30, True), (60, False)):
+        code = code_at(secret, now + offset)
+        assert verify(secret, code, now) is ok, offset
+        assert matching_step(secret, code, now) == (int((now + offset) // 30) if ok else None)
+    assert verify(secret.lower(), code_at(secret, now), now)  # apps show lower case too
+    codes = new_recovery_codes()
+    assert len(set(codes)) == 8
+    assert all(re.fullmatch(r"[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}", c) for c in codes)
