@@ -428,3 +428,10 @@ def test_a_daily_cap_of_one_leaves_an_empty_day_open():
     assert slot_problem(r, [], local(NY, 2026, 12, 7, 10), LONG_AGO, {day: 1}) is (
         SlotProblem.DAY_FULL
     )
+
+
+def test_hours_to_midnight_end_at_midnight_even_from_an_odd_minute():
+    day = date(2026, 12, 7)
+    r = rules(hours={0: [TimeRange.parse("23:01-24:00")]})
+    # 23:31 would end at 00:01, a minute past the end of the hours.
+    assert walls(slots_between(r, [], day, day, LONG_AGO), NY) == ["23:01 EST"]
