@@ -388,39 +388,36 @@ def _activate(payment: Payment) -> None:
         db.session.add(StatusChange(couple_id=couple.id, status=couple.status))
 
 
-def _still_due(enrollment: Enrollment | None) -> str | None:
-    if enrollment is None:
-        return None
-    left = balance(enrollment)
-    return left.due if left.due_cents else None
-
-
-def _credit(enrollment: Enrollment | None) -> str | None:
-    if enrollment is None:
-        return None
-    left = balance(enrollment)
-    return left.credit if left.credit_cents else None
-
-
-def _send_receipt(payment: Payment) -> None:
+def _send_payment_mail(payment: Payment, *, subject: str, template: str, dedupe_key: str):
+    """An email about one payment to whoever paid it, with what is due (or credited) now."""
     to = _payer_emails(payment)
     if not to:
         return
     enrollment = (
         db.session.get(Enrollment, payment.enrollment_id) if payment.enrollment_id else None
     )
+    left = balance(enrollment) if enrollment is not None else None
     enqueue_templated(
         to=to,
-        subject=f"Receipt: {format_money(payment.amount_cents, payment.currency)} "
-        f"to {current_app.config['PRACTICE_NAME']}",
-        template="receipt",
-        dedupe_key=f"receipt:{payment.id}",
+        subject=subject,
+        template=template,
+        dedupe_key=dedupe_key,
         couple_id=payment.couple_id,
         payment=payment,
         amount=format_money(payment.amount_cents, payment.currency),
         package=enrollment.package.name if enrollment else "Coaching",
-        balance=_still_due(enrollment),
-        credit=_credit(enrollment),
+        balance=left.due if left and left.due_cents else None,
+        credit=left.credit if left and left.credit_cents else None,
+    )
+
+
+def _send_receipt(payment: Payment) -> None:
+    _send_payment_mail(
+        payment,
+        subject=f"Receipt: {format_money(payment.amount_cents, payment.currency)} "
+        f"to {current_app.config['PRACTICE_NAME']}",
+        template="receipt",
+        dedupe_key=f"receipt:{payment.id}",
     )
 
 
@@ -531,23 +528,12 @@ def _payer_emails(payment: Payment) -> list[str]:
 
 def _send_void_notice(payment: Payment) -> None:
     """The corrected record: the receipt they had no longer stands, and what is due now."""
-    to = _payer_emails(payment)
-    if not to:
-        return
-    enrollment = (
-        db.session.get(Enrollment, payment.enrollment_id) if payment.enrollment_id else None
-    )
-    enqueue_templated(
-        to=to,
+    _send_payment_mail(
+        payment,
         subject=f"Correction: your {format_money(payment.amount_cents, payment.currency)} "
         "payment was taken off your account",
         template="payment_voided",
         dedupe_key=f"void:{payment.id}",
-        couple_id=payment.couple_id,
-        payment=payment,
-        amount=format_money(payment.amount_cents, payment.currency),
-        package=enrollment.package.name if enrollment else "Coaching",
-        balance=_still_due(enrollment),
     )
 
 
