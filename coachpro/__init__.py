@@ -101,12 +101,8 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
-    from coachpro.page_cache import track_data_changes
     from coachpro.services.calendar import track_calendar_changes
 
-    # Order matters on PostgreSQL: every transaction takes the data version's row lock
-    # before the calendar's, so two writers never wait for each other in a circle.
-    track_data_changes()
     track_calendar_changes()
 
 

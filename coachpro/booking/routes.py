@@ -22,10 +22,9 @@ from coachpro.choices import package_choices
 from coachpro.domain.invites import google_calendar_url
 from coachpro.extensions import limiter
 from coachpro.models.types import utcnow
-from coachpro.page_cache import visitor_page
 from coachpro.services import calendar_feed as feed_service
 from coachpro.services import consults
-from coachpro.services.calendar import booking_settings, calendar_version, practice_zone
+from coachpro.services.calendar import booking_settings, practice_zone
 
 REMEMBER_ZONE_SECONDS = 365 * 24 * 3600
 
@@ -43,18 +42,14 @@ def _remember_zone(response: Response, zone: ZoneInfo, guessed: bool) -> Respons
 def book():
     embed = request.args.get("embed") == "1"
     g.embed = embed  # lets the booking page be framed by the coach's own site
-    version = calendar_version()  # the consult length moves it on too
     picker = build_picker(utcnow())
-    html = visitor_page(
-        ("book", version, request.full_path, request.cookies.get(TZ_COOKIE), picker.shown()),
-        lambda: render_template(
-            "booking/book.html",
-            picker=picker,
-            embed=embed,
-            practice_zone=practice_zone(),
-            package=request.args.get("package", ""),
-            consult_minutes=booking_settings().consult_minutes,
-        ),
+    html = render_template(
+        "booking/book.html",
+        picker=picker,
+        embed=embed,
+        practice_zone=practice_zone(),
+        package=request.args.get("package", ""),
+        consult_minutes=booking_settings().consult_minutes,
     )
     return _remember_zone(Response(html), picker.zone, picker.zone_guessed)
 
@@ -194,15 +189,17 @@ def invite(token: str):
 @bp.get("/calendar/<secret>.ics")
 @limiter.limit("60 per minute", key_func=lambda: request.remote_addr or "")
 def calendar_feed(secret: str):
-    feed = feed_service.calendar_feed(secret)
-    if feed is None:
+    etag = feed_service.feed_etag(secret)
+    if etag is None:
         abort(404)
-    body, etag = feed
-    response = Response(body, mimetype="text/calendar")
+    # Calendar apps poll; an unchanged feed costs them (and us) a 304, and no body is built.
+    if etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        response = Response(feed_service.feed_body(etag), mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, no-cache"
-    # Calendar apps poll; an unchanged feed costs them (and us) a 304 and no body.
     response.set_etag(etag)
-    return response.make_conditional(request)
+    return response
 
 
 @bp.app_template_global()

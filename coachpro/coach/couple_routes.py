@@ -37,7 +37,6 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
-from coachpro.page_cache import cached_page
 from coachpro.query_args import int_arg
 from coachpro.services import (
     coaching,
@@ -60,7 +59,6 @@ def _couple_or_404(couple_id: int) -> Couple:
 
 @bp.get("/couples")
 @role_required(Role.COACH)
-@cached_page
 def couples():
     try:
         sort = CoupleSort(request.args.get("sort", CoupleSort.NEWEST))
@@ -157,7 +155,6 @@ def edit_couple(couple_id: int):
 
 @bp.get("/couples/<int:couple_id>")
 @role_required(Role.COACH)
-@cached_page
 def couple(couple_id: int):
     couple = _couple_or_404(couple_id)
     enrollment = couple_service.current_enrollment(couple.id)

@@ -22,7 +22,6 @@ from coachpro.extensions import db
 from coachpro.links import safe_next_path
 from coachpro.models import Consult, ConsultStatus, Package, Role
 from coachpro.models.types import utcnow
-from coachpro.page_cache import cached_page
 from coachpro.query_args import int_arg
 from coachpro.services import availability, consults, privacy
 from coachpro.services.calendar import booking_settings, practice_zone
@@ -39,7 +38,6 @@ from coachpro.services.practice_overview import practice_overview
 
 @bp.get("/")
 @role_required(Role.COACH)
-@cached_page
 def dashboard():
     return render_template(
         "coach/dashboard.html", overview=practice_overview(utcnow()), zone=practice_zone()

@@ -13,7 +13,6 @@ from coachpro.models.coaching import (
     SessionStatus,
 )
 from coachpro.models.couple import Couple, CoupleStatus, Partner
-from coachpro.models.data_version import DataVersion
 from coachpro.models.homework import (
     Assignment,
     AssignmentPause,
@@ -64,7 +63,6 @@ __all__ = [
     "Couple",
     "CoupleStatus",
     "CustomMilestone",
-    "DataVersion",
     "DateOverride",
     "Enrollment",
     "Exercise",

@@ -7,7 +7,6 @@ from coachpro.auth.sessions import role_required
 from coachpro.booking.picker import build_picker
 from coachpro.models import Role
 from coachpro.models.types import utcnow
-from coachpro.page_cache import cached_page
 from coachpro.portal import bp
 from coachpro.portal.forms import BookSessionForm, IntakeForm
 from coachpro.services import coaching, homework, intake, payments, pulse
@@ -26,7 +25,6 @@ def _me():
 
 @bp.get("/")
 @role_required(Role.CLIENT)
-@cached_page
 def today():
     me = partner_for(current_user)
     if me is not None and intake.needs_intake(me):

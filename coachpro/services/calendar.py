@@ -39,7 +39,6 @@ from coachpro.models import (
     Partner,
     WeeklyHours,
 )
-from coachpro.services.versions import read_version
 
 # Set on a session whose transaction has changed the calendar (and bumped its version):
 # what that transaction sees may still roll back, so it neither bumps again nor fills caches.
@@ -93,7 +92,13 @@ _READ_VERSION = select(_SETTINGS.c.calendar_version).where(_SETTINGS.c.id == 1)
 
 
 def calendar_version() -> int:
-    return read_version(_READ_VERSION)
+    """The calendar's version, read without the ORM's machinery (pages that are answered
+    from the slot cache ask this and little else). Pending changes are flushed first, as an
+    ORM query would, so that they move the version on before it is read."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection().execute(_READ_VERSION).scalar_one()
 
 
 def track_calendar_changes() -> None:

@@ -25,32 +25,42 @@ def feed_urls(settings: BookingSettings) -> tuple[str, str]:
     return "webcal://" + url.split("://", 1)[1], url
 
 
-def calendar_feed(secret: str) -> tuple[bytes, str] | None:
-    """The feed for the practice whose secret this is, and its ETag; None for a wrong secret.
+def feed_etag(secret: str) -> str | None:
+    """The feed's current ETag for the practice whose secret this is; None for a wrong secret.
 
-    The ETag covers what calendar apps care about (every event's UID, SEQUENCE, status,
-    times and text) and not DTSTAMP, which changes every second. A built feed is kept per
-    worker until the calendar version changes (any change to a consult, a session or the
-    names on one) or the practice's day does (the feed's window of history moves), so
-    polling calendar apps cost one small query.
+    One small query: the calendar version moves on with every change to a consult, a
+    session or the names on one, and the practice's date moves the feed's window of history.
+    So a calendar app polling an unchanged feed is answered 304 without building anything.
     """
     version = db.session.execute(
         select(BookingSettings.calendar_version).where(BookingSettings.feed_secret == secret)
     ).scalar_one_or_none()
     if version is None:
         return None
-    now = utcnow()
-    key = (secret, version, now.astimezone(practice_zone()).date())
+    today = utcnow().astimezone(practice_zone()).date()
+    seed = (version, today.isoformat(), _feed_name(), current_app.config["PRACTICE_TIMEZONE"])
+    return hashlib.sha256(repr(seed).encode()).hexdigest()[:32]
+
+
+def feed_body(etag: str) -> bytes:
+    """The feed that `etag` names, built once per worker and kept until the ETag moves on.
+
+    A transaction that changed the calendar itself keeps nothing (what it sees may still
+    roll back)."""
     cached = current_app.extensions.get("coachpro.feed_cache")
-    if cached and cached[0] == key:
+    if cached and cached[0] == etag:
         return cached[1]
-    feed = _build(now)
+    body = _build(utcnow())
     if not db.session.info.get(CALENDAR_CHANGED):
-        current_app.extensions["coachpro.feed_cache"] = (key, feed)
-    return feed
+        current_app.extensions["coachpro.feed_cache"] = (etag, body)
+    return body
 
 
-def _build(now: datetime) -> tuple[bytes, str]:
+def _feed_name() -> str:
+    return f"{current_app.config['PRACTICE_NAME']} consults and sessions"
+
+
+def _build(now: datetime) -> bytes:
     consults = db.session.scalars(
         select(Consult).where(Consult.start_at >= now - HISTORY).order_by(Consult.start_at)
     )
@@ -64,7 +74,5 @@ def _build(now: datetime) -> tuple[bytes, str]:
     ).unique()
     events += [session_event(s, s.couple, for_coach=True) for s in sessions]
     events.sort(key=lambda e: e.start)
-    name = f"{current_app.config['PRACTICE_NAME']} consults and sessions"
-    fingerprint = hashlib.sha256(repr((name, events)).encode()).hexdigest()[:32]
-    body = feed_ics(events, name=name, timezone=current_app.config["PRACTICE_TIMEZONE"], stamp=now)
-    return body, fingerprint
+    zone = current_app.config["PRACTICE_TIMEZONE"]
+    return feed_ics(events, name=_feed_name(), timezone=zone, stamp=now)

@@ -1,6 +1,7 @@
-"""What the workers keep (free slots per day, the feed, the landing page, private pages) is
-never older than the data: each test fills one app's caches, changes the data through a
-second app on the same database (another worker), and looks again through the first."""
+"""What the workers keep (free slots per day under the calendar version, the feed) is never
+older than the data, and pages show what another worker changed: each test reads through one
+app, changes the data through a second app on the same database (another worker), and looks
+again through the first."""
 
 import re
 from collections.abc import Iterator
@@ -120,7 +121,7 @@ def test_coach_pages_show_changes_made_by_another_worker(
         partner = db.session.scalar(select(Partner).where(Partner.first_name == "Maya"))
         partner.first_name = "Mayari"
         db.session.commit()
-        # A bulk DELETE, which no flush sees, moves the version on too.
+        # A bulk DELETE, which no flush sees.
         db.session.execute(delete(CoachNote))
         db.session.commit()
 

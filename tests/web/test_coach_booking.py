@@ -225,8 +225,14 @@ def test_unchanged_feed_answers_304_and_a_change_makes_a_new_etag(client, app, c
     etag = client.get(feed_path(app)).headers["ETag"]
     # However much later the app polls, an unchanged calendar is a 304.
     clock.travel(timedelta(minutes=7))
-    again = client.get(feed_path(app), headers={"If-None-Match": etag})
+    path = feed_path(app)
+    app.extensions.pop("coachpro.feed_cache", None)  # as in a worker that never built it
+    with count_queries(app) as statements:
+        again = client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
+    # Answered from the calendar version alone: no event is loaded, no body is built.
+    assert len(statements) == 1 and "consults" not in statements[0]
+    assert "coachpro.feed_cache" not in app.extensions
     with app.app_context():
         consults.cancel_consult(db.session.get(Consult, consult_id), by="coach")
     changed = client.get(feed_path(app), headers={"If-None-Match": etag})
