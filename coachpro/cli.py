@@ -6,9 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from coachpro.extensions import db
-from coachpro.models import Role
-from coachpro.services.accounts import AccountError, create_user
+from coachpro.services.accounts import AccountError, create_coach
 from coachpro.services.backup import BackupUnsupported, backup_sqlite
 from coachpro.services.consults import send_due_reminders
 from coachpro.services.demo import seed_demo
@@ -36,10 +34,8 @@ PURGE_EVERY_SECONDS = 600
 def create_coach_command(email: str, name: str, password: str) -> None:
     """Create a coach account."""
     try:
-        user = create_user(email=email, display_name=name, role=Role.COACH, password=password)
-        db.session.commit()
+        user = create_coach(email=email, display_name=name, password=password)
     except AccountError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Coach {user.display_name} <{user.email}> can now sign in.")
 

@@ -10,6 +10,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -58,11 +59,16 @@ class FakeStripe:
     requests: list[Recorded] = field(default_factory=list)
     by_key: dict = field(default_factory=dict)
     fail_next: bool = False
+    # Called with (method, path) while a request is being answered: lets a test look at the
+    # app's database at the moment the app is waiting for Stripe.
+    while_answering: Callable[[str, str], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ---------------------------------------------------------------- API behaviour
 
     def handle(self, method: str, path: str, params: dict, key: str | None) -> tuple[int, dict]:
+        if self.while_answering is not None:
+            self.while_answering(method, path)
         with self.lock:
             self.requests.append(Recorded(method, path, params, key))
             if key and (method, path, key) in self.by_key:

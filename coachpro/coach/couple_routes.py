@@ -142,7 +142,6 @@ def edit_couple(couple_id: int):
         try:
             couple_service.update_couple(couple, _details(form))
         except couple_service.CoupleError as exc:
-            db.session.rollback()
             form.show_errors(exc.fields)
             status = 422
         else:

@@ -8,8 +8,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from coachpro.extensions import db
 from coachpro.request_log import failure_for_log
+from coachpro.services.unit_of_work import discard_changes
 
 log = logging.getLogger(__name__)
 
@@ -81,21 +81,21 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_unstorable(error: DataError):
     # A value the database cannot store (too long for its column, say): refuse cleanly.
-    db.session.rollback()
+    discard_changes()
     return _respond(400, "Something you sent could not be stored. Please shorten or simplify it.")
 
 
 def handle_out_of_range(error: OverflowError):
     # A number or date too large for the database or the calendar that slipped past the
     # checks at the edge: refuse it like any other bad input, never with a 500.
-    db.session.rollback()
+    discard_changes()
     return _respond(400, "A number or date you sent is out of range. Please check it.")
 
 
 def handle_database_down(error: OperationalError):
     log.error("database unavailable on %s %s: %s", request.method, _route(), type(error).__name__)
     with contextlib.suppress(SQLAlchemyError):  # the connection may be gone entirely
-        db.session.rollback()
+        discard_changes()
     return _respond(503)
 
 
@@ -103,7 +103,7 @@ def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
     log.error("unhandled error on %s %s: %s", request.method, _route(), failure_for_log(error))
-    db.session.rollback()
+    discard_changes()
     return _respond(InternalServerError.code)
 
 

@@ -35,6 +35,7 @@ from coachpro.models.payment import (
     PaymentMethod,
     PaymentStatus,
     Refund,
+    RefundStatus,
     StripeEvent,
 )
 from coachpro.models.user import RecoveryCode, Role, User
@@ -82,6 +83,7 @@ __all__ = [
     "Pulse",
     "RecoveryCode",
     "Refund",
+    "RefundStatus",
     "Role",
     "SessionStatus",
     "StatusChange",

@@ -29,6 +29,12 @@ class PaymentStatus(StrEnum):
     VOIDED = "voided"  # a manual payment recorded by mistake
 
 
+class RefundStatus(StrEnum):
+    PENDING = "pending"  # asked of Stripe (or about to be); counted once its event arrives
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # Stripe refused it: it holds back nothing
+
+
 class Payment(db.Model):
     __tablename__ = "payments"
     __table_args__ = (
@@ -87,7 +93,7 @@ class Refund(db.Model):
         ForeignKey("payments.id", ondelete="CASCADE"), index=True
     )
     amount_cents: Mapped[int]
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=RefundStatus.PENDING)
     stripe_refund_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

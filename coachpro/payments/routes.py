@@ -99,8 +99,7 @@ def webhook():
         return jsonify(error="invalid_signature"), 400
     try:
         outcome = payments.handle_event(event)
-    except Exception as exc:
-        db.session.rollback()
+    except Exception as exc:  # its unit of work has rolled back whatever it began
         current_app.logger.error(
             "Stripe event %s failed: %s", event.get("id"), failure_for_log(exc)
         )

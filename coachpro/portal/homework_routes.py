@@ -9,7 +9,6 @@ from coachpro.auth.sessions import role_required
 from coachpro.domain.calendar_bounds import parse_day
 from coachpro.domain.rich_text import plain_steps, render_rich_text
 from coachpro.models import ExerciseKind, Role, Visibility
-from coachpro.models.types import utcnow
 from coachpro.portal import bp
 from coachpro.portal.forms import ActionForm, EntryForm, PromiseForm, PulseForm, ReminderForm
 from coachpro.services import homework, jar, pulse
@@ -199,22 +198,11 @@ def slip_discussed(slip_id: int):
     if ActionForm().validate_on_submit():
         try:
             jar.mark_discussed(me, slip)
-            _log_jar_occurrence(me)
         except homework.HomeworkError as exc:
             flash(str(exc), "error")
         else:
             flash("Talked through. Thank you for trusting each other with it.", "success")
     return redirect(url_for("portal.jar_page"))
-
-
-def _log_jar_occurrence(me) -> None:
-    """Talking a slip through is this week's jar exercise done."""
-    view = homework.today_for(me, utcnow())
-    for item in view.due_today + view.missed:
-        if item.exercise.kind == ExerciseKind.JAR and not item.done:
-            homework.log_entry(me, item.assignment, item.occurrence, homework.Entry(
-                visibility=Visibility(item.assignment.visibility)))  # fmt: skip
-            return
 
 
 @bp.route("/pulse", methods=["GET", "POST"])

@@ -1,10 +1,8 @@
 from flask import jsonify, render_template, request
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from coachpro.extensions import csrf, db, limiter
+from coachpro.extensions import csrf, limiter
 from coachpro.public import bp
-from coachpro.services import email_preferences
+from coachpro.services import email_preferences, health
 from coachpro.services.calendar import booking_settings
 from coachpro.services.catalog import offered_packages
 
@@ -21,10 +19,7 @@ def index():
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not health.database_reachable():
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
 

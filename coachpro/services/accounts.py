@@ -18,6 +18,7 @@ from coachpro.links import absolute_url
 from coachpro.models import Partner, Role, User
 from coachpro.models.types import utcnow
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import transactional
 
 RESET_SALT = "coachpro.password-reset"
 # Checked against when the email is unknown, so both paths cost one hash verification.
@@ -55,7 +56,7 @@ def find_user_by_email(email: str) -> User | None:
 def create_user(
     *, email: str, display_name: str, role: Role, password: str | None, timezone: str | None = None
 ) -> User:
-    """Add a user to the session (the caller commits)."""
+    """Add a user to the caller's unit of work."""
     email = checked_email(email)
     if not display_name.strip():
         raise AccountError("A name is required.")
@@ -71,6 +72,12 @@ def create_user(
     return user
 
 
+@transactional()
+def create_coach(*, email: str, display_name: str, password: str) -> User:
+    """A coach account that can sign in at once. AccountError says why not."""
+    return create_user(email=email, display_name=display_name, role=Role.COACH, password=password)
+
+
 def set_password(user: User, password: str) -> None:
     """Hash and set a password that meets the rules; AccountError says why one does not."""
     if problem := password_problem(password):
@@ -78,17 +85,17 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password)
 
 
+@transactional()
 def change_password(user: User, password: str) -> None:
-    """Set a new password and end every other session of this user. Commits."""
+    """Set a new password and end every other session of this user."""
     set_password(user, password)
     user.end_all_sessions()
-    db.session.commit()
 
 
+@transactional()
 def end_all_sessions(user: User) -> None:
-    """Every session of this user ends: the session id carries the version we bump. Commits."""
+    """Every session of this user ends: the session id carries the version we bump."""
     user.end_all_sessions()
-    db.session.commit()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -102,9 +109,9 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+@transactional()
 def record_sign_in(user: User) -> None:
     user.last_login_at = utcnow()
-    db.session.commit()
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -125,8 +132,9 @@ def make_reset_token(user: User) -> str:
     return _serializer().dumps({"u": user.id, "f": _password_fingerprint(user)})
 
 
+@transactional()
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the address belongs to an active user; otherwise do nothing. Commits.
+    """Email a reset link if the address belongs to an active user; otherwise do nothing.
 
     The caller shows the same message either way, so nobody can probe which emails exist.
     """
@@ -145,7 +153,6 @@ def request_password_reset(email: str) -> None:
         link=link,
         minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
     )
-    db.session.commit()
 
 
 def user_for_reset_token(token: str) -> User:

@@ -10,6 +10,7 @@ from coachpro.domain.availability import TimeRange, format_ranges
 from coachpro.extensions import db
 from coachpro.models import BookingSettings, DateOverride, WeeklyHours
 from coachpro.services.calendar import lock_calendar
+from coachpro.services.unit_of_work import transactional
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -35,8 +36,9 @@ def weekly_hours_text() -> dict[int, str]:
     return {day: format_ranges(ranges) for day, ranges in by_day.items()}
 
 
+@transactional()
 def save_availability(rules: BookingRules, weekly: dict[int, list[TimeRange]]) -> None:
-    """Replace the rules and the weekly hours together. Commits."""
+    """Replace the rules and the weekly hours together."""
     settings = lock_calendar()
     for name, value in vars(rules).items():
         setattr(settings, name, value)
@@ -44,7 +46,6 @@ def save_availability(rules: BookingRules, weekly: dict[int, list[TimeRange]]) -
     for weekday, ranges in weekly.items():
         for r in ranges:
             db.session.add(WeeklyHours(weekday=weekday, start_minute=r.start, end_minute=r.end))
-    db.session.commit()
 
 
 def upcoming_overrides(today: date) -> list[DateOverride]:
@@ -57,27 +58,27 @@ def upcoming_overrides(today: date) -> list[DateOverride]:
     )
 
 
+@transactional()
 def add_override(day: date, ranges: list[TimeRange], note: str | None) -> None:
-    """Close `day` (no ranges) or give it its own hours, replacing what it had. Commits."""
+    """Close `day` (no ranges) or give it its own hours, replacing what it had."""
     lock_calendar()
     db.session.execute(delete(DateOverride).where(DateOverride.day == day))
     if not ranges:
         db.session.add(DateOverride(day=day, note=note))
     for r in ranges:
         db.session.add(DateOverride(day=day, start_minute=r.start, end_minute=r.end, note=note))
-    db.session.commit()
 
 
+@transactional()
 def remove_override(day: date) -> bool:
     lock_calendar()
     removed = db.session.execute(delete(DateOverride).where(DateOverride.day == day)).rowcount
-    db.session.commit()
     return bool(removed)
 
 
+@transactional()
 def regenerate_feed_secret() -> str:
-    """A new secret calendar feed address; the old one stops working at once. Commits."""
+    """A new secret calendar feed address; the old one stops working at once."""
     settings = db.session.get(BookingSettings, 1)
     settings.feed_secret = secrets.token_urlsafe(24)
-    db.session.commit()
     return settings.feed_secret

@@ -31,6 +31,7 @@ from coachpro.services.calendar import (
 from coachpro.services.consults import SLOT_MESSAGES, coach_emails, organizer
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import transactional
 
 
 class SessionError(ValueError):
@@ -83,6 +84,7 @@ def _check_time(
         raise SessionError("That time overlaps another consult or session.")
 
 
+@transactional()
 def schedule_session(
     couple: Couple,
     start: datetime,
@@ -91,24 +93,20 @@ def schedule_session(
     by: str = "coach",
     now: datetime | None = None,
 ) -> CoachingSession:
-    """Book one of the package's sessions. Commits; SessionError says why not."""
+    """Book one of the package's sessions. SessionError says why not."""
     now = now or utcnow()
     # Lengths are added to the UTC instant: in a local zone, `+ 75 minutes` is wall-clock
     # arithmetic and a session on a DST night would end 15 or 135 minutes after it starts.
     start = start.astimezone(UTC)
     lock_calendar()
-    try:
-        enrollment = current_enrollment(couple.id)
-        if enrollment is None:
-            raise SessionError("Enroll the couple in a package before booking sessions.")
-        usage = session_usage(enrollment)
-        if usage.remaining <= 0:
-            raise SessionError(f"All {usage.included} sessions of the package are booked or used.")
-        length = timedelta(minutes=enrollment.session_minutes)
-        _check_time(start, length, now, by=by)
-    except SessionError:
-        db.session.rollback()
-        raise
+    enrollment = current_enrollment(couple.id)
+    if enrollment is None:
+        raise SessionError("Enroll the couple in a package before booking sessions.")
+    usage = session_usage(enrollment)
+    if usage.remaining <= 0:
+        raise SessionError(f"All {usage.included} sessions of the package are booked or used.")
+    length = timedelta(minutes=enrollment.session_minutes)
+    _check_time(start, length, now, by=by)
     session = CoachingSession(
         public_id=secrets.token_urlsafe(12),
         couple_id=couple.id,
@@ -122,10 +120,10 @@ def schedule_session(
     db.session.add(session)
     db.session.flush()
     _send(session, couple, "scheduled", notify_coach=by == "partner")
-    db.session.commit()
     return session
 
 
+@transactional()
 def reschedule_session(
     session: CoachingSession, start: datetime, *, by: str = "coach", now: datetime | None = None
 ) -> CoachingSession:
@@ -133,40 +131,35 @@ def reschedule_session(
     start = start.astimezone(UTC)  # see schedule_session: durations are added in UTC
     lock_calendar()
     db.session.refresh(session)
-    try:
-        if session.status != SessionStatus.SCHEDULED:
-            raise SessionError("Only a scheduled session can be moved.")
-        length = session.end_at - session.start_at
-        _check_time(start, length, now, by=by, ignore=session.id)
-    except SessionError:
-        db.session.rollback()
-        raise
+    if session.status != SessionStatus.SCHEDULED:
+        raise SessionError("Only a scheduled session can be moved.")
+    length = session.end_at - session.start_at
+    _check_time(start, length, now, by=by, ignore=session.id)
     session.start_at, session.end_at = start, start + length
     session.sequence += 1
     couple = db.session.get(Couple, session.couple_id)
     _send(session, couple, "rescheduled", notify_coach=by == "partner")
-    db.session.commit()
     return session
 
 
+@transactional()
 def cancel_session(
     session: CoachingSession, *, by: str = "coach", now: datetime | None = None
 ) -> None:
-    """Cancel a scheduled session: it goes back to the couple's pool. Commits."""
+    """Cancel a scheduled session: it goes back to the couple's pool."""
     now = now or utcnow()
     lock_calendar()
     db.session.refresh(session)
     if session.status != SessionStatus.SCHEDULED:
-        db.session.rollback()
         raise SessionError("Only a scheduled session can be cancelled.")
     session.status = SessionStatus.CANCELLED
     session.cancelled_at = now
     session.sequence += 1
     couple = db.session.get(Couple, session.couple_id)
     _send(session, couple, "cancelled", notify_coach=by == "partner")
-    db.session.commit()
 
 
+@transactional()
 def mark_session(session: CoachingSession, status: SessionStatus, now: datetime | None = None):
     """Record how a session went: held or no-show (only once it has started)."""
     now = now or utcnow()
@@ -177,12 +170,11 @@ def mark_session(session: CoachingSession, status: SessionStatus, now: datetime 
     if session.start_at > now:
         raise SessionError("This session has not started yet.")
     session.status = status
-    db.session.commit()
 
 
+@transactional()
 def save_session_notes(session: CoachingSession, notes: str) -> None:
     session.notes = notes.strip() or None
-    db.session.commit()
 
 
 # ---------------------------------------------------------------- invites and emails

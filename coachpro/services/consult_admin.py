@@ -12,6 +12,7 @@ from coachpro.models import Consult, ConsultStatus, Couple, CoupleStatus, Packag
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import LONGEST_EVENT
 from coachpro.services.consults import ConsultError
+from coachpro.services.unit_of_work import transactional
 
 PAGE_SIZE = 20
 
@@ -76,19 +77,20 @@ def mark_held(consult: Consult, now: datetime | None = None) -> None:
     _mark_past(consult, ConsultStatus.HELD, "as held", now)
 
 
+@transactional()
 def _mark_past(consult: Consult, status: ConsultStatus, words: str, now: datetime | None) -> None:
-    """Record how a consult went, once it has started. Commits."""
+    """Record how a consult went, once it has started."""
     now = now or utcnow()
     if consult.status not in (ConsultStatus.BOOKED, ConsultStatus.HELD, ConsultStatus.NO_SHOW):
         raise ConsultError(f"A cancelled consult cannot be marked {words}.")
     if consult.start_at > now:
         raise ConsultError(f"Only a consult that has started can be marked {words}.")
     consult.status = status
-    db.session.commit()
 
 
+@transactional()
 def convert_to_couple(consult: Consult, package: Package | None) -> Couple:
-    """A client couple made from what the visitors typed. Commits.
+    """A client couple made from what the visitors typed.
 
     The consult stays as it was: one still ahead stays booked, on the agenda and in the feed,
     and can still be moved or cancelled, by the coach or from the visitors' manage link.
@@ -122,5 +124,4 @@ def convert_to_couple(consult: Consult, package: Package | None) -> Couple:
     db.session.add(couple)
     db.session.flush()
     consult.couple_id = couple.id
-    db.session.commit()
     return couple

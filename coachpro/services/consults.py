@@ -38,6 +38,7 @@ from coachpro.services.calendar import (
     practice_zone,
 )
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import transactional
 
 SLOT_MESSAGES = {
     SlotProblem.TAKEN: "Sorry, that time was just taken. Here are the next free times.",
@@ -218,8 +219,9 @@ def invite_url(consult: Consult) -> str:
 # ---------------------------------------------------------------- changes
 
 
+@transactional()
 def book_consult(request: ConsultRequest, now: datetime | None = None) -> Consult:
-    """Book a consult if its slot is still free. Commits. SlotUnavailable/InvalidConsult if not."""
+    """Book a consult if its slot is still free. SlotUnavailable/InvalidConsult if not."""
     now = now or utcnow()
     start = request.start.astimezone(UTC)  # lengths are added to UTC instants, never wall time
     package = _package(request.package)
@@ -241,14 +243,14 @@ def book_consult(request: ConsultRequest, now: datetime | None = None) -> Consul
     db.session.add(consult)
     _flush_or_taken(start, now)
     _send(consult, "booked")
-    db.session.commit()
     return consult
 
 
+@transactional()
 def reschedule_consult(
     consult: Consult, new_start: datetime, *, by: str, now: datetime | None = None
 ) -> Consult:
-    """Move a booked consult to another free slot, keeping its invite UID. Commits.
+    """Move a booked consult to another free slot, keeping its invite UID.
 
     Minimum notice applies to changes too: a visitor cannot move a consult that is already
     inside it (they can still cancel, and the coach can still move it).
@@ -260,13 +262,11 @@ def reschedule_consult(
     _check_changeable(consult, now)
     notice = timedelta(minutes=settings.min_notice_minutes)
     if by == "visitor" and consult.start_at < now + notice:
-        db.session.rollback()
         raise ConsultClosed(
             "Your consult is too close to move online. You can still cancel it here, "
             "or reply to your confirmation email and we will sort it out."
         )
     if new_start == consult.start_at:
-        db.session.rollback()
         return consult
     _check_slot(new_start, now, ignore_consult_id=consult.id)
     length = consult.end_at - consult.start_at
@@ -275,12 +275,12 @@ def reschedule_consult(
     consult.sequence += 1
     _flush_or_taken(new_start, now)
     _send(consult, "rescheduled")
-    db.session.commit()
     return consult
 
 
+@transactional()
 def cancel_consult(consult: Consult, *, by: str, now: datetime | None = None) -> Consult:
-    """Cancel a booked consult and send the CANCEL invites. Commits."""
+    """Cancel a booked consult and send the CANCEL invites."""
     now = now or utcnow()
     lock_calendar()
     db.session.refresh(consult)
@@ -290,13 +290,10 @@ def cancel_consult(consult: Consult, *, by: str, now: datetime | None = None) ->
     consult.cancelled_by = by
     consult.sequence += 1
     _send(consult, "cancelled")
-    db.session.commit()
     return consult
 
 
 def _check_changeable(consult: Consult, now: datetime) -> None:
-    if consult.status != ConsultStatus.BOOKED or consult.start_at <= now:
-        db.session.rollback()
     if consult.status == ConsultStatus.CANCELLED:
         raise ConsultClosed("This consult was cancelled. You are welcome to book a new one.")
     if consult.status != ConsultStatus.BOOKED or consult.start_at <= now:
@@ -311,7 +308,6 @@ def _check_slot(start: datetime, now: datetime, ignore_consult_id: int | None = 
     busy, per_day = busy_and_counts(day, day, ignore_consult_id=ignore_consult_id)
     problem = slot_problem(rules, busy, start, now, per_day)
     if problem is not None:
-        db.session.rollback()
         raise SlotUnavailable(problem, next_open_slots(start, now))
 
 
@@ -320,7 +316,6 @@ def _flush_or_taken(start: datetime, now: datetime) -> None:
         db.session.flush()
     except IntegrityError:
         # Only reachable if something bypassed the calendar lock; the index still holds.
-        db.session.rollback()
         raise SlotUnavailable(SlotProblem.TAKEN, next_open_slots(start, now)) from None
 
 
@@ -450,8 +445,9 @@ def _when(instant: datetime, zone: ZoneInfo) -> str:
     return f"{local:%a %-d %b, %H:%M} {local.tzname()}"
 
 
+@transactional()
 def send_due_reminders(now: datetime | None = None) -> int:
-    """Enqueue a reminder for each booked consult entering its reminder window. Commits.
+    """Enqueue a reminder for each booked consult entering its reminder window.
 
     Safe to run as often as you like: a consult is reminded once per start time, and the
     outbox's de-duplication key catches a race between two schedulers.
@@ -487,5 +483,4 @@ def send_due_reminders(now: datetime | None = None) -> int:
             manage_url=manage_url(consult),
         )
         sent += 1
-    db.session.commit()
     return sent

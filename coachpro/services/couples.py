@@ -25,6 +25,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.unit_of_work import transactional
 
 
 class CoupleError(ValueError):
@@ -100,8 +101,9 @@ def _emails_in_use(emails: list[str], couple_id: int | None) -> set[str]:
     return set(db.session.scalars(query))
 
 
+@transactional()
 def create_couple(details: CoupleDetails, now: datetime | None = None) -> Couple:
-    """A new couple (a lead until enrolled) with both partners. Commits."""
+    """A new couple (a lead until enrolled) with both partners."""
     now = now or utcnow()
     partners = _clean(details, None)
     couple = Couple(
@@ -116,10 +118,10 @@ def create_couple(details: CoupleDetails, now: datetime | None = None) -> Couple
     db.session.add(couple)
     db.session.flush()
     db.session.add(StatusChange(couple_id=couple.id, status=couple.status, changed_at=now))
-    db.session.commit()
     return couple
 
 
+@transactional()
 def update_couple(couple: Couple, details: CoupleDetails) -> Couple:
     partners = _clean(details, couple.id)
     couple.timezone = details.timezone
@@ -136,10 +138,10 @@ def update_couple(couple: Couple, details: CoupleDetails) -> Couple:
                 user.email = new.email
         for name, value in vars(new).items():
             setattr(partner, name, value)
-    db.session.commit()
     return couple
 
 
+@transactional()
 def change_status(couple: Couple, status: CoupleStatus, now: datetime | None = None) -> None:
     now = now or utcnow()
     if couple.status == status:
@@ -147,7 +149,6 @@ def change_status(couple: Couple, status: CoupleStatus, now: datetime | None = N
     couple.status = status
     couple.status_changed_at = now
     db.session.add(StatusChange(couple_id=couple.id, status=status, changed_at=now))
-    db.session.commit()
 
 
 def current_enrollment(couple_id: int) -> Enrollment | None:
@@ -156,6 +157,7 @@ def current_enrollment(couple_id: int) -> Enrollment | None:
     )
 
 
+@transactional()
 def enroll(couple: Couple, package: Package, start_date: date, now: datetime | None = None):
     """Put the couple in a package from `start_date`; the previous enrollment becomes history."""
     now = now or utcnow()
@@ -179,7 +181,6 @@ def enroll(couple: Couple, package: Package, start_date: date, now: datetime | N
         couple.status = CoupleStatus.ACTIVE
         couple.status_changed_at = now
         db.session.add(StatusChange(couple_id=couple.id, status=couple.status, changed_at=now))
-    db.session.commit()
     return enrollment
 
 
@@ -207,6 +208,7 @@ def session_usage(enrollment: Enrollment | None) -> SessionUsage | None:
     return SessionUsage(enrollment.sessions_included, used)
 
 
+@transactional()
 def add_note(couple: Couple, author: User, body: str, now: datetime | None = None) -> CoachNote:
     body = body.strip()
     if not body:
@@ -216,22 +218,21 @@ def add_note(couple: Couple, author: User, body: str, now: datetime | None = Non
         couple_id=couple.id, author_id=author.id, body=body, created_at=now, updated_at=now
     )
     db.session.add(note)
-    db.session.commit()
     return note
 
 
+@transactional()
 def edit_note(note: CoachNote, body: str, now: datetime | None = None) -> None:
     body = body.strip()
     if not body:
         raise CoupleError({"body": "A note cannot be empty; delete it instead."})
     note.body = body
     note.updated_at = now or utcnow()
-    db.session.commit()
 
 
+@transactional()
 def delete_note(note: CoachNote) -> None:
     db.session.delete(note)
-    db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from coachpro.services.accounts import create_user, find_user_by_email
 from coachpro.services.calendar import open_slots, practice_zone
 from coachpro.services.couples import change_status, current_enrollment, enroll
 from coachpro.services.homework import schedule_of
+from coachpro.services.unit_of_work import transactional
 
 DEMO_PASSWORD = "coachpro-demo"  # noqa: S105  (printed for the demo; never in production data)
 DEMO_COACH_EMAIL = "coach@example.com"
@@ -135,8 +136,9 @@ class DemoSummary:
     couples_created: int
 
 
+@transactional()
 def seed_demo() -> DemoSummary:
-    """Create the demo coach and couples that are missing. Commits."""
+    """Create the demo coach and couples that are missing."""
     if find_user_by_email(DEMO_COACH_EMAIL) is None:
         create_user(
             email=DEMO_COACH_EMAIL,
@@ -178,7 +180,6 @@ def seed_demo() -> DemoSummary:
         db.session.add(couple)
         db.session.flush()
         db.session.add(StatusChange(couple_id=couple.id, status=couple.status, changed_at=arrived))
-        db.session.commit()
         if status != CoupleStatus.LEAD and slug in packages:
             enroll(couple, packages[slug], arrived.date(), now=arrived + timedelta(hours=1))
             _seed_history(couple, status, arrived, now)
@@ -246,7 +247,6 @@ def _seed_history(couple: Couple, status: str, arrived, now) -> None:
             confirmed_at=arrived + timedelta(days=2),
         )
     )
-    db.session.commit()
     if status == CoupleStatus.ACTIVE:
         _seed_homework(couple, now)
     if status != CoupleStatus.ACTIVE:
@@ -328,7 +328,6 @@ def _seed_homework(couple: Couple, now) -> None:
                     visibility="coach",
                 )
             )
-    db.session.commit()
 
 
 # (first names, email, their zone, package slug, what they wrote, slot index or days ago)
@@ -396,4 +395,3 @@ def _seed_consults(packages: dict, now) -> None:
                 created_at=min(now, start) - timedelta(days=2),
             )
         )
-    db.session.commit()

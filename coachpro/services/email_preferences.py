@@ -11,6 +11,7 @@ from coachpro.clock import timed_serializer
 from coachpro.extensions import db
 from coachpro.links import absolute_url
 from coachpro.models import Partner
+from coachpro.services.unit_of_work import transactional
 
 SALT = "coachpro.unsubscribe"
 # Old emails keep working for a good while; after that, the portal's settings do it.
@@ -50,9 +51,9 @@ def partner_for_link(token: str) -> Partner:
     return partner
 
 
+@transactional()
 def unsubscribe(token: str) -> Partner:
-    """Turn the daily homework email off for the partner the link names. Commits."""
+    """Turn the daily homework email off for the partner the link names."""
     partner = partner_for_link(token)
     partner.reminder_hour = None
-    db.session.commit()
     return partner

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from coachpro.extensions import db
 from coachpro.models import Exercise
+from coachpro.services.unit_of_work import transactional
 
 
 class ExerciseError(ValueError):
@@ -37,13 +38,14 @@ def library(include_hidden: bool = True) -> dict[str, list[Exercise]]:
     return grouped
 
 
+@transactional()
 def create_exercise(details: ExerciseDetails) -> Exercise:
     exercise = Exercise(built_in=False, **vars(details))
     db.session.add(exercise)
-    db.session.commit()
     return exercise
 
 
+@transactional()
 def copy_exercise(original: Exercise) -> Exercise:
     """An editable copy of any exercise (the way to change a built-in)."""
     copy = Exercise(
@@ -66,18 +68,17 @@ def copy_exercise(original: Exercise) -> Exercise:
         },
     )
     db.session.add(copy)
-    db.session.commit()
     return copy
 
 
+@transactional()
 def update_exercise(exercise: Exercise, details: ExerciseDetails) -> None:
     if exercise.built_in:
         raise ExerciseError("Built-in exercises stay as they ship. Make a copy to change it.")
     for name, value in vars(details).items():
         setattr(exercise, name, value)
-    db.session.commit()
 
 
+@transactional()
 def set_hidden(exercise: Exercise, hidden: bool) -> None:
     exercise.hidden = hidden
-    db.session.commit()

@@ -1,12 +1,10 @@
 """Assignments and completions: what is due for whom, and logging it with its privacy choice."""
 
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from coachpro.domain.occurrences import Cadence, Schedule, occurrences
@@ -30,6 +28,7 @@ from coachpro.models import (
 from coachpro.models.types import utcnow
 from coachpro.services.email_preferences import unsubscribe_url
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import transactional
 
 MISSED_WINDOW_DAYS = 7
 MAX_REFLECTION = 5000
@@ -54,8 +53,9 @@ class AssignmentDetails:
     note: str | None = None
 
 
+@transactional()
 def assign(couple: Couple, exercise: Exercise, details: AssignmentDetails) -> Assignment:
-    """Give the couple an exercise on a cadence. Commits; HomeworkError for a bad schedule."""
+    """Give the couple an exercise on a cadence. HomeworkError for a bad schedule."""
     try:
         Schedule(
             details.cadence,
@@ -79,27 +79,27 @@ def assign(couple: Couple, exercise: Exercise, details: AssignmentDetails) -> As
         note=(details.note or "").strip() or None,
     )
     db.session.add(assignment)
-    db.session.commit()
     return assignment
 
 
+@transactional()
 def pause(assignment: Assignment, today: date) -> None:
     if assignment.status != AssignmentStatus.ACTIVE:
         raise HomeworkError("Only an active assignment can be paused.")
     assignment.status = AssignmentStatus.PAUSED
     db.session.add(AssignmentPause(assignment_id=assignment.id, paused_on=today))
-    db.session.commit()
 
 
+@transactional()
 def resume(assignment: Assignment, today: date) -> None:
     if assignment.status != AssignmentStatus.PAUSED:
         raise HomeworkError("Only a paused assignment can be resumed.")
     open_pause = next(p for p in assignment.pauses if p.resumed_on is None)
     open_pause.resumed_on = max(today, open_pause.paused_on)
     assignment.status = AssignmentStatus.ACTIVE
-    db.session.commit()
 
 
+@transactional()
 def end(assignment: Assignment, today: date) -> None:
     if assignment.status == AssignmentStatus.ENDED:
         raise HomeworkError("This assignment has already ended.")
@@ -108,7 +108,6 @@ def end(assignment: Assignment, today: date) -> None:
             p.resumed_on = max(today, p.paused_on)
     assignment.status = AssignmentStatus.ENDED
     assignment.ended_on = today + timedelta(days=1)  # today's occurrence still counts
-    db.session.commit()
 
 
 def schedule_of(assignment: Assignment) -> Schedule:
@@ -300,10 +299,11 @@ def partners_entry(partner: Partner | None, assignment: Assignment, day: date) -
     return entry if entry is not None and readable(entry, Viewer.PARTNER) else None
 
 
+@transactional(retry=True)
 def log_entry(
     partner: Partner, assignment: Assignment, day: date, entry: Entry, now: datetime | None = None
 ) -> Completion:
-    """Record (or, the same day, edit) this partner's entry for one occurrence. Commits."""
+    """Record (or, the same day, edit) this partner's entry for one occurrence."""
     now = now or utcnow()
     check_occurrence(partner, assignment, day, now)
     if entry.rating is not None and not 1 <= entry.rating <= 5:
@@ -334,23 +334,10 @@ def log_entry(
     completion.visibility = Visibility(entry.visibility)
     completion.data = {**(completion.data or {}), **entry.data}
     completion.updated_at = now
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same partner saved the same occurrence from another tab a moment ago: that
-        # entry now exists, so this save becomes a same-day edit of it.
-        db.session.rollback()
-        if existing is not None or _retrying.get():
-            raise
-        token = _retrying.set(True)
-        try:
-            return log_entry(partner, assignment, day, entry, now)
-        finally:
-            _retrying.reset(token)
+    # The same partner saving the same occurrence from another tab a moment ago fails this
+    # flush; run again, the save finds that entry and becomes a same-day edit of it.
+    db.session.flush()
     return completion
-
-
-_retrying: ContextVar[bool] = ContextVar("homework_retrying", default=False)
 
 
 def _zone(partner: Partner) -> str:
@@ -435,17 +422,18 @@ def coach_readable_entries(couple: Couple, limit: int = 20) -> list[ReadableEntr
     return [ReadableEntry(c, names.get(c.partner_id, "?"), title) for c, title in rows]
 
 
+@transactional()
 def set_reminder_hour(partner: Partner, hour: int | None) -> None:
     if hour is not None and not 0 <= hour <= 23:
         raise HomeworkError("Choose an hour of the day.")
     partner.reminder_hour = hour
-    db.session.commit()
 
 
+@transactional()
 def send_homework_digests(now: datetime | None = None) -> int:
     """Email each opted-in partner today's homework once their chosen local hour has come.
 
-    At most one email per partner per local day, however often it runs. Commits.
+    At most one email per partner per local day, however often it runs.
     """
     now = now or utcnow()
     sent = 0
@@ -475,7 +463,6 @@ def send_homework_digests(now: datetime | None = None) -> int:
             portal_url=absolute_url("portal.today"),
         )
         sent += 1
-    db.session.commit()
     return sent
 
 

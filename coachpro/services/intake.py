@@ -8,6 +8,7 @@ from sqlalchemy import select
 from coachpro.extensions import db
 from coachpro.models import Couple, IntakeAnswer, IntakeQuestion, Partner
 from coachpro.models.types import utcnow
+from coachpro.services.unit_of_work import transactional
 
 MAX_ANSWER = 4000
 
@@ -34,8 +35,9 @@ def needs_intake(partner: Partner) -> bool:
     return partner.intake_completed_at is None and bool(active_questions())
 
 
+@transactional()
 def save_intake(partner: Partner, answers: dict[int, str], now: datetime | None = None) -> None:
-    """Store a partner's answers (empty ones too: skipping a question is allowed). Commits."""
+    """Store a partner's answers (empty ones too: skipping a question is allowed)."""
     now = now or utcnow()
     existing = {
         a.question_id: a
@@ -55,7 +57,6 @@ def save_intake(partner: Partner, answers: dict[int, str], now: datetime | None 
         else:
             row.answer, row.updated_at = text, now
     partner.intake_completed_at = now
-    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def answers_side_by_side(couple: Couple) -> list[IntakeRow]:
     return rows
 
 
+@transactional()
 def save_questions(prompts: list[tuple[int | None, str, bool]]) -> None:
     """Replace the question list: (id or None for new, prompt, active), in display order."""
     by_id = {q.id: q for q in all_questions()}
@@ -97,4 +99,3 @@ def save_questions(prompts: list[tuple[int | None, str, bool]]) -> None:
             )
         elif prompt:
             db.session.add(IntakeQuestion(prompt=prompt[:300], active=active, position=position))
-    db.session.commit()

@@ -8,18 +8,20 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from coachpro.extensions import db
-from coachpro.models import JarDrawRequest, JarSlip, Partner
+from coachpro.models import ExerciseKind, JarDrawRequest, JarSlip, Partner, Visibility
 from coachpro.models.types import utcnow
+from coachpro.services import homework
 from coachpro.services.homework import HomeworkError
+from coachpro.services.unit_of_work import LostRace, transactional
 
 MAX_SLIP = 500
 # A request to draw is for sitting down together now, not for later: it lapses.
 DRAW_REQUEST_LASTS = timedelta(minutes=30)
 
 
+@transactional()
 def add_slip(partner: Partner, text: str, now: datetime | None = None) -> JarSlip:
     text = text.strip()
     if not text:
@@ -33,7 +35,6 @@ def add_slip(partner: Partner, text: str, now: datetime | None = None) -> JarSli
         created_at=now or utcnow(),
     )
     db.session.add(slip)
-    db.session.commit()
     return slip
 
 
@@ -81,8 +82,12 @@ def draw_request(couple_id: int, now: datetime | None = None) -> JarDrawRequest 
     return request
 
 
+# When both partners press at the same moment, one of them loses a race: asking (the other's
+# request is the one stored) or confirming (the other confirmation drew). Run again, the
+# loser sees the winner's row: its press confirms the request, or it is shown the slip drawn.
+@transactional(retry=True)
 def draw(partner: Partner, now: datetime | None = None) -> JarSlip | None:
-    """Ask to draw, or confirm the partner's request and draw. Commits.
+    """Ask to draw, or confirm the partner's request and draw.
 
     Returns the drawn slip once both have pressed, or None while waiting for the other.
     """
@@ -102,15 +107,8 @@ def draw(partner: Partner, now: datetime | None = None) -> JarSlip | None:
                 couple_id=partner.couple_id, requested_by_partner_id=partner.id, requested_at=now
             )
         )
-        try:
-            db.session.commit()
-            return None
-        except IntegrityError:
-            # The other partner asked at the same moment: theirs stands, and this press confirms.
-            db.session.rollback()
-            request = draw_request(partner.couple_id, now)
-            if request is None:
-                raise HomeworkError("Something changed in the jar. Please try again.") from None
+        db.session.flush()  # the other partner asking at the same moment fails it
+        return None
     if request.requested_by_partner_id == partner.id:
         return None  # still waiting for the other partner
     taken = db.session.execute(
@@ -119,24 +117,22 @@ def draw(partner: Partner, now: datetime | None = None) -> JarSlip | None:
             JarDrawRequest.requested_by_partner_id == request.requested_by_partner_id,
         )
     ).rowcount
-    if taken != 1:  # confirmed twice at once: the other confirmation drew it
-        db.session.rollback()
-        return current_draw(partner.couple_id)
+    if taken != 1:
+        raise LostRace("confirmed twice at once: the other confirmation drew it")
     slip = secrets.choice(_undrawn(partner.couple_id))
     slip.drawn_at = now
-    db.session.commit()
     return slip
 
 
+@transactional()
 def cancel_draw_request(partner: Partner) -> None:
-    """Withdraw my own request to draw. Commits."""
+    """Withdraw my own request to draw."""
     db.session.execute(
         delete(JarDrawRequest).where(
             JarDrawRequest.couple_id == partner.couple_id,
             JarDrawRequest.requested_by_partner_id == partner.id,
         )
     )
-    db.session.commit()
 
 
 def _undrawn(couple_id: int) -> list[JarSlip]:
@@ -153,9 +149,23 @@ def slip_for(partner: Partner, slip_id: int) -> JarSlip | None:
     return slip if slip is not None and slip.couple_id == partner.couple_id else None
 
 
+@transactional(retry=True)
 def mark_discussed(partner: Partner, slip: JarSlip, now: datetime | None = None) -> JarSlip:
+    """Mark the drawn slip talked through, and with it this week's jar exercise done: one
+    change, so the slip is never discussed without the exercise counting (or the reverse)."""
     if slip.couple_id != partner.couple_id or slip.drawn_at is None:
         raise HomeworkError("That slip has not been drawn yet.")
-    slip.discussed_at = slip.discussed_at or now or utcnow()
-    db.session.commit()
+    now = now or utcnow()
+    slip.discussed_at = slip.discussed_at or now
+    _log_jar_occurrence(partner, now)
     return slip
+
+
+def _log_jar_occurrence(partner: Partner, now: datetime) -> None:
+    """Talking a slip through is the jar exercise due (or missed) this week done."""
+    view = homework.today_for(partner, now)
+    for item in view.due_today + view.missed:
+        if item.exercise.kind == ExerciseKind.JAR and not item.done:
+            entry = homework.Entry(visibility=Visibility(item.assignment.visibility))
+            homework.log_entry(partner, item.assignment, item.occurrence, entry, now)
+            return

@@ -28,6 +28,7 @@ from coachpro.models import OutboxMessage, OutboxStatus
 from coachpro.models.types import utcnow
 from coachpro.request_log import failure_for_log
 from coachpro.services.outbox import decode_attachments
+from coachpro.services.unit_of_work import in_unit, transactional, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,9 @@ def _due(now: datetime):
     )
 
 
+@transactional()
 def claim_due(now: datetime, limit: int) -> list[tuple[int, datetime]]:
-    """Take up to `limit` due messages for this worker; returns (id, lease) pairs. Commits."""
+    """Take up to `limit` due messages for this worker; returns (id, lease) pairs."""
     candidates = db.session.scalars(
         select(OutboxMessage.id)
         .where(_due(now))
@@ -96,7 +98,6 @@ def claim_due(now: datetime, limit: int) -> list[tuple[int, datetime]]:
         )
         if result.rowcount == 1:
             claimed.append((message_id, lease))
-    db.session.commit()
     return claimed
 
 
@@ -104,6 +105,8 @@ def deliver_due(
     transport: Transport | None = None, *, now: datetime | None = None, batch_size: int = 50
 ) -> DeliveryReport:
     """Deliver every message due at `now` (claimed in batches) and report what happened."""
+    if in_unit():
+        raise RuntimeError("Mail is delivered outside any unit of work: never inside a write.")
     transport = transport or transport_from_config()
     now = now or utcnow()
     report = DeliveryReport()
@@ -115,7 +118,6 @@ def deliver_due(
                 # Never let one message stop the batch; its lease runs out and it is retried.
                 log.error("outbox message %s could not be processed: %s", message_id,
                           failure_for_log(exc))  # fmt: skip
-                db.session.rollback()
         if len(claimed) < batch_size:
             break
     return report
@@ -138,19 +140,19 @@ def _build(message: OutboxMessage) -> EmailMessage:
 
 
 def _deliver_one(transport: Transport, message_id: int, lease: datetime, report: DeliveryReport):
+    # Read in a unit of its own, so no transaction is open while talking to SMTP.
+    with unit_of_work():
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None:  # erased while it waited (its couple or prospect is gone)
+            return
+        attempts = message.attempts
+        # Building the message is part of delivering it: one that cannot be built is failed
+        # with its reason kept, and the worker goes on with the others. Retrying would not help.
+        try:
+            mime = _build(message)
+        except Exception as exc:
+            mime, build_error = None, f"Could not build the message: {type(exc).__name__}: {exc}"
     config = current_app.config
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:  # erased while it waited (its couple or prospect is gone)
-        db.session.rollback()
-        return
-    attempts = message.attempts
-    # Building the message is part of delivering it: one that cannot be built is failed
-    # with its reason kept, and the worker goes on with the others. Retrying would not help.
-    try:
-        mime = _build(message)
-    except Exception as exc:
-        mime, build_error = None, f"Could not build the message: {type(exc).__name__}: {exc}"
-    db.session.rollback()  # do not hold a transaction open while talking to SMTP
     try:
         if mime is None:
             raise _Unbuildable(build_error)
@@ -184,6 +186,11 @@ def _deliver_one(transport: Transport, message_id: int, lease: datetime, report:
             "last_error": None,
         }
         report.sent.append(message_id)
+    _record_outcome(message_id, lease, values)
+
+
+@transactional()
+def _record_outcome(message_id: int, lease: datetime, values: dict) -> None:
     # Only the lease holder records the outcome; a reclaimed message belongs to the new holder.
     db.session.execute(
         update(OutboxMessage)
@@ -195,4 +202,3 @@ def _deliver_one(transport: Transport, message_id: int, lease: datetime, report:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()

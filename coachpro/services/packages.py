@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from coachpro.extensions import db
 from coachpro.models import Consult, Couple, Enrollment, Package
+from coachpro.services.unit_of_work import transactional
 
 
 class PackageError(ValueError):
@@ -35,13 +36,14 @@ def all_packages() -> list[tuple[Package, int]]:
     return [(p, counts.get(p.id, 0)) for p in packages]
 
 
+@transactional()
 def update_package(package: Package, details: PackageDetails) -> None:
     for name, value in vars(details).items():
         setattr(package, name, value)
     package.currency = details.currency.upper()
-    db.session.commit()
 
 
+@transactional()
 def delete_package(package: Package) -> None:
     """Only a package no couple, enrollment or consult ever referred to can go."""
     in_use = any(
@@ -58,4 +60,3 @@ def delete_package(package: Package) -> None:
             "Deactivate it instead: it disappears from the public page but history keeps it."
         )
     db.session.delete(package)
-    db.session.commit()

@@ -15,7 +15,6 @@ from datetime import UTC, date
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from coachpro.clock import timed_serializer
 from coachpro.domain.money import format_money, minor_digits
@@ -32,12 +31,14 @@ from coachpro.models import (
     PaymentMethod,
     PaymentStatus,
     Refund,
+    RefundStatus,
     StatusChange,
     StripeEvent,
 )
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import practice_today
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import in_unit, transactional
 
 LINK_SALT = "coachpro.payment-link"
 LINK_MAX_AGE = 60 * 24 * 3600
@@ -140,14 +141,58 @@ def balance_without(payment: Payment) -> Balance | None:
 # ---------------------------------------------------------------- card checkout
 
 
+@dataclass(frozen=True)
+class _CheckoutIntent:
+    payment_id: int
+    amount_cents: int
+    currency: str
+    product_name: str
+    metadata: dict
+    checkout_key: str
+    url: str | None  # set when this key already has a Checkout session
+
+
 def start_checkout(
     couple: Couple, enrollment: Enrollment, payer_email: str | None, checkout_key: str
 ) -> str:
-    """The Stripe Checkout URL to send the payer to. Commits the pending payment.
+    """The Stripe Checkout URL to send the payer to.
 
-    `checkout_key` comes from the form that was clicked: clicking twice (or retrying after
-    a network error) reuses the payment and Stripe's idempotency gives the same session.
+    The pending payment is committed first, then Stripe is called outside any transaction,
+    then the session is recorded. `checkout_key` comes from the form that was clicked:
+    clicking twice (or retrying after a network error) reuses the payment, and Stripe's
+    idempotency gives the same session.
     """
+    if in_unit():
+        raise RuntimeError("Stripe is called outside any unit of work: never inside a write.")
+    intent = _record_checkout_intent(couple, enrollment, payer_email, checkout_key)
+    if intent.url is not None:
+        return intent.url
+    try:
+        session = gateway().create_checkout_session(
+            amount_cents=intent.amount_cents,
+            currency=intent.currency,
+            product_name=intent.product_name,
+            customer_email=payer_email,
+            metadata=intent.metadata,
+            client_reference_id=f"payment-{intent.payment_id}",
+            success_url=absolute_url("payments.success") + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=absolute_url("payments.cancelled"),
+            idempotency_key=intent.checkout_key,
+        )
+    except GatewayError as exc:
+        # The pending payment stays, under the form's key: trying again reuses it.
+        current_app.logger.warning("Stripe checkout failed: %s", type(exc).__name__)
+        raise PaymentError(
+            "We could not reach the card processor. Please try again in a minute."
+        ) from exc
+    _record_checkout_session(intent.payment_id, session.id, session.url)
+    return session.url
+
+
+@transactional(retry=True)
+def _record_checkout_intent(
+    couple: Couple, enrollment: Enrollment, payer_email: str | None, checkout_key: str
+) -> _CheckoutIntent:
     if not card_payments_enabled():
         raise PaymentError("Card payments are not set up. Please pay by bank transfer or cash.")
     if not checkout_key or len(checkout_key) > 64:
@@ -159,51 +204,47 @@ def start_checkout(
         # Someone else's key (copied, guessed or forged): never hand out their checkout;
         # this click starts its own.
         existing, checkout_key = None, new_checkout_key()
-    if existing is not None and existing.stripe_checkout_url:
-        return existing.stripe_checkout_url
-    due = balance(enrollment).due_cents
-    if due <= 0:
-        raise PaymentError("There is nothing left to pay for this package. Thank you!")
-    payment = existing or Payment(
-        couple_id=couple.id,
-        enrollment_id=enrollment.id,
-        package_id=enrollment.package_id,
-        method=PaymentMethod.CARD,
-        status=PaymentStatus.PENDING,
-        amount_cents=due,
-        currency=enrollment.currency,
-        payer_email=payer_email,
-        checkout_key=checkout_key,
-    )
-    db.session.add(payment)
-    db.session.flush()
-    metadata = {
-        "payment_id": str(payment.id),
-        "couple_id": str(couple.id),
-        "enrollment_id": str(enrollment.id),
-    }
-    try:
-        session = gateway().create_checkout_session(
-            amount_cents=payment.amount_cents,
-            currency=payment.currency,
-            product_name=f"{enrollment.package.name} coaching package",
-            customer_email=payer_email,
-            metadata=metadata,
-            client_reference_id=f"payment-{payment.id}",
-            success_url=absolute_url("payments.success") + "?session_id={CHECKOUT_SESSION_ID}",
-            cancel_url=absolute_url("payments.cancelled"),
-            idempotency_key=checkout_key,
+    if existing is None:
+        due = balance(enrollment).due_cents
+        if due <= 0:
+            raise PaymentError("There is nothing left to pay for this package. Thank you!")
+        # Two clicks of one form at once: the second's insert fails on the key, and run
+        # again it finds the first's payment.
+        existing = Payment(
+            couple_id=couple.id,
+            enrollment_id=enrollment.id,
+            package_id=enrollment.package_id,
+            method=PaymentMethod.CARD,
+            status=PaymentStatus.PENDING,
+            amount_cents=due,
+            currency=enrollment.currency,
+            payer_email=payer_email,
+            checkout_key=checkout_key,
         )
-    except GatewayError as exc:
-        db.session.rollback()
-        current_app.logger.warning("Stripe checkout failed: %s", type(exc).__name__)
-        raise PaymentError(
-            "We could not reach the card processor. Please try again in a minute."
-        ) from exc
-    payment.stripe_checkout_session_id = session.id
-    payment.stripe_checkout_url = session.url
-    db.session.commit()
-    return session.url
+        db.session.add(existing)
+        db.session.flush()
+    elif existing.stripe_checkout_url is None and balance(enrollment).due_cents <= 0:
+        raise PaymentError("There is nothing left to pay for this package. Thank you!")
+    return _CheckoutIntent(
+        payment_id=existing.id,
+        amount_cents=existing.amount_cents,
+        currency=existing.currency,
+        product_name=f"{enrollment.package.name} coaching package",
+        metadata={
+            "payment_id": str(existing.id),
+            "couple_id": str(couple.id),
+            "enrollment_id": str(enrollment.id),
+        },
+        checkout_key=checkout_key,
+        url=existing.stripe_checkout_url,
+    )
+
+
+@transactional()
+def _record_checkout_session(payment_id: int, session_id: str, url: str) -> None:
+    payment = db.session.get(Payment, payment_id)
+    payment.stripe_checkout_session_id = session_id
+    payment.stripe_checkout_url = url
 
 
 def new_checkout_key() -> str:
@@ -256,8 +297,11 @@ def enrollment_for_link(token: str) -> Enrollment | None:
 # ---------------------------------------------------------------- webhooks
 
 
+# The same event delivered twice at the same moment: one delivery's insert of the event id
+# fails, and run again it finds the event applied and answers "duplicate".
+@transactional(retry=True)
 def handle_event(event: dict) -> str:
-    """Apply a verified Stripe event exactly once. Commits; returns what happened."""
+    """Apply a verified Stripe event exactly once. Returns what happened."""
     event_id, kind = event.get("id"), event.get("type", "")
     if not event_id:
         raise PaymentError("event without an id")
@@ -268,12 +312,7 @@ def handle_event(event: dict) -> str:
     db.session.add(record)
     handler = _HANDLERS.get(kind)
     outcome = handler(obj, record) if handler else "ignored"
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same event, delivered twice at the same moment: the other delivery won.
-        db.session.rollback()
-        return "duplicate"
+    db.session.flush()
     return outcome
 
 
@@ -347,7 +386,7 @@ def _apply_refund_total(payment: Payment, total: int) -> None:
     ):
         confirmed += refund.amount_cents
         if confirmed <= payment.refunded_cents:
-            refund.status = "succeeded"
+            refund.status = RefundStatus.SUCCEEDED
 
 
 def _mark_paid(payment: Payment, amount_total: int | None) -> None:
@@ -427,14 +466,40 @@ def _send_receipt(payment: Payment) -> None:
 def refundable_cents(payment: Payment) -> int:
     pending = db.session.scalar(
         select(func.coalesce(func.sum(Refund.amount_cents), 0)).where(
-            Refund.payment_id == payment.id, Refund.status == "pending"
+            Refund.payment_id == payment.id, Refund.status == RefundStatus.PENDING
         )
     )
     return payment.amount_cents - payment.refunded_cents - int(pending)
 
 
 def refund(payment: Payment, amount_cents: int, reason: str | None = None) -> Refund:
-    """Refund part or all of a paid payment. Card refunds go through Stripe. Commits."""
+    """Refund part or all of a paid payment. Card refunds go through Stripe.
+
+    The refund is recorded (pending) and committed before Stripe is asked, outside any
+    transaction; what Stripe answers is recorded after. The refund's id is the idempotency
+    key, so asking again can never refund twice.
+    """
+    if in_unit():
+        raise RuntimeError("Stripe is called outside any unit of work: never inside a write.")
+    row = _record_refund(payment, amount_cents, reason)
+    if row.status != RefundStatus.PENDING:
+        return row  # cash and bank transfers are refunded by the coach, by hand
+    try:
+        stripe_id = gateway().refund(
+            payment_intent=payment.stripe_payment_intent_id,
+            amount_cents=amount_cents,
+            idempotency_key=f"refund-{row.id}",
+        )
+    except GatewayError as exc:
+        _record_refund_outcome(row.id, None)
+        raise PaymentError(f"Stripe did not accept the refund: {exc}") from exc
+    # Confirmed (and counted) when Stripe's charge.refunded event arrives.
+    return _record_refund_outcome(row.id, stripe_id)
+
+
+@transactional()
+def _record_refund(payment: Payment, amount_cents: int, reason: str | None) -> Refund:
+    db.session.refresh(payment, with_for_update=True)  # two refunds at once add up, never exceed
     if payment.status != PaymentStatus.PAID:
         raise PaymentError("Only a paid payment can be refunded.")
     available = refundable_cents(payment)
@@ -444,30 +509,32 @@ def refund(payment: Payment, amount_cents: int, reason: str | None = None) -> Re
         raise PaymentError(
             f"You can refund at most {format_money(available, payment.currency)} of this payment."
         )
+    if payment.method == PaymentMethod.CARD and (
+        not card_payments_enabled() or not payment.stripe_payment_intent_id
+    ):
+        raise PaymentError("Card refunds need the Stripe connection; it is not set up.")
     row = Refund(payment_id=payment.id, amount_cents=amount_cents, reason=reason)
+    if payment.method != PaymentMethod.CARD:
+        row.status = RefundStatus.SUCCEEDED
+        payment.refunded_cents += amount_cents
     db.session.add(row)
     db.session.flush()
-    if payment.method == PaymentMethod.CARD:
-        if not card_payments_enabled() or not payment.stripe_payment_intent_id:
-            db.session.rollback()
-            raise PaymentError("Card refunds need the Stripe connection; it is not set up.")
-        try:
-            row.stripe_refund_id = gateway().refund(
-                payment_intent=payment.stripe_payment_intent_id,
-                amount_cents=amount_cents,
-                idempotency_key=f"refund-{row.id}",
-            )
-        except GatewayError as exc:
-            db.session.rollback()
-            raise PaymentError(f"Stripe did not accept the refund: {exc}") from exc
-        # Confirmed (and counted) when Stripe's charge.refunded event arrives.
-    else:
-        row.status = "succeeded"
-        payment.refunded_cents += amount_cents
-    db.session.commit()
     return row
 
 
+@transactional()
+def _record_refund_outcome(refund_id: int, stripe_refund_id: str | None) -> Refund:
+    """What Stripe said: accepted (pending its event) or refused (failed, so it no longer
+    holds back any of the payment)."""
+    row = db.session.get(Refund, refund_id)
+    if stripe_refund_id is None:
+        row.status = RefundStatus.FAILED
+    else:
+        row.stripe_refund_id = stripe_refund_id
+    return row
+
+
+@transactional()
 def record_manual_payment(
     couple: Couple,
     enrollment: Enrollment,
@@ -478,7 +545,7 @@ def record_manual_payment(
     *,
     credit_confirmed: bool = False,
 ) -> Payment:
-    """Record cash or a bank transfer and send a receipt. Commits.
+    """Record cash or a bank transfer and send a receipt.
 
     More than the balance is refused with MoreThanDue until the coach confirms the credit.
     """
@@ -503,20 +570,21 @@ def record_manual_payment(
     db.session.flush()
     _mark_paid(payment, None)
     payment.paid_on = paid_on
-    db.session.commit()
     return payment
 
 
+@transactional()
 def void_payment(payment: Payment) -> None:
-    """Take back a manual payment recorded by mistake, and tell the payer. Commits."""
+    """Take back a manual payment recorded by mistake, and tell the payer."""
     if payment.method == PaymentMethod.CARD:
         raise PaymentError("Card payments cannot be voided; refund them instead.")
     if payment.status == PaymentStatus.VOIDED:
         raise PaymentError("This payment is already void.")
+    if not can_void(payment):
+        raise PaymentError("Only a paid payment can be voided.")
     payment.status = PaymentStatus.VOIDED
     db.session.flush()
     _send_void_notice(payment)
-    db.session.commit()
 
 
 def _payer_emails(payment: Payment) -> list[str]:
@@ -537,14 +605,43 @@ def _send_void_notice(payment: Payment) -> None:
     )
 
 
-def couple_payments(couple_id: int) -> list[Payment]:
-    return list(
-        db.session.scalars(
-            select(Payment)
-            .where(Payment.couple_id == couple_id)
-            .order_by(Payment.created_at.desc())
-        )
+@dataclass(frozen=True)
+class PaymentRow:
+    """A payment as the coach's couple page lists it, with the actions its state allows."""
+
+    payment: Payment
+    refundable_cents: int  # less what is refunded and what is pending with Stripe
+
+    @property
+    def can_refund(self) -> bool:
+        return self.payment.status == PaymentStatus.PAID and self.refundable_cents > 0
+
+    @property
+    def can_void(self) -> bool:
+        return can_void(self.payment)
+
+
+def can_void(payment: Payment) -> bool:
+    """Only a manual payment can be taken back; a card payment is refunded instead."""
+    return payment.method != PaymentMethod.CARD and payment.status == PaymentStatus.PAID
+
+
+def couple_payments(couple_id: int) -> list[PaymentRow]:
+    """The couple's payments, newest first, in two queries however many there are."""
+    rows = db.session.scalars(
+        select(Payment).where(Payment.couple_id == couple_id).order_by(Payment.created_at.desc())
+    ).all()
+    pending = dict(
+        db.session.execute(
+            select(Refund.payment_id, func.sum(Refund.amount_cents))
+            .join(Payment, Payment.id == Refund.payment_id)
+            .where(Payment.couple_id == couple_id, Refund.status == RefundStatus.PENDING)
+            .group_by(Refund.payment_id)
+        ).all()
     )
+    return [
+        PaymentRow(p, p.amount_cents - p.refunded_cents - int(pending.get(p.id, 0))) for p in rows
+    ]
 
 
 # ---------------------------------------------------------------- the coach's overview

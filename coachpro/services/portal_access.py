@@ -16,8 +16,9 @@ from coachpro.extensions import db
 from coachpro.links import absolute_url
 from coachpro.models import Partner, Role, User
 from coachpro.models.types import utcnow
-from coachpro.services.accounts import AccountError, set_password
+from coachpro.services.accounts import set_password
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import transactional
 
 INVITE_SALT = "coachpro.portal-invite"
 INVITE_MAX_AGE = 7 * 24 * 3600
@@ -31,8 +32,9 @@ def _serializer() -> URLSafeTimedSerializer:
     return timed_serializer(current_app.config["SECRET_KEY"], INVITE_SALT)
 
 
+@transactional()
 def invite_partner(partner: Partner, now: datetime | None = None) -> str:
-    """Email the partner a fresh link; any earlier link stops working. Commits. Returns the link."""
+    """Email the partner a fresh link; any earlier link stops working. Returns the link."""
     if not partner.email:
         raise InviteError(f"Add an email address for {partner.first_name} first.")
     user = db.session.get(User, partner.user_id) if partner.user_id else None
@@ -54,7 +56,6 @@ def invite_partner(partner: Partner, now: datetime | None = None) -> str:
         partner=partner,
         link=link,
     )
-    db.session.commit()
     return link
 
 
@@ -75,8 +76,9 @@ def partner_for_invite(token: str) -> Partner:
     return partner
 
 
+@transactional()
 def accept_invite(token: str, password: str) -> User:
-    """Set the partner's password and open the portal to them. Commits."""
+    """Set the partner's password and open the portal to them."""
     partner = partner_for_invite(token)
     user = db.session.get(User, partner.user_id) if partner.user_id else None
     if user is not None:
@@ -89,27 +91,22 @@ def accept_invite(token: str, password: str) -> User:
             timezone=partner.couple.timezone,
         )
         db.session.add(user)
-    try:
-        set_password(user, password)
-    except AccountError:
-        db.session.rollback()
-        raise
+    set_password(user, password)
     user.active = True
     db.session.flush()
     partner.user_id = user.id
     partner.invite_nonce = None
-    db.session.commit()
     return user
 
 
+@transactional()
 def revoke_access(partner: Partner) -> None:
-    """The partner can no longer sign in, and any session they have ends. Commits."""
+    """The partner can no longer sign in, and any session they have ends."""
     partner.invite_nonce = None
     if partner.user_id:
         user = db.session.get(User, partner.user_id)
         user.active = False
         user.end_all_sessions()
-    db.session.commit()
 
 
 def access_state(partner: Partner, user: User | None) -> str:

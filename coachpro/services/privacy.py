@@ -26,6 +26,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.unit_of_work import transactional
 
 
 class EraseRefused(ValueError):
@@ -178,10 +179,11 @@ def export_couple(couple: Couple) -> dict[str, Any]:
     }
 
 
+@transactional()
 def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime | None = None):
     """Remove the couple and everything personal about them, after the coach typed their name.
 
-    Records who erased what and when, with counts only (the data itself is gone). Commits.
+    Records who erased what and when, with counts only (the data itself is gone).
     """
     if confirmation.strip().casefold() != couple.display_name.casefold():
         raise EraseRefused(f"Type {couple.display_name} exactly to confirm.")
@@ -223,12 +225,12 @@ def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime |
             created_at=now,
         )
     )
-    db.session.commit()
     return counts
 
 
+@transactional()
 def erase_prospect(consult: Consult, actor: User, now: datetime | None = None) -> None:
-    """Remove a consult that never became a couple, with its emails. Commits.
+    """Remove a consult that never became a couple, with its emails.
 
     A consult that did become a couple is erased with that couple, never on its own.
     """
@@ -237,7 +239,6 @@ def erase_prospect(consult: Consult, actor: User, now: datetime | None = None) -
             "This consult belongs to a client couple now; erase the couple to remove it."
         )
     erase_prospects([consult.id], actor_id=actor.id, now=now or utcnow(), reason="by the coach")
-    db.session.commit()
 
 
 def erase_prospects(consult_ids: list[int], *, actor_id: int | None, now, reason: str) -> int:

@@ -26,6 +26,7 @@ from coachpro.models import (
 from coachpro.models.types import utcnow
 from coachpro.services.homework import countable_by, couple_assignments, schedule_of
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import transactional
 
 
 def _couple_completions(
@@ -119,13 +120,13 @@ def couple_progress(
     )
 
 
+@transactional()
 def add_custom_milestone(couple: Couple, title: str, reached_on: date) -> CustomMilestone:
     title = title.strip()
     if not title:
         raise ValueError("Name the milestone.")
     milestone = CustomMilestone(couple_id=couple.id, title=title[:200], reached_on=reached_on)
     db.session.add(milestone)
-    db.session.commit()
     return milestone
 
 
@@ -161,8 +162,9 @@ def review_grid(couple: Couple, now: datetime | None = None, weeks: int = 8) -> 
     return rows
 
 
+@transactional()
 def send_encouragement(couple: Couple, coach: User, body: str) -> CoachComment:
-    """A comment from the coach, shown in the portal and emailed to both partners. Commits."""
+    """A comment from the coach, shown in the portal and emailed to both partners."""
     body = body.strip()
     if not body:
         raise ValueError("Write a few words first.")
@@ -182,7 +184,6 @@ def send_encouragement(couple: Couple, coach: User, body: str) -> CoachComment:
             coach=coach,
             portal_url=absolute_url("portal.today"),
         )
-    db.session.commit()
     return comment
 
 

@@ -18,6 +18,7 @@ from coachpro.services.homework import (
     local_today,
     schedule_of,
 )
+from coachpro.services.unit_of_work import transactional
 
 WEEKS_SHOWN = 12
 
@@ -33,6 +34,7 @@ def this_weeks_pulse(partner: Partner, now: datetime | None = None) -> Pulse | N
     )
 
 
+@transactional()
 def save_pulse(
     partner: Partner,
     connected: int,
@@ -42,7 +44,7 @@ def save_pulse(
     visibility: Visibility,
     now: datetime | None = None,
 ) -> Pulse:
-    """This week's pulse (one per partner per week; saving again replaces it). Commits."""
+    """This week's pulse (one per partner per week; saving again replaces it)."""
     if not all(isinstance(v, int) and 1 <= v <= 10 for v in (connected, safe, trust)):
         raise HomeworkError("Each answer is a number from 1 to 10.")
     word = (word or "").strip()[:40] or None
@@ -53,7 +55,6 @@ def save_pulse(
     pulse.connected, pulse.safe, pulse.trust = connected, safe, trust
     pulse.word, pulse.visibility, pulse.created_at = word, Visibility(visibility), now
     db.session.add(pulse)
-    db.session.commit()
     return pulse
 
 

@@ -16,6 +16,7 @@ from coachpro.models import AuditEvent, Consult, OutboxMessage, OutboxStatus
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import booking_settings
 from coachpro.services.privacy import erase_prospects
+from coachpro.services.unit_of_work import transactional
 
 
 @dataclass(frozen=True)
@@ -24,12 +25,12 @@ class PurgeReport:
     prospects: int
 
 
+@transactional()
 def purge_expired(now: datetime | None = None) -> PurgeReport:
-    """Delete sent mail past its retention and prospects past theirs. Commits."""
+    """Delete sent mail past its retention and prospects past theirs."""
     now = now or utcnow()
     emails = _purge_sent_email(now)
     prospects = _purge_prospects(now)
-    db.session.commit()
     return PurgeReport(emails, prospects)
 
 

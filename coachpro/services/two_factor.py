@@ -16,6 +16,7 @@ from coachpro.domain import totp
 from coachpro.extensions import db
 from coachpro.models import RecoveryCode, User
 from coachpro.models.types import utcnow
+from coachpro.services.unit_of_work import transactional
 
 
 class TwoFactorError(ValueError):
@@ -29,7 +30,7 @@ def _hash(code: str) -> str:
 
 
 def _claim_step(user: User, step: int) -> bool:
-    """Record `step` as used unless it (or a later one) already was. Commits."""
+    """Record `step` as used unless it (or a later one) already was."""
     claimed = db.session.execute(
         update(User)
         .where(
@@ -39,12 +40,12 @@ def _claim_step(user: User, step: int) -> bool:
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
     return claimed == 1
 
 
+@transactional()
 def confirm_setup(user: User, secret: str, code: str, now: float | None = None) -> list[str]:
-    """Turn two-factor on once the app shows the right code. Commits; returns recovery codes."""
+    """Turn two-factor on once the app shows the right code. Returns the recovery codes."""
     step = totp.matching_step(secret, code, now or time.time()) if secret else None
     if step is None:
         raise TwoFactorError("That code does not match. Check the app's clock and try again.")
@@ -54,13 +55,13 @@ def confirm_setup(user: User, secret: str, code: str, now: float | None = None) 
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(c)) for c in codes)
     user.end_all_sessions()  # other sessions must sign in again, now with a code
-    db.session.commit()
     return codes
 
 
+@transactional()
 def check_code(user: User, code: str, now: float | None = None) -> bool:
     """A current, not yet used authenticator code, or an unused recovery code. Either is then
-    used up. Commits."""
+    used up."""
     if user.totp_secret:
         step = totp.matching_step(user.totp_secret, code, now or time.time())
         if step is not None:
@@ -75,7 +76,6 @@ def check_code(user: User, code: str, now: float | None = None) -> bool:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
     return used == 1
 
 
@@ -87,10 +87,10 @@ def unused_recovery_codes(user: User) -> int:
     )
 
 
+@transactional()
 def disable(user: User, code: str, now: float | None = None) -> None:
     if not check_code(user, code, now):
         raise TwoFactorError("That code does not match, so two-factor sign-in stays on.")
     user.totp_secret = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    db.session.commit()

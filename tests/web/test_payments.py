@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text, update
 
 from coachpro.extensions import db
 from coachpro.models import OutboxMessage, Payment, Refund, StripeEvent
@@ -137,6 +137,71 @@ def test_events_out_of_order_end_in_the_right_state(stripe_app, fake_stripe, par
     deliver(stripe_app, fake_stripe, "checkout.session.expired", {**paid, "status": "expired"})
     payment = only_payment(stripe_app)
     assert payment.status == "paid" and payment.refunded_cents == 30000
+
+
+def test_stripe_is_asked_only_after_the_refund_is_committed_and_nothing_is_locked(
+    stripe_app, fake_stripe, partner_client, couple, coach, database_url
+):
+    """While the app waits for Stripe, another worker already sees the pending refund and
+    can change the same payment at once: no write transaction is open across the call."""
+    sid = session_id_of(start_checkout(partner_client))
+    deliver(stripe_app, fake_stripe, "checkout.session.completed", fake_stripe.pay(sid))
+    payment_id = only_payment(stripe_app).id
+    other = create_engine(database_url, connect_args=_fail_fast(database_url))
+    seen = []
+
+    def look(method, path):
+        if path != "/v1/refunds":
+            return
+        with other.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SET LOCAL lock_timeout = '1s'"))
+            seen.append(conn.execute(select(Refund.status, Refund.amount_cents)).all())
+            conn.execute(update(Payment).where(Payment.id == payment_id).values(note="seen"))
+
+    fake_stripe.while_answering = look
+    coach_client = stripe_app.test_client()
+    coach_client.post("/login", data={"email": coach.email, "password": coach.password})
+    try:
+        coach_client.post(f"/coach/payments/{payment_id}/refund", data={"amount": "500"})
+    finally:
+        fake_stripe.while_answering = None
+        other.dispose()
+    assert seen == [[("pending", 50000)]]
+    with stripe_app.app_context():
+        refund = db.session.scalar(select(Refund))
+        assert refund.stripe_refund_id.startswith("re_")  # recorded after Stripe answered
+        assert db.session.get(Payment, payment_id).note == "seen"
+
+
+def test_a_refund_stripe_refuses_holds_nothing_back(
+    stripe_app, fake_stripe, partner_client, couple, coach
+):
+    sid = session_id_of(start_checkout(partner_client))
+    deliver(stripe_app, fake_stripe, "checkout.session.completed", fake_stripe.pay(sid))
+    payment_id = only_payment(stripe_app).id
+    coach_client = stripe_app.test_client()
+    coach_client.post("/login", data={"email": coach.email, "password": coach.password})
+    fake_stripe.fail_next = True
+    refused = coach_client.post(
+        f"/coach/payments/{payment_id}/refund", data={"amount": "500"}, follow_redirects=True
+    )
+    assert "Stripe did not accept the refund" in refused.text
+    with stripe_app.app_context():
+        assert db.session.scalars(select(Refund.status)).all() == ["failed"]
+    # The whole payment can still be refunded: the refused one holds none of it back.
+    again = coach_client.post(
+        f"/coach/payments/{payment_id}/refund", data={"amount": "1800"}, follow_redirects=True
+    )
+    assert "Stripe did not accept" not in again.text
+    with stripe_app.app_context():
+        statuses = db.session.scalars(select(Refund.status).order_by(Refund.id)).all()
+    assert statuses == ["failed", "pending"]
+
+
+def _fail_fast(url: str) -> dict:
+    # SQLite waits for a lock up to its timeout: one second shows a held lock as an error.
+    return {"timeout": 1} if url.startswith("sqlite") else {}
 
 
 def test_partial_then_full_refund_from_the_coachs_screen(
