@@ -5,7 +5,7 @@ import logging
 import sqlite3
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from coachpro.extensions import db
 from coachpro.models import Payment
@@ -35,9 +35,10 @@ def test_stripe_failing_gives_a_clear_retry_and_no_duplicate_session(
     first = client.post("/portal/pay", data={"checkout_key": "retry-me"}, follow_redirects=True)
     assert "We could not reach the card processor. Please try again" in first.text
     with stripe_app.app_context():
-        assert (
-            db.session.scalar(select(func.count()).select_from(Payment)) == 0
-        )  # nothing half-done
+        # The intent was recorded before Stripe was asked (never inside the call's
+        # transaction): one pending payment, with no checkout to send anyone to.
+        pending = db.session.scalars(select(Payment)).all()
+        assert [(p.status, p.stripe_checkout_url) for p in pending] == [("pending", None)]
     second = client.post("/portal/pay", data={"checkout_key": "retry-me"})
     third = client.post("/portal/pay", data={"checkout_key": "retry-me"})
     assert second.status_code == third.status_code == 303
@@ -45,6 +46,9 @@ def test_stripe_failing_gives_a_clear_retry_and_no_duplicate_session(
     keys = [r.idempotency_key for r in fake_stripe.requests]
     assert keys == ["retry-me", "retry-me"]  # the failed try and the one retry, same key
     assert len(fake_stripe.sessions) == 1
+    with stripe_app.app_context():  # the retry used the recorded payment: still only one
+        payment = db.session.scalars(select(Payment)).one()
+        assert payment.stripe_checkout_url == second.headers["Location"]
 
 
 @pytest.mark.sqlite_only

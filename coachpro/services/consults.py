@@ -313,7 +313,9 @@ def _check_slot(start: datetime, now: datetime, ignore_consult_id: int | None = 
 
 def _flush_or_taken(start: datetime, now: datetime) -> None:
     try:
-        db.session.flush()
+        # In a savepoint, so that after a failure the alternatives can still be looked up.
+        with db.session.begin_nested():
+            db.session.flush()
     except IntegrityError:
         # Only reachable if something bypassed the calendar lock; the index still holds.
         raise SlotUnavailable(SlotProblem.TAKEN, next_open_slots(start, now)) from None

@@ -121,7 +121,7 @@ def list_couples(filters: CoupleFilters, now: datetime) -> CouplePage:
         ).all()
     )
     packages = db.session.scalars(select(Package).order_by(Package.position, Package.id)).all()
-    tallies = weekly_tallies(list(couples), now)
+    tallies = weekly_tallies({c.id: c.timezone for c in couples}, now)
     due = balances_for_couples(ids)
     return CouplePage(
         rows=[

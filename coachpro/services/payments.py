@@ -122,6 +122,36 @@ def balances_for_couples(couple_ids: list[int]) -> dict[int, Balance]:
     return {e.couple_id: by_enrollment[e.id] for e in current}
 
 
+def couples_owing(limit: int) -> list[tuple[int, Balance]]:
+    """Active couples whose current package is not paid in full, most owed first: one query."""
+    paid = (
+        select(
+            Payment.enrollment_id,
+            func.sum(Payment.amount_cents - Payment.refunded_cents).label("cents"),
+        )
+        .where(Payment.status == PaymentStatus.PAID)
+        .group_by(Payment.enrollment_id)
+        .subquery()
+    )
+    cents = func.coalesce(paid.c.cents, 0)
+    rows = db.session.execute(
+        select(Enrollment.couple_id, Enrollment.price_cents, cents, Enrollment.currency)
+        .join(Couple, Couple.id == Enrollment.couple_id)
+        .outerjoin(paid, paid.c.enrollment_id == Enrollment.id)
+        .where(
+            Couple.status == CoupleStatus.ACTIVE,
+            Enrollment.ended_at.is_(None),
+            Enrollment.price_cents > cents,
+        )
+        .order_by((Enrollment.price_cents - cents).desc(), Enrollment.couple_id)
+        .limit(limit)
+    ).all()
+    return [
+        (cid, Balance(price, int(paid_cents), currency))
+        for cid, price, paid_cents, currency in rows
+    ]
+
+
 def balance(enrollment: Enrollment) -> Balance:
     return balances([enrollment])[enrollment.id]
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from coachpro.extensions import db
 from coachpro.models import (
@@ -21,7 +21,7 @@ from coachpro.models import (
 from coachpro.services.calendar import LONGEST_EVENT
 from coachpro.services.consult_admin import needs_the_coach
 from coachpro.services.homework import weekly_tallies
-from coachpro.services.payments import balances_for_couples
+from coachpro.services.payments import couples_owing
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,15 @@ def _agenda(now: datetime, until: datetime) -> list[AgendaItem]:
     return sorted(items, key=lambda i: i.start)
 
 
+def _couples(ids: set[int]) -> dict[int, Couple]:
+    return {
+        c.id: c
+        for c in db.session.scalars(
+            select(Couple).where(Couple.id.in_(ids)).options(selectinload(Couple.partners))
+        )
+    }
+
+
 def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
     by_status = dict(
         db.session.execute(select(Couple.status, func.count()).group_by(Couple.status)).all()
@@ -120,27 +129,23 @@ def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
         .order_by(Consult.created_at.desc())
         .limit(recent)
     ).all()
-    # Joined, not select-in: select-in loading asks again for every 500 couples, so the
-    # number of queries would grow with the practice.
-    active = (
-        db.session.scalars(
-            select(Couple)
-            .where(Couple.status == CoupleStatus.ACTIVE)
-            .options(joinedload(Couple.partners))
-        )
-        .unique()
-        .all()
+    # Every active couple's tally, from plain rows; Couple objects only for those shown.
+    zones = dict(
+        db.session.execute(
+            select(Couple.id, Couple.timezone).where(Couple.status == CoupleStatus.ACTIVE)
+        ).all()
     )
-    tallies = weekly_tallies(list(active), now)
-    overdue = sorted(
-        ((c, tallies[c.id].overdue) for c in active if tallies[c.id].overdue),
-        key=lambda pair: -pair[1],
+    tallies = weekly_tallies(zones, now)
+    slipping = sorted(
+        ((cid, t.overdue) for cid, t in tallies.items() if t.overdue), key=lambda p: (-p[1], p[0])
     )[:recent]
-    owing = balances_for_couples([c.id for c in active])
-    balances_due = [(c, owing[c.id].due) for c in active if c.id in owing and owing[c.id].due_cents]
+    owing = couples_owing(recent)
+    shown = _couples({cid for cid, _ in slipping} | {cid for cid, _ in owing})
+    overdue = [(shown[cid], missed) for cid, missed in slipping]
+    balances_due = [(shown[cid], balance.due) for cid, balance in owing]
     return PracticeOverview(
         overdue=overdue,
-        balances_due=balances_due[:recent],
+        balances_due=balances_due,
         agenda=_agenda(now, now + timedelta(days=7)),
         new_requests=list(new_requests),
         couples_by_status={s.value: by_status.get(s.value, 0) for s in CoupleStatus},
