@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+# An occurrence can be logged (and counts as missed) for this many days, today included.
+MISSED_WINDOW_DAYS = 7
+
 
 class Cadence(StrEnum):
     ONCE = "once"

@@ -249,3 +249,30 @@ class Pulse(db.Model):
     @property
     def average(self) -> float:
         return (self.connected + self.safe + self.trust) / 3
+
+
+class HomeworkTally(db.Model):
+    """A couple's homework over their last 7 local days, as the coach may count it: stored so
+    the dashboard reads one row per couple instead of working out every assignment's cadence.
+
+    The homework service moves `generation` on with every change to the couple's homework
+    (an entry, an assignment, a pause). A tally is current while `computed_generation`
+    equals it and `day` is still the couple's local date; otherwise it is worked out again
+    when next read (see services/homework_tallies).
+    """
+
+    __tablename__ = "homework_tallies"
+    __table_args__ = (
+        CheckConstraint("done >= 0 AND overdue >= 0 AND done <= due", name="counts_sane"),
+        CheckConstraint("done + overdue <= due", name="overdue_within_due"),
+    )
+
+    couple_id: Mapped[int] = mapped_column(
+        ForeignKey("couples.id", ondelete="CASCADE"), primary_key=True
+    )
+    generation: Mapped[int] = mapped_column(default=0)
+    computed_generation: Mapped[int] = mapped_column(default=0)
+    day: Mapped[date | None] = mapped_column(Date)  # None: never worked out
+    done: Mapped[int] = mapped_column(default=0)
+    due: Mapped[int] = mapped_column(default=0)
+    overdue: Mapped[int] = mapped_column(default=0)

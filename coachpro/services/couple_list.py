@@ -16,7 +16,7 @@ from coachpro.models import (
     Partner,
     SessionStatus,
 )
-from coachpro.services.homework import WeekTally, weekly_tallies
+from coachpro.services.homework_tallies import WeekTally, weekly_tallies
 from coachpro.services.payments import Balance, balances_for_couples
 
 PAGE_SIZE = 25

@@ -1,15 +1,14 @@
 """Assignments and completions: what is due for whom, and logging it with its privacy choice."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from coachpro.domain.occurrences import Cadence, Schedule, occurrences
-from coachpro.domain.privacy import Viewer, can_read, readable_visibilities
+from coachpro.domain.occurrences import MISSED_WINDOW_DAYS, Cadence, Schedule, occurrences
+from coachpro.domain.privacy import Viewer, can_read
 from coachpro.domain.rich_text import plain_steps
 from coachpro.extensions import db
 from coachpro.links import absolute_url
@@ -28,10 +27,11 @@ from coachpro.models import (
 )
 from coachpro.models.types import utcnow
 from coachpro.services.email_preferences import unsubscribe_url
+from coachpro.services.entry_privacy import countable_by, readable
+from coachpro.services.homework_tallies import homework_changed
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
 
-MISSED_WINDOW_DAYS = 7
 MAX_REFLECTION = 5000
 
 
@@ -80,6 +80,7 @@ def assign(couple: Couple, exercise: Exercise, details: AssignmentDetails) -> As
         note=(details.note or "").strip() or None,
     )
     db.session.add(assignment)
+    homework_changed(couple.id)
     return assignment
 
 
@@ -89,6 +90,7 @@ def pause(assignment: Assignment, today: date) -> None:
         raise HomeworkError("Only an active assignment can be paused.")
     assignment.status = AssignmentStatus.PAUSED
     db.session.add(AssignmentPause(assignment_id=assignment.id, paused_on=today))
+    homework_changed(assignment.couple_id)
 
 
 @transactional()
@@ -98,6 +100,7 @@ def resume(assignment: Assignment, today: date) -> None:
     open_pause = next(p for p in assignment.pauses if p.resumed_on is None)
     open_pause.resumed_on = max(today, open_pause.paused_on)
     assignment.status = AssignmentStatus.ACTIVE
+    homework_changed(assignment.couple_id)
 
 
 @transactional()
@@ -109,6 +112,7 @@ def end(assignment: Assignment, today: date) -> None:
             p.resumed_on = max(today, p.paused_on)
     assignment.status = AssignmentStatus.ENDED
     assignment.ended_on = today + timedelta(days=1)  # today's occurrence still counts
+    homework_changed(assignment.couple_id)
 
 
 def schedule_of(assignment: Assignment) -> Schedule:
@@ -132,41 +136,6 @@ def couple_assignments(couple_id: int) -> list[Assignment]:
             .order_by(Assignment.status, Assignment.created_at.desc())
         )
     )
-
-
-# ---------------------------------------------------------------- reading, with privacy
-
-
-def countable_by(viewer_partner_id: int | None) -> ColumnElement[bool]:
-    """The entries a viewer may count (domain/privacy: counts follow reading), as SQL.
-
-    `viewer_partner_id` is the partner looking; None is the coach.
-    """
-    if viewer_partner_id is None:
-        return Completion.visibility.in_(readable_visibilities(Viewer.COACH))
-    return or_(
-        Completion.partner_id == viewer_partner_id,
-        Completion.visibility.in_(readable_visibilities(Viewer.PARTNER)),
-    )
-
-
-def viewer_of(completion: Completion, partner: Partner | None, user: User | None) -> Viewer:
-    if partner is not None and completion.partner_id == partner.id:
-        return Viewer.AUTHOR
-    if partner is not None and _same_couple(completion, partner):
-        return Viewer.PARTNER
-    if user is not None and user.is_coach:
-        return Viewer.COACH
-    return Viewer.OTHER
-
-
-def _same_couple(completion: Completion, partner: Partner) -> bool:
-    author = db.session.get(Partner, completion.partner_id)
-    return author is not None and author.couple_id == partner.couple_id
-
-
-def readable(completion: Completion, viewer: Viewer) -> bool:
-    return can_read(completion.visibility, viewer)
 
 
 def local_today(partner: Partner, now: datetime) -> date:
@@ -338,6 +307,7 @@ def log_entry(
     # The same partner saving the same occurrence from another tab a moment ago fails this
     # flush; run again, the save finds that entry and becomes a same-day edit of it.
     db.session.flush()
+    homework_changed(assignment.couple_id)
     return completion
 
 
@@ -465,92 +435,3 @@ def send_homework_digests(now: datetime | None = None) -> int:
         )
         sent += 1
     return sent
-
-
-@dataclass(frozen=True)
-class WeekTally:
-    done: int
-    due: int
-    overdue: int  # due on an earlier day of the last week and not done
-
-
-def weekly_tallies(zones: Mapping[int, str], now: datetime) -> dict[int, WeekTally]:
-    """Homework done / due over each couple's last 7 local days (`zones`: couple id → their
-    time zone), in four queries whatever the number of couples.
-
-    Reads plain rows, not ORM objects: the dashboard asks this for every active couple, and
-    building thousands of objects cost ten times the arithmetic.
-    """
-    if not zones:
-        return {}
-    ids = list(zones)
-    today_of = {cid: now.astimezone(ZoneInfo(zone)).date() for cid, zone in zones.items()}
-    today = max(today_of.values())
-    first = min(today_of.values()) - timedelta(days=MISSED_WINDOW_DAYS - 1)
-    assignments = db.session.execute(
-        select(
-            Assignment.id,
-            Assignment.couple_id,
-            Assignment.cadence,
-            Assignment.weekdays,
-            Assignment.start_date,
-            Assignment.end_date,
-            Assignment.occurrences_limit,
-            Assignment.ended_on,
-            Assignment.mode,
-        ).where(
-            Assignment.couple_id.in_(ids),
-            Assignment.start_date <= today,
-            or_(Assignment.end_date.is_(None), Assignment.end_date >= first),
-            or_(Assignment.ended_on.is_(None), Assignment.ended_on > first),
-        )
-    ).all()
-    pauses: dict[int, list[tuple[date, date | None]]] = {}
-    for row in db.session.execute(
-        select(AssignmentPause.assignment_id, AssignmentPause.paused_on, AssignmentPause.resumed_on)
-        .join(Assignment, Assignment.id == AssignmentPause.assignment_id)
-        .where(Assignment.couple_id.in_(ids))
-    ):
-        pauses.setdefault(row.assignment_id, []).append((row.paused_on, row.resumed_on))
-    done: dict[tuple[int, date], set[int]] = {}
-    for r in db.session.execute(
-        select(Completion.assignment_id, Completion.partner_id, Completion.occurrence)
-        .join(Assignment, Assignment.id == Completion.assignment_id)
-        .where(
-            Assignment.couple_id.in_(ids),
-            Completion.done.is_(True),
-            Completion.occurrence.between(first, today),
-            countable_by(None),  # the coach's lists: only what the coach may read counts
-        )
-    ):
-        done.setdefault((r.assignment_id, r.occurrence), set()).add(r.partner_id)
-    partners: dict[int, list[int]] = {cid: [] for cid in ids}
-    for couple_id, partner_id in db.session.execute(
-        select(Partner.couple_id, Partner.id).where(Partner.couple_id.in_(ids))
-    ):
-        partners[couple_id].append(partner_id)
-    tallies = {cid: [0, 0, 0] for cid in ids}
-    for a in assignments:
-        people = partners[a.couple_id]
-        their_today = today_of[a.couple_id]
-        their_first = their_today - timedelta(days=MISSED_WINDOW_DAYS - 1)
-        schedule = Schedule(
-            Cadence(a.cadence),
-            a.start_date,
-            end=a.end_date,
-            count=a.occurrences_limit,
-            weekdays=frozenset(int(d) for d in a.weekdays.split(",") if d),
-            pauses=tuple(pauses.get(a.id, ())),
-            ended_on=a.ended_on,
-        )
-        tally = tallies[a.couple_id]
-        for day in occurrences(schedule, their_first, their_today):
-            who = done.get((a.id, day), set())
-            slots = [who & {pid} for pid in people] if a.mode == Mode.EACH else [who]
-            for slot in slots:
-                tally[1] += 1
-                if slot:
-                    tally[0] += 1
-                elif day < their_today:
-                    tally[2] += 1
-    return {cid: WeekTally(*t) for cid, t in tallies.items()}

@@ -20,7 +20,7 @@ from coachpro.models import (
 )
 from coachpro.services.calendar import LONGEST_EVENT
 from coachpro.services.consult_admin import needs_the_coach
-from coachpro.services.homework import weekly_tallies
+from coachpro.services.homework_tallies import current_tallies
 from coachpro.services.payments import couples_owing
 
 
@@ -99,6 +99,14 @@ def _couples(ids: set[int]) -> dict[int, Couple]:
 
 
 def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
+    # Tallies first: storing the ones worked out afresh commits, which would expire (and
+    # reload one by one) any object loaded before. Couple objects only for those shown.
+    zones = dict(
+        db.session.execute(
+            select(Couple.id, Couple.timezone).where(Couple.status == CoupleStatus.ACTIVE)
+        ).all()
+    )
+    tallies = current_tallies(zones, now)
     by_status = dict(
         db.session.execute(select(Couple.status, func.count()).group_by(Couple.status)).all()
     )
@@ -129,13 +137,6 @@ def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
         .order_by(Consult.created_at.desc())
         .limit(recent)
     ).all()
-    # Every active couple's tally, from plain rows; Couple objects only for those shown.
-    zones = dict(
-        db.session.execute(
-            select(Couple.id, Couple.timezone).where(Couple.status == CoupleStatus.ACTIVE)
-        ).all()
-    )
-    tallies = weekly_tallies(zones, now)
     slipping = sorted(
         ((cid, t.overdue) for cid, t in tallies.items() if t.overdue), key=lambda p: (-p[1], p[0])
     )[:recent]

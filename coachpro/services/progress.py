@@ -24,7 +24,8 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
-from coachpro.services.homework import countable_by, couple_assignments, schedule_of
+from coachpro.services.entry_privacy import countable_by
+from coachpro.services.homework import couple_assignments, schedule_of
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
 

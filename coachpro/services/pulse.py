@@ -11,9 +11,9 @@ from coachpro.extensions import db
 from coachpro.models import Assignment, Completion, Couple, Partner, Pulse, Visibility
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import couple_today
+from coachpro.services.entry_privacy import countable_by
 from coachpro.services.homework import (
     HomeworkError,
-    countable_by,
     couple_assignments,
     local_today,
     schedule_of,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from coachpro.extensions import db
 from coachpro.models import Assignment, Couple, Mode, Partner, Visibility
 from coachpro.services import homework, progress, pulse
+from coachpro.services.homework_tallies import current_tallies, weekly_tallies
 from tests.homework_helpers import assign_builtin
 
 NOW = datetime(2026, 12, 9, 18, 0, tzinfo=UTC)
@@ -30,7 +31,8 @@ def what_others_see(couple: Couple, jordan: Partner) -> dict:
         "jordan_progress": progress.couple_progress(couple, jordan, NOW),
         "coach_progress": progress.couple_progress(couple, None, NOW),
         "coach_grid": [(r.partner_name, r.weeks) for r in progress.review_grid(couple, NOW)],
-        "coach_tallies": homework.weekly_tallies({couple.id: couple.timezone}, NOW),
+        "coach_tallies": weekly_tallies({couple.id: couple.timezone}, NOW),
+        "coach_stored_tallies": current_tallies({couple.id: couple.timezone}, NOW),
         "jordan_promises": homework.promise_rates(jordan),
         "jordan_done_this_week": jordan_today.done_this_week,
         "jordan_due": [(i.assignment.id, i.done, i.theirs) for i in jordan_today.due_today],
