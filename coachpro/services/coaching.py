@@ -7,11 +7,10 @@ book at the same moment.
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from coachpro.domain.availability import Interval, slot_problem
 from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, invite_ics
@@ -28,8 +27,9 @@ from coachpro.services.calendar import (
     lock_calendar,
     practice_zone,
 )
-from coachpro.services.consults import SLOT_MESSAGES, coach_emails, organizer
+from coachpro.services.consults import SLOT_MESSAGES, coach_emails
 from coachpro.services.couples import current_enrollment, session_usage
+from coachpro.services.event_context import EventContext, event_context
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
 
@@ -180,31 +180,43 @@ def save_session_notes(session: CoachingSession, notes: str) -> None:
 # ---------------------------------------------------------------- invites and emails
 
 
-def session_event(session: CoachingSession, couple: Couple, *, for_coach: bool) -> CalendarEvent:
-    practice = current_app.config["PRACTICE_NAME"]
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "coachpro.local"
+def session_event(
+    session: CoachingSession | Row[Any],
+    couple_name: str,
+    attendees: tuple[Person, ...],
+    *,
+    for_coach: bool,
+    context: EventContext | None = None,
+) -> CalendarEvent:
+    """A coaching session's calendar event. `session` may be a row of its columns (the feed
+    reads thousands); the couple comes as its name and the partners who have an email."""
+    context = context or event_context()
     where = f"\nWhere: {session.location}" if session.location else ""
     if for_coach:
-        summary = f"Coaching session: {couple.display_name}"
-        description = f"Coaching session with {couple.display_name}.{where}"
+        summary = f"Coaching session: {couple_name}"
+        description = f"Coaching session with {couple_name}.{where}"
     else:
-        summary = f"Coaching session with {practice}"
+        summary = f"Coaching session with {context.practice}"
         description = (
-            f"Your coaching session with {practice}.{where}\n"
+            f"Your coaching session with {context.practice}.{where}\n"
             f"Your portal: {absolute_url('portal.today')}"
         )
     return CalendarEvent(
-        uid=f"session-{session.public_id}@{host}",
+        uid=f"session-{session.public_id}@{context.host}",
         sequence=session.sequence,
         start=session.start_at,
         end=session.end_at,
         summary=summary,
         description=description,
-        organizer=organizer(),
-        attendees=tuple(Person(p.first_name, p.email) for p in couple.partners if p.email),
+        organizer=context.organizer,
+        attendees=attendees,
         cancelled=session.status == SessionStatus.CANCELLED,
         location=session.location,
     )
+
+
+def _attendees(couple: Couple) -> tuple[Person, ...]:
+    return tuple(Person(p.first_name, p.email) for p in couple.partners if p.email)
 
 
 def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: bool) -> None:
@@ -221,7 +233,11 @@ def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: 
     if emails:
         couple_zone = couple.timezone
         local = session.start_at.astimezone(ZoneInfo(couple_zone))
-        ics = invite_ics(session_event(session, couple, for_coach=False), method, now)
+        ics = invite_ics(
+            session_event(session, couple.display_name, _attendees(couple), for_coach=False),
+            method,
+            now,
+        )
         enqueue_templated(
             to=emails,
             subject=subjects[kind].format(when=f"{local:%a %-d %b, %H:%M} {local.tzname()}"),
@@ -238,7 +254,11 @@ def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: 
     coaches = coach_emails()
     if notify_coach and coaches:
         local = session.start_at.astimezone(zone)
-        ics = invite_ics(session_event(session, couple, for_coach=True), method, now)
+        ics = invite_ics(
+            session_event(session, couple.display_name, _attendees(couple), for_coach=True),
+            method,
+            now,
+        )
         enqueue_templated(
             to=coaches,
             subject=f"{couple.display_name}: "

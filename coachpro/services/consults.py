@@ -8,15 +8,13 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parseaddr
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 
 from coachpro.domain.availability import Interval, SlotProblem, slot_problem
@@ -37,6 +35,7 @@ from coachpro.services.calendar import (
     next_open_slots,
     practice_zone,
 )
+from coachpro.services.event_context import EventContext, event_context
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
 
@@ -333,31 +332,32 @@ def _package(slug: str | None) -> Package | None:
 # ---------------------------------------------------------------- emails and invites
 
 
-def organizer() -> Person:
-    _, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
-    return Person(current_app.config["PRACTICE_NAME"], address or "hello@example.com")
+def consult_event(
+    consult: Consult | Row[Any], *, for_coach: bool = False, context: EventContext | None = None
+) -> CalendarEvent:
+    """The calendar event for a consult; the same UID for everyone, forever.
 
-
-def consult_event(consult: Consult, *, for_coach: bool = False) -> CalendarEvent:
-    """The calendar event for a consult; the same UID for everyone, forever."""
-    practice = current_app.config["PRACTICE_NAME"]
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "coachpro.local"
+    `consult` may be a row of the consult's columns (the feed reads thousands of them).
+    """
+    context = context or event_context()
+    names = f"{consult.partner_one_name} & {consult.partner_two_name}"
     if for_coach:
-        summary = f"Free consult: {consult.names}"
-        description = f"Free consult with {consult.names} <{consult.email}>."
+        summary = f"Free consult: {names}"
+        description = f"Free consult with {names} <{consult.email}>."
     else:
-        summary = f"Free consult with {practice}"
+        summary = f"Free consult with {context.practice}"
         description = (
-            f"Your free consult with {practice}.\nTo reschedule or cancel: {manage_url(consult)}"
+            f"Your free consult with {context.practice}.\n"
+            f"To reschedule or cancel: {manage_url(consult)}"
         )
     return CalendarEvent(
-        uid=f"consult-{consult.public_id}@{host}",
+        uid=f"consult-{consult.public_id}@{context.host}",
         sequence=consult.sequence,
         start=consult.start_at,
         end=consult.end_at,
         summary=summary,
         description=description,
-        organizer=organizer(),
+        organizer=context.organizer,
         attendees=tuple(
             Person(name, email)
             for name, email in (

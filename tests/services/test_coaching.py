@@ -182,5 +182,6 @@ def test_feed_lists_sessions_too(app, client, create_couple):
         secret = db.session.get(BookingSettings, 1).feed_secret
     feed = Calendar.from_ical(client.get(f"/calendar/{secret}.ics").data)
     (event,) = feed.walk("VEVENT")
-    assert str(event["SUMMARY"]).startswith("Coaching session:")
+    assert str(event["SUMMARY"]) == "Coaching session: Maya & Jordan"  # both first names, in order
     assert event.decoded("DTSTART") == slot.start
+    assert str(event["ORGANIZER"]).startswith("mailto:")
