@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from bench import pure
 from bench.bare_app import GREETING
+from bench.fresh import SAMPLES, fresh_latencies, held_row_wait
 from bench.load import LoadResult, gunicorn, wrk
 from bench.pages import (
     PRACTICE_ZONE,
@@ -42,6 +43,7 @@ from coachpro.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
 RAW = WORK / "measurements.pickle"
+FRESH_STARTS = 240  # bench/fresh.py books about 215
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/coachpro_bench"
 
 
@@ -141,6 +143,8 @@ def _measure(url: str, scale: float, settings: Settings, log: Path) -> Block:
     counted = free_starts(client, today, 102, 104)[:3]
     contested = free_starts(client, today, 100, 101)[:5]
     for_load = free_starts(client, today, 110, 365)
+    # The last free times go to the measurements right after a write (bench/fresh.py).
+    for_load, for_fresh = for_load[:-FRESH_STARTS], for_load[-FRESH_STARTS:]
     print(f"    SQL per request and cold cost, in process ({len(pages)} pages)", flush=True)
     costs = in_process_costs(app, pages, counted)
     with app.app_context():
@@ -169,6 +173,18 @@ def _measure(url: str, scale: float, settings: Settings, log: Path) -> Block:
         )
         if page.conditional:
             block.feed_not_modified = block.pages[-1].load.codes.keys() == {304}
+    print("    each page right after a write it must show", flush=True)
+    with gunicorn("wsgi:app", env, settings.workers, log) as server:
+        cookies = {
+            "coach": sign_in(server.base, COACH_EMAIL),
+            "client": sign_in(server.base, CLIENT_EMAIL),
+        }
+        slots = next(page.path for page in pages if page.path.startswith("/api/v1/slots"))
+        paths = {"feed": f"/calendar/{secret}.ics", "slots": slots}
+        block.fresh = fresh_latencies(server.base, app, cookies, paths, for_fresh)
+        if database == "PostgreSQL":
+            print("    an unrelated write while a row is held for 3 s", flush=True)
+            block.held = held_row_wait(server.base, app, url, for_fresh[-SAMPLES - 3])
     print("    booking race (50 clients)", flush=True)
     with gunicorn("wsgi:app", env, settings.workers, log) as server:
         block.race = booking_race(server.base, app, contested)

@@ -6,13 +6,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.fresh import Fresh, HeldRow
 from bench.load import LoadResult
-from bench.pages import PRIVATE, PUBLIC, InProcess, Page
+from bench.pages import InProcess, Page
 from bench.pure import Timing
 from bench.race import RaceResult
 from bench.seed import Sizes
 
 BARE = "bare Flask endpoint"
+# Right after a write the page must show (bench/fresh.py).
+PAGE_P50_MS, PAGE_P95_MS = 50, 100
+FEED_MS = 150
+BOOKING_P50_MS = 30
+HELD_ROW_MS = 100
+FEED, NOT_MODIFIED, BOOKING = (
+    "calendar feed",
+    "calendar feed, If-None-Match",
+    "POST /api/v1/consults",
+)
 
 
 @dataclass
@@ -34,6 +45,8 @@ class Block:
     pages: list[PageResult] = field(default_factory=list)
     race: RaceResult | None = None
     feed_not_modified: bool | None = None
+    fresh: dict[str, Fresh] = field(default_factory=dict)
+    held: HeldRow | None = None
 
     @property
     def title(self) -> str:
@@ -123,6 +136,27 @@ def render(
             *(_row(block, result) for result in block.pages),
             "",
         ]
+        if block.fresh:
+            lines += [
+                "Right after a write the page must show (one client, one request at a time, "
+                f"{next(iter(block.fresh.values())).samples} requests each):",
+                "",
+                "| page | p50 ms | p95 ms | showed the write | status |",
+                "|---|--:|--:|---|--:|",
+                *(
+                    f"| {name} | {f.p50_ms:.1f} | {f.p95_ms:.1f} | "
+                    f"{'yes' if f.shown else '**no**'} | {f.status or 'mixed'} |"
+                    for name, f in block.fresh.items()
+                ),
+                "",
+            ]
+        if block.held:
+            lines += [
+                f"While another transaction held a change to one package for 3 s: a booking "
+                f"took {block.held.booking_ms:.1f} ms, a password-reset request "
+                f"{block.held.reset_ms:.1f} ms.",
+                "",
+            ]
         if block.race:
             race = block.race
             lines += [
@@ -172,14 +206,9 @@ def summary(blocks: list[Block]) -> list[str]:
     return [*lines, ""]
 
 
-def _slowdown(small: PageResult, large: PageResult) -> float:
-    """How many times the larger practice's median latency is the smaller one's."""
-    if not small.load.requests or not large.load.requests or not small.load.p50_ms:
-        return float("inf")  # no request finished in time: as bad as it gets
-    return large.load.p50_ms / small.load.p50_ms
-
-
 def targets(blocks: list[Block], timings: list[Timing]) -> list[tuple[str, str, bool]]:
+    """The targets of issue 14, each with its figure in this run. Throughput as a ratio to the
+    bare endpoint is reported above for information; it is not a target."""
     found = []
     by_key = {(b.database, b.scale): b for b in blocks}
     scales = sorted({b.scale for b in blocks})
@@ -191,7 +220,9 @@ def targets(blocks: list[Block], timings: list[Timing]) -> list[tuple[str, str, 
                 f"{a.page.name} {a.costs.queries}/{a.costs.cold_queries}→"
                 f"{b.costs.queries}/{b.costs.cold_queries}"
                 for a, b in zip(one.pages, ten.pages, strict=True)
-                if (a.costs.queries, a.costs.cold_queries)
+                if a.costs
+                and b.costs
+                and (a.costs.queries, a.costs.cold_queries)
                 != (b.costs.queries, b.costs.cold_queries)
             ]
             found.append(
@@ -202,43 +233,18 @@ def targets(blocks: list[Block], timings: list[Timing]) -> list[tuple[str, str, 
                     not changed,
                 )
             )
-            worst = max(zip(one.pages, ten.pages, strict=True), key=lambda p: _slowdown(*p))
-            factor = _slowdown(*worst)
-            found.append(
-                (
-                    f"{database}: {large:g}× p50 latency ≤ 1.5 × {small:g}× on every page",
-                    f"worst {factor:.2f}× ({worst[0].page.name})",
-                    factor <= 1.5,
-                )
-            )
     for block in blocks:
+        found += _fresh_targets(block)
         where = f"{block.database} {block.scale:g}×"
-        public = [r for r in block.pages if r.page.group == PUBLIC]
-        if public:
-            low = min(public, key=block.ratio)
+        if block.held:
+            worst = max(block.held.booking_ms, block.held.reset_ms)
             found.append(
                 (
-                    f"{where}: public pages ≥ 0.5 × bare throughput",
-                    f"lowest {block.ratio(low):.2f} ({low.page.name})",
-                    block.ratio(low) >= 0.5,
-                )
-            )
-        private = [r for r in block.pages if r.page.group == PRIVATE]
-        if private and block.scale == max(scales):
-            low = min(private, key=block.ratio)
-            found.append(
-                (
-                    f"{where}: coach and portal pages ≥ 0.2 × bare throughput",
-                    f"lowest {block.ratio(low):.2f} ({low.page.name})",
-                    block.ratio(low) >= 0.2,
-                )
-            )
-        if block.feed_not_modified is not None:
-            found.append(
-                (
-                    f"{where}: feed answers 304 to a matching If-None-Match",
-                    "304" if block.feed_not_modified else "not 304",
-                    block.feed_not_modified,
+                    f"{where}: an unrelated write while another transaction holds a row for 3 s "
+                    f"waits < {HELD_ROW_MS} ms",
+                    f"booking {block.held.booking_ms:.0f} ms, password reset "
+                    f"{block.held.reset_ms:.0f} ms",
+                    worst < HELD_ROW_MS,
                 )
             )
         if block.race and block.database == "PostgreSQL":
@@ -250,13 +256,52 @@ def targets(blocks: list[Block], timings: list[Timing]) -> list[tuple[str, str, 
                     race.honest,
                 )
             )
-    for timing in timings:
-        if timing.name == "calendar feed":
-            found.append(
-                (
-                    "calendar feed of 10,000 events builds well under a second",
-                    f"{timing.median_ms:.0f} ms",
-                    timing.median_ms < 500,
-                )
+    return found
+
+
+def _fresh_targets(block: Block) -> list[tuple[str, str, bool]]:
+    where = f"{block.database} {block.scale:g}×"
+    fresh = dict(block.fresh)
+    found = []
+    feed, not_modified, booking = (fresh.pop(k, None) for k in (FEED, NOT_MODIFIED, BOOKING))
+    if fresh:
+        worst50 = max(fresh.items(), key=lambda item: item[1].p50_ms)
+        worst95 = max(fresh.items(), key=lambda item: item[1].p95_ms)
+        unseen = [name for name, f in fresh.items() if not f.shown or f.status != 200]
+        found.append(
+            (
+                f"{where}: every coach, portal and public page right after a write: "
+                f"p50 ≤ {PAGE_P50_MS} ms, p95 ≤ {PAGE_P95_MS} ms, showing the write",
+                f"worst p50 {worst50[1].p50_ms:.1f} ({worst50[0]}), worst p95 "
+                f"{worst95[1].p95_ms:.1f} ({worst95[0]})"
+                + (f"; not shown: {', '.join(unseen)}" if unseen else ""),
+                worst50[1].p50_ms <= PAGE_P50_MS
+                and worst95[1].p95_ms <= PAGE_P95_MS
+                and not unseen,
             )
+        )
+    if feed:
+        found.append(
+            (
+                f"{where}: calendar feed right after a calendar change ≤ {FEED_MS} ms",
+                f"p50 {feed.p50_ms:.1f}, p95 {feed.p95_ms:.1f}",
+                feed.p50_ms <= FEED_MS and feed.shown,
+            )
+        )
+    if not_modified:
+        found.append(
+            (
+                f"{where}: an unchanged feed answers 304 to its ETag",
+                f"{not_modified.status or 'mixed'} in {not_modified.p50_ms:.1f} ms (p50)",
+                not_modified.shown,
+            )
+        )
+    if booking:
+        found.append(
+            (
+                f"{where}: POST /api/v1/consults, one client: p50 ≤ {BOOKING_P50_MS} ms",
+                f"p50 {booking.p50_ms:.1f}, p95 {booking.p95_ms:.1f} ({booking.status or 'mixed'})",
+                booking.p50_ms <= BOOKING_P50_MS and booking.shown,
+            )
+        )
     return found
