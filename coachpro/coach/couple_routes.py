@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,7 +22,6 @@ from coachpro.coach.forms import (
     SessionNotesForm,
     StatusForm,
 )
-from coachpro.coach.lookups import get_or_404
 from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import db
 from coachpro.models import (
@@ -51,10 +50,7 @@ from coachpro.services import (
 from coachpro.services import couples as couple_service
 from coachpro.services.calendar import practice_today, practice_zone
 from coachpro.services.couple_list import CoupleFilters, CoupleSort, list_couples
-
-
-def _couple_or_404(couple_id: int) -> Couple:
-    return get_or_404(Couple, couple_id)
+from coachpro.services.lookup import get_or_404
 
 
 @bp.get("/couples")
@@ -135,7 +131,7 @@ def new_couple():
 @bp.route("/couples/<int:couple_id>/edit", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def edit_couple(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     form = _couple_form(couple)
     status = 200
     if form.validate_on_submit():
@@ -155,7 +151,7 @@ def edit_couple(couple_id: int):
 @bp.get("/couples/<int:couple_id>")
 @role_required(Role.COACH)
 def couple(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     enrollment = couple_service.current_enrollment(couple.id)
     couple_progress = progress.couple_progress(couple, None)
     enroll_form = EnrollForm(formdata=None)
@@ -233,7 +229,7 @@ def _back_to(couple: Couple, anchor: str = ""):
 @bp.post("/couples/<int:couple_id>/status")
 @role_required(Role.COACH)
 def change_status(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     form = StatusForm()
     if form.validate_on_submit():
         couple_service.change_status(couple, CoupleStatus(form.status.data))
@@ -246,7 +242,7 @@ def change_status(couple_id: int):
 @bp.post("/couples/<int:couple_id>/enroll")
 @role_required(Role.COACH)
 def enroll(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     form = EnrollForm()
     form.package.choices = package_choices(blank=None)
     if form.validate_on_submit():
@@ -262,7 +258,7 @@ def enroll(couple_id: int):
 @bp.post("/couples/<int:couple_id>/notes")
 @role_required(Role.COACH)
 def add_note(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     form = NoteForm()
     if form.validate_on_submit():
         couple_service.add_note(couple, current_user, form.body.data)
@@ -272,18 +268,11 @@ def add_note(couple_id: int):
     return _back_to(couple, "#notes")
 
 
-def _note_or_404(couple: Couple, note_id: int) -> CoachNote:
-    note = db.session.get(CoachNote, note_id)
-    if note is None or note.couple_id != couple.id:
-        abort(404)
-    return note
-
-
 @bp.post("/couples/<int:couple_id>/notes/<int:note_id>")
 @role_required(Role.COACH)
 def edit_note(couple_id: int, note_id: int):
-    couple = _couple_or_404(couple_id)
-    note = _note_or_404(couple, note_id)
+    couple = get_or_404(Couple, couple_id)
+    note = get_or_404(CoachNote, note_id, couple=couple)
     form = NoteForm()
     if form.validate_on_submit():
         couple_service.edit_note(note, form.body.data)
@@ -296,26 +285,19 @@ def edit_note(couple_id: int, note_id: int):
 @bp.post("/couples/<int:couple_id>/notes/<int:note_id>/delete")
 @role_required(Role.COACH)
 def delete_note(couple_id: int, note_id: int):
-    couple = _couple_or_404(couple_id)
-    note = _note_or_404(couple, note_id)
+    couple = get_or_404(Couple, couple_id)
+    note = get_or_404(CoachNote, note_id, couple=couple)
     if ActionForm().validate_on_submit():
         couple_service.delete_note(note)
         flash("Note deleted.", "info")
     return _back_to(couple, "#notes")
 
 
-def _partner_or_404(couple: Couple, partner_id: int) -> Partner:
-    partner = db.session.get(Partner, partner_id)
-    if partner is None or partner.couple_id != couple.id:
-        abort(404)
-    return partner
-
-
 @bp.post("/couples/<int:couple_id>/partners/<int:partner_id>/invite")
 @role_required(Role.COACH)
 def invite_partner(couple_id: int, partner_id: int):
-    couple = _couple_or_404(couple_id)
-    partner = _partner_or_404(couple, partner_id)
+    couple = get_or_404(Couple, couple_id)
+    partner = get_or_404(Partner, partner_id, couple=couple)
     if ActionForm().validate_on_submit():
         try:
             portal_access.invite_partner(partner)
@@ -329,8 +311,8 @@ def invite_partner(couple_id: int, partner_id: int):
 @bp.post("/couples/<int:couple_id>/partners/<int:partner_id>/revoke")
 @role_required(Role.COACH)
 def revoke_partner(couple_id: int, partner_id: int):
-    couple = _couple_or_404(couple_id)
-    partner = _partner_or_404(couple, partner_id)
+    couple = get_or_404(Couple, couple_id)
+    partner = get_or_404(Partner, partner_id, couple=couple)
     if ActionForm().validate_on_submit():
         portal_access.revoke_access(partner)
         flash(f"{partner.first_name} can no longer sign in.", "info")
@@ -340,7 +322,7 @@ def revoke_partner(couple_id: int, partner_id: int):
 @bp.get("/couples/<int:couple_id>/export.json")
 @role_required(Role.COACH)
 def export_json(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     body = json.dumps(privacy.export_couple(couple), indent=2, ensure_ascii=False)
     return Response(
         body,
@@ -355,14 +337,14 @@ def export_json(couple_id: int):
 @bp.get("/couples/<int:couple_id>/export")
 @role_required(Role.COACH)
 def export_page(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     return render_template("coach/export.html", couple=couple, data=privacy.export_couple(couple))
 
 
 @bp.route("/couples/<int:couple_id>/erase", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def erase(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     form = EraseForm()
     status = 200
     if form.validate_on_submit():

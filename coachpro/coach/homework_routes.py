@@ -7,7 +7,6 @@ from coachpro.auth.sessions import role_required
 from coachpro.choices import as_choices
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, AssignForm, CommentForm, ExerciseForm, MilestoneForm
-from coachpro.coach.lookups import get_or_404
 from coachpro.domain.occurrences import Cadence
 from coachpro.domain.rich_text import render_rich_text
 from coachpro.extensions import db
@@ -15,15 +14,12 @@ from coachpro.models import Assignment, Couple, Exercise, Mode, Role, Visibility
 from coachpro.query_args import int_arg
 from coachpro.services import exercises, homework, progress
 from coachpro.services.calendar import couple_today
+from coachpro.services.lookup import get_or_404
 
 EXERCISE_FIELDS = (
     "title", "theme", "summary", "instructions", "why", "default_cadence", "mode",
     "duration_minutes", "kind", "default_visibility",
 )  # fmt: skip
-
-
-def _exercise_or_404(exercise_id: int) -> Exercise:
-    return get_or_404(Exercise, exercise_id)
 
 
 @bp.get("/exercises")
@@ -37,7 +33,7 @@ def exercise_library():
 @bp.get("/exercises/<int:exercise_id>")
 @role_required(Role.COACH)
 def exercise(exercise_id: int):
-    item = _exercise_or_404(exercise_id)
+    item = get_or_404(Exercise, exercise_id)
     return render_template(
         "coach/exercise.html",
         exercise=item,
@@ -66,7 +62,7 @@ def new_exercise():
 @bp.route("/exercises/<int:exercise_id>/edit", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def edit_exercise(exercise_id: int):
-    item = _exercise_or_404(exercise_id)
+    item = get_or_404(Exercise, exercise_id)
     if item.built_in:
         flash("Built-in exercises stay as they ship. Make your own copy to change it.", "info")
         return redirect(url_for("coach.exercise", exercise_id=item.id))
@@ -83,7 +79,7 @@ def edit_exercise(exercise_id: int):
 @bp.post("/exercises/<int:exercise_id>/copy")
 @role_required(Role.COACH)
 def copy_exercise(exercise_id: int):
-    item = _exercise_or_404(exercise_id)
+    item = get_or_404(Exercise, exercise_id)
     if ActionForm().validate_on_submit():
         copy = exercises.copy_exercise(item)
         flash("Here is your own copy to edit.", "success")
@@ -94,7 +90,7 @@ def copy_exercise(exercise_id: int):
 @bp.post("/exercises/<int:exercise_id>/hide")
 @role_required(Role.COACH)
 def hide_exercise(exercise_id: int):
-    item = _exercise_or_404(exercise_id)
+    item = get_or_404(Exercise, exercise_id)
     if ActionForm().validate_on_submit():
         exercises.set_hidden(item, not item.hidden)
         flash(f"{item.title} is {'hidden' if item.hidden else 'shown'} when assigning.", "info")
@@ -104,14 +100,10 @@ def hide_exercise(exercise_id: int):
 # ---------------------------------------------------------------- a couple's homework
 
 
-def _couple_or_404(couple_id: int) -> Couple:
-    return get_or_404(Couple, couple_id)
-
-
 @bp.route("/couples/<int:couple_id>/assign", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def assign(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     form = AssignForm()
     visible = [e for group in exercises.library(include_hidden=False).values() for e in group]
     form.exercise.choices = as_choices((str(e.id), f"{e.theme}: {e.title}") for e in visible)
@@ -155,18 +147,11 @@ def assign(couple_id: int):
     return render_template("coach/assign.html", couple=couple, form=form), status
 
 
-def _assignment_or_404(couple: Couple, assignment_id: int) -> Assignment:
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.couple_id != couple.id:
-        abort(404)
-    return assignment
-
-
 @bp.post("/couples/<int:couple_id>/assignments/<int:assignment_id>/<action>")
 @role_required(Role.COACH)
 def change_assignment(couple_id: int, assignment_id: int, action: str):
-    couple = _couple_or_404(couple_id)
-    assignment = _assignment_or_404(couple, assignment_id)
+    couple = get_or_404(Couple, couple_id)
+    assignment = get_or_404(Assignment, assignment_id, couple=couple)
     change = {"pause": homework.pause, "resume": homework.resume, "end": homework.end}.get(action)
     if change is None:
         abort(404)
@@ -183,7 +168,7 @@ def change_assignment(couple_id: int, assignment_id: int, action: str):
 @bp.post("/couples/<int:couple_id>/encourage")
 @role_required(Role.COACH)
 def encourage(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     form = CommentForm()
     if form.validate_on_submit():
         progress.send_encouragement(couple, current_user, form.body.data)
@@ -196,7 +181,7 @@ def encourage(couple_id: int):
 @bp.post("/couples/<int:couple_id>/milestones")
 @role_required(Role.COACH)
 def add_milestone(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     form = MilestoneForm()
     if form.validate_on_submit():
         progress.add_custom_milestone(couple, form.title.data, form.reached_on.data)

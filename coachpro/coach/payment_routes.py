@@ -8,13 +8,13 @@ from sqlalchemy import select
 from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, ManualPaymentForm, RefundForm
-from coachpro.coach.lookups import get_or_404
 from coachpro.domain.money import InvalidMoney, format_money, parse_major_units
 from coachpro.extensions import db
 from coachpro.models import Couple, Package, Payment, PaymentMethod, Role
 from coachpro.query_args import int_arg
 from coachpro.services import payments
 from coachpro.services.couples import current_enrollment
+from coachpro.services.lookup import get_or_404
 
 
 def _back(payment_or_couple_id):
@@ -52,14 +52,10 @@ def record_payment(couple_id: int):
     return _back(couple_id)
 
 
-def _payment_or_404(payment_id: int) -> Payment:
-    return get_or_404(Payment, payment_id)
-
-
 @bp.post("/payments/<int:payment_id>/refund")
 @role_required(Role.COACH)
 def refund_payment(payment_id: int):
-    payment = _payment_or_404(payment_id)
+    payment = get_or_404(Payment, payment_id)
     form = RefundForm()
     if form.validate_on_submit():
         try:
@@ -84,7 +80,7 @@ def refund_payment(payment_id: int):
 @bp.route("/payments/<int:payment_id>/void", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def void_payment(payment_id: int):
-    payment = _payment_or_404(payment_id)
+    payment = get_or_404(Payment, payment_id)
     form = ActionForm()
     if form.validate_on_submit():
         try:

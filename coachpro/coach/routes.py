@@ -15,7 +15,6 @@ from coachpro.coach.forms import (
     EraseProspectForm,
     OverrideForm,
 )
-from coachpro.coach.lookups import get_or_404
 from coachpro.domain.availability import TimeRange, format_ranges
 from coachpro.domain.calendar_bounds import parse_day
 from coachpro.extensions import db
@@ -33,6 +32,7 @@ from coachpro.services.consult_admin import (
     mark_held,
     mark_no_show,
 )
+from coachpro.services.lookup import get_or_404
 from coachpro.services.practice_overview import practice_overview
 
 
@@ -174,10 +174,6 @@ def consults_page():
     )
 
 
-def _consult_or_404(consult_id: int) -> Consult:
-    return get_or_404(Consult, consult_id)
-
-
 def _back():
     return redirect(safe_next_path(request.form.get("next")) or url_for("coach.consults_page"))
 
@@ -185,7 +181,7 @@ def _back():
 @bp.post("/consults/<int:consult_id>/cancel")
 @role_required(Role.COACH)
 def cancel_consult(consult_id: int):
-    consult = _consult_or_404(consult_id)
+    consult = get_or_404(Consult, consult_id)
     if ActionForm().validate_on_submit():
         try:
             consults.cancel_consult(consult, by="coach")
@@ -199,7 +195,7 @@ def cancel_consult(consult_id: int):
 @bp.post("/consults/<int:consult_id>/no-show")
 @role_required(Role.COACH)
 def no_show(consult_id: int):
-    consult = _consult_or_404(consult_id)
+    consult = get_or_404(Consult, consult_id)
     if ActionForm().validate_on_submit():
         try:
             mark_no_show(consult)
@@ -213,7 +209,7 @@ def no_show(consult_id: int):
 @bp.post("/consults/<int:consult_id>/held")
 @role_required(Role.COACH)
 def held(consult_id: int):
-    consult = _consult_or_404(consult_id)
+    consult = get_or_404(Consult, consult_id)
     if ActionForm().validate_on_submit():
         try:
             mark_held(consult)
@@ -227,7 +223,7 @@ def held(consult_id: int):
 @bp.post("/consults/<int:consult_id>/convert")
 @role_required(Role.COACH)
 def convert(consult_id: int):
-    consult = _consult_or_404(consult_id)
+    consult = get_or_404(Consult, consult_id)
     form = ConvertForm()
     form.package.choices = package_choices(blank="No package yet")
     if form.validate_on_submit():
@@ -244,7 +240,7 @@ def convert(consult_id: int):
 @bp.route("/consults/<int:consult_id>/erase", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def erase_prospect(consult_id: int):
-    consult = _consult_or_404(consult_id)
+    consult = get_or_404(Consult, consult_id)
     form = EraseProspectForm()
     if consult.couple_id is not None:
         flash("This consult belongs to a client couple; erase the couple to remove it.", "error")
@@ -270,7 +266,7 @@ def erase_prospect(consult_id: int):
 @bp.route("/consults/<int:consult_id>/reschedule", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def reschedule_consult(consult_id: int):
-    consult = _consult_or_404(consult_id)
+    consult = get_or_404(Consult, consult_id)
     form = CoachRescheduleForm()
     if form.validate_on_submit():
         try:

@@ -9,25 +9,13 @@ from coachpro.auth.sessions import role_required
 from coachpro.booking.picker import build_picker
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, CoachRescheduleForm, SessionForm, SessionNotesForm
-from coachpro.coach.lookups import get_or_404
 from coachpro.domain.local_time import LocalReading, read_local
-from coachpro.extensions import db
 from coachpro.models import CoachingSession, Couple, Role, SessionStatus
 from coachpro.models.types import utcnow
 from coachpro.services import coaching
 from coachpro.services.calendar import practice_zone
 from coachpro.services.consults import parse_start
-
-
-def _couple_or_404(couple_id: int) -> Couple:
-    return get_or_404(Couple, couple_id)
-
-
-def _session_or_404(couple: Couple, session_id: int) -> CoachingSession:
-    session = db.session.get(CoachingSession, session_id)
-    if session is None or session.couple_id != couple.id:
-        abort(404)
-    return session
+from coachpro.services.lookup import get_or_404
 
 
 def _back(couple: Couple):
@@ -44,7 +32,7 @@ def _parse_time(text: str) -> time | None:
 @bp.route("/couples/<int:couple_id>/sessions/new", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def new_session(couple_id: int):
-    couple = _couple_or_404(couple_id)
+    couple = get_or_404(Couple, couple_id)
     form = SessionForm()
     status = 200
     reading = None
@@ -104,8 +92,8 @@ def _chosen_instant(form: SessionForm, reading: LocalReading | None) -> datetime
 @bp.route("/couples/<int:couple_id>/sessions/<int:session_id>/reschedule", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def reschedule_session(couple_id: int, session_id: int):
-    couple = _couple_or_404(couple_id)
-    session = _session_or_404(couple, session_id)
+    couple = get_or_404(Couple, couple_id)
+    session = get_or_404(CoachingSession, session_id, couple=couple)
     form = CoachRescheduleForm()
     if form.validate_on_submit():
         try:
@@ -128,8 +116,8 @@ def reschedule_session(couple_id: int, session_id: int):
 @bp.post("/couples/<int:couple_id>/sessions/<int:session_id>/cancel")
 @role_required(Role.COACH)
 def cancel_session(couple_id: int, session_id: int):
-    couple = _couple_or_404(couple_id)
-    session = _session_or_404(couple, session_id)
+    couple = get_or_404(Couple, couple_id)
+    session = get_or_404(CoachingSession, session_id, couple=couple)
     if ActionForm().validate_on_submit():
         try:
             coaching.cancel_session(session, by="coach")
@@ -143,8 +131,8 @@ def cancel_session(couple_id: int, session_id: int):
 @bp.post("/couples/<int:couple_id>/sessions/<int:session_id>/mark/<status>")
 @role_required(Role.COACH)
 def mark_session(couple_id: int, session_id: int, status: str):
-    couple = _couple_or_404(couple_id)
-    session = _session_or_404(couple, session_id)
+    couple = get_or_404(Couple, couple_id)
+    session = get_or_404(CoachingSession, session_id, couple=couple)
     if status not in (SessionStatus.HELD, SessionStatus.NO_SHOW):
         abort(404)
     if ActionForm().validate_on_submit():
@@ -160,8 +148,8 @@ def mark_session(couple_id: int, session_id: int, status: str):
 @bp.post("/couples/<int:couple_id>/sessions/<int:session_id>/notes")
 @role_required(Role.COACH)
 def session_notes(couple_id: int, session_id: int):
-    couple = _couple_or_404(couple_id)
-    session = _session_or_404(couple, session_id)
+    couple = get_or_404(Couple, couple_id)
+    session = get_or_404(CoachingSession, session_id, couple=couple)
     form = SessionNotesForm()
     if form.validate_on_submit():
         coaching.save_session_notes(session, form.notes.data or "")

@@ -1,0 +1,22 @@
+"""Loading what a URL names: the one place that answers 404.
+
+Ownership is part of the lookup: an object that belongs to a couple is found only through
+that couple, so a URL that pairs one couple with another couple's note, session or payment
+looks exactly like one that names nothing.
+"""
+
+from typing import Any, TypeVar
+
+from werkzeug.exceptions import NotFound
+
+from coachpro.extensions import db
+
+M = TypeVar("M")
+
+
+def get_or_404(model: type[M], object_id: Any, *, couple: Any = None) -> M:
+    """The `model` row with this id (belonging to `couple`, when given), or NotFound."""
+    found = db.session.get(model, object_id)
+    if found is None or (couple is not None and getattr(found, "couple_id", None) != couple.id):
+        raise NotFound()
+    return found
