@@ -4,7 +4,6 @@ import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from coachpro.auth.sessions import role_required
 from coachpro.choices import as_choices, package_choices
@@ -28,28 +27,20 @@ from coachpro.models import (
     CoachNote,
     Couple,
     CoupleStatus,
-    Enrollment,
     Package,
     Partner,
     Role,
-    StatusChange,
-    User,
 )
 from coachpro.models.types import utcnow
 from coachpro.query_args import int_arg
+from coachpro.services import couples as couple_service
 from coachpro.services import (
-    coaching,
-    homework,
-    intake,
-    payments,
     portal_access,
     privacy,
-    progress,
-    pulse,
 )
-from coachpro.services import couples as couple_service
 from coachpro.services.calendar import practice_today, practice_zone
 from coachpro.services.couple_list import CoupleFilters, CoupleSort, list_couples
+from coachpro.services.couple_page import couple_page
 from coachpro.services.lookup import get_or_404
 
 
@@ -151,68 +142,19 @@ def edit_couple(couple_id: int):
 @bp.get("/couples/<int:couple_id>")
 @role_required(Role.COACH)
 def couple(couple_id: int):
-    couple = get_or_404(Couple, couple_id)
-    enrollment = couple_service.current_enrollment(couple.id)
-    couple_progress = progress.couple_progress(couple, None)
+    page = couple_page(couple_id, utcnow(), notes_page=int_arg("notes_page", 1) or 1)
     enroll_form = EnrollForm(formdata=None)
     enroll_form.package.choices = package_choices(blank=None)
     enroll_form.start_date.data = practice_today()
-    if couple.package_id:
-        enroll_form.package.data = str(couple.package_id)
-    users = {
-        u.id: u
-        for u in db.session.scalars(
-            select(User).where(User.id.in_([p.user_id for p in couple.partners if p.user_id]))
-        )
-    }
+    if page.couple.package_id:
+        enroll_form.package.data = str(page.couple.package_id)
     return render_template(
         "coach/couple.html",
-        couple=couple,
-        access={p.id: portal_access.access_state(p, users.get(p.user_id)) for p in couple.partners},
-        enrollment=enrollment,
-        usage=couple_service.session_usage(enrollment),
-        history=db.session.scalars(
-            select(Enrollment)
-            .where(Enrollment.couple_id == couple.id, Enrollment.ended_at.is_not(None))
-            .order_by(Enrollment.created_at.desc())
-        ).all(),
-        status_changes=db.session.scalars(
-            select(StatusChange)
-            .where(StatusChange.couple_id == couple.id)
-            .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
-        ).all(),
-        notes=db.session.scalars(
-            select(CoachNote)
-            .where(CoachNote.couple_id == couple.id)
-            .order_by(CoachNote.created_at.desc(), CoachNote.id.desc())
-        ).all(),
-        timeline=sorted(
-            couple_service.timeline(couple)
-            + [
-                couple_service.TimelineItem(
-                    couple_service.noon(m.reached_on), "milestone", f"Milestone: {m.title}"
-                )
-                for m in couple_progress.milestones
-            ],
-            key=lambda item: item.when,
-            reverse=True,
-        ),
-        sessions=coaching.sessions_for(couple.id),
-        intake=intake.answers_side_by_side(couple),
-        assignments=homework.couple_assignments(couple.id),
-        progress=couple_progress,
-        grid=progress.review_grid(couple),
-        readable=homework.coach_readable_entries(couple),
-        chart=pulse.progress_chart(couple, None),
-        payments=payments.couple_payments(couple.id),
-        balance=payments.balance(enrollment) if enrollment else None,
-        payment_link=payments.payment_link(enrollment) if enrollment else None,
-        cards=payments.card_payments_enabled(),
+        **page.for_template(),
         manual_form=ManualPaymentForm(formdata=None, paid_on=practice_today()),
-        comments=progress.recent_comments(couple.id),
         comment_form=CommentForm(formdata=None),
         milestone_form=MilestoneForm(formdata=None),
-        status_form=StatusForm(formdata=None, status=couple.status),
+        status_form=StatusForm(formdata=None, status=page.couple.status),
         enroll_form=enroll_form,
         note_form=NoteForm(formdata=None),
         session_notes_form=SessionNotesForm(formdata=None),

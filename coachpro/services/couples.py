@@ -1,11 +1,11 @@
 """The coach's couples: creating and editing them, status, enrollment, notes, the timeline."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
@@ -242,43 +242,39 @@ class TimelineItem:
     text: str
 
 
-def timeline(couple: Couple) -> list[TimelineItem]:
-    """What happened with this couple, newest first."""
-    items: list[TimelineItem] = []
-    for consult in db.session.scalars(select(Consult).where(Consult.couple_id == couple.id)):
-        items.append(TimelineItem(consult.created_at, "consult", "Booked a free consult"))
-    for e in db.session.scalars(
-        select(Enrollment)
-        .where(Enrollment.couple_id == couple.id)
-        .options(joinedload(Enrollment.package))
-    ):
-        items.append(TimelineItem(e.created_at, "enrolled", f"Enrolled in {e.package.name}"))
-    for change in db.session.scalars(
-        select(StatusChange).where(StatusChange.couple_id == couple.id)
-    ):
-        items.append(
-            TimelineItem(change.changed_at, "status", f"Status: {change.status.capitalize()}")
-        )
-    for s in db.session.scalars(
-        select(CoachingSession).where(CoachingSession.couple_id == couple.id)
-    ):
-        label = {
-            "scheduled": "Session scheduled",
-            "held": "Session held",
-            "no_show": "Session missed",
-            "cancelled": "Session cancelled",
-        }[s.status]
-        items.append(TimelineItem(s.start_at, "session", label))
-    for a in db.session.scalars(
-        select(Assignment)
-        .where(Assignment.couple_id == couple.id)
-        .options(joinedload(Assignment.exercise))
-    ):
-        items.append(TimelineItem(a.created_at, "homework", f"Assigned {a.exercise.title}"))
-    for m in db.session.scalars(
-        select(CustomMilestone).where(CustomMilestone.couple_id == couple.id)
-    ):
-        items.append(TimelineItem(noon(m.reached_on), "milestone", f"Milestone: {m.title}"))
+_SESSION_EVENTS = {
+    "scheduled": "Session scheduled",
+    "held": "Session held",
+    "no_show": "Session missed",
+    "cancelled": "Session cancelled",
+}
+
+
+def timeline(
+    *,
+    consults: Iterable[Consult],
+    enrollments: Iterable[Enrollment],
+    status_changes: Iterable[StatusChange],
+    sessions: Iterable[CoachingSession],
+    assignments: Iterable[Assignment],
+    milestones: Iterable[CustomMilestone],
+) -> list[TimelineItem]:
+    """What happened with a couple, newest first, from what the couple page has loaded."""
+    items = [TimelineItem(c.created_at, "consult", "Booked a free consult") for c in consults]
+    items += [
+        TimelineItem(e.created_at, "enrolled", f"Enrolled in {e.package.name}") for e in enrollments
+    ]
+    items += [
+        TimelineItem(c.changed_at, "status", f"Status: {c.status.capitalize()}")
+        for c in status_changes
+    ]
+    items += [TimelineItem(s.start_at, "session", _SESSION_EVENTS[s.status]) for s in sessions]
+    items += [
+        TimelineItem(a.created_at, "homework", f"Assigned {a.exercise.title}") for a in assignments
+    ]
+    items += [
+        TimelineItem(noon(m.reached_on), "milestone", f"Milestone: {m.title}") for m in milestones
+    ]
     return sorted(items, key=lambda i: i.when, reverse=True)
 
 

@@ -82,12 +82,18 @@ class CoupleProgress:
 
 
 def couple_progress(
-    couple: Couple, viewer: Partner | None, now: datetime | None = None
+    couple: Couple,
+    viewer: Partner | None,
+    now: datetime | None = None,
+    *,
+    assignments: list[Assignment] | None = None,
 ) -> CoupleProgress:
-    """Streaks and milestones as `viewer` may count them (None: the coach)."""
+    """Streaks and milestones as `viewer` may count them (None: the coach). A page that has
+    the couple's assignments already passes them in."""
     now = now or utcnow()
     today = now.astimezone(ZoneInfo(couple.timezone)).date()
-    assignments = couple_assignments(couple.id)
+    if assignments is None:
+        assignments = couple_assignments(couple.id)
     viewer_id = viewer.id if viewer is not None else None
     done = _couple_completions(couple.id, viewer_id)
     by_assignment: dict[int, list[Row]] = {}
@@ -138,9 +144,17 @@ class GridRow:
     weeks: list[tuple[int, int]]  # (done, due) per week, oldest first
 
 
-def review_grid(couple: Couple, now: datetime | None = None, weeks: int = 8) -> list[GridRow]:
+def review_grid(
+    couple: Couple,
+    now: datetime | None = None,
+    weeks: int = 8,
+    *,
+    assignments: list[Assignment] | None = None,
+) -> list[GridRow]:
     """Completion per assignment and partner for the last `weeks` weeks (Monday-based)."""
     now = now or utcnow()
+    if assignments is None:
+        assignments = couple_assignments(couple.id)
     today = now.astimezone(ZoneInfo(couple.timezone)).date()
     monday = today - timedelta(days=today.weekday())
     starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
@@ -148,7 +162,7 @@ def review_grid(couple: Couple, now: datetime | None = None, weeks: int = 8) -> 
     for c in _couple_completions(couple.id, None, since=starts[0]):
         done.setdefault((c.assignment_id, c.partner_id), set()).add(c.occurrence)
     rows = []
-    for a in couple_assignments(couple.id):
+    for a in assignments:
         due = occurrences(schedule_of(a), starts[0], today)
         people = [(p.first_name, {p.id}) for p in couple.partners]
         if a.mode == Mode.TOGETHER:

@@ -59,8 +59,13 @@ def save_pulse(
 
 
 def progress_chart(
-    couple: Couple, viewer_partner: Partner | None, now: datetime | None = None, weeks_shown=None
-):
+    couple: Couple,
+    viewer_partner: Partner | None,
+    now: datetime | None = None,
+    weeks_shown: int | None = None,
+    *,
+    assignments: list[Assignment] | None = None,
+) -> str:
     """The chart as this viewer may see it: a partner's pulse only where its visibility allows."""
     now = now or utcnow()
     today = local_today(viewer_partner, now) if viewer_partner else couple_today(couple, now)
@@ -91,16 +96,21 @@ def progress_chart(
     return progress_chart_svg(
         weeks,
         series,
-        _completion_by_week(couple, weeks, today, viewer_id),
+        _completion_by_week(couple, weeks, today, viewer_id, assignments),
         width=width,
         height=200,
     )
 
 
 def _completion_by_week(
-    couple: Couple, weeks: list[date], today: date, viewer_partner_id: int | None
+    couple: Couple,
+    weeks: list[date],
+    today: date,
+    viewer_partner_id: int | None,
+    assignments: list[Assignment] | None,
 ) -> list[float | None]:
-    assignments = couple_assignments(couple.id)
+    if assignments is None:
+        assignments = couple_assignments(couple.id)
     done = {
         tuple(row)
         for row in db.session.execute(

@@ -167,6 +167,26 @@ def test_private_notes_newest_first_editable_and_deletable(signed_in, app):
         assert db.session.scalars(select(CoachNote.body)).all() == ["Second session idea"]
 
 
+def test_a_long_history_of_notes_is_paged_and_costs_the_same_queries(signed_in, app):
+    couple_id = add_couple(signed_in)
+    page_url = f"/coach/couples/{couple_id}"
+    signed_in.post(f"{page_url}/notes", data={"body": "Note 0"})
+    with count_queries(app) as few:
+        assert signed_in.get(page_url).status_code == 200
+    for n in range(1, 25):
+        signed_in.post(f"{page_url}/notes", data={"body": f"Note {n}"})
+    with count_queries(app) as many:
+        newest = signed_in.get(page_url).text
+    assert len(few) == len(many) <= 30
+    assert "Note 24" in newest and "Note 15" in newest and "Note 14" not in newest
+    assert "25 notes" in newest and "Older notes" in newest and "Newer notes" not in newest
+    oldest = signed_in.get(f"{page_url}?notes_page=3").text
+    assert "Note 0" in oldest and "Note 5" not in oldest and "Newer notes" in oldest
+    # A page past the last shows the last; nonsense shows the first.
+    assert "Note 0" in signed_in.get(f"{page_url}?notes_page=99").text
+    assert "Note 24" in signed_in.get(f"{page_url}?notes_page=-1").text
+
+
 def test_couples_list_filters_searches_sorts_and_counts(signed_in, app, create_couple):
     create_couple(("Maya", "Jordan"), package_slug="old-flames")
     create_couple(("Priya", "Sam"), package_slug="new-sparks")

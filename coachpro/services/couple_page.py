@@ -1,0 +1,153 @@
+"""Everything the coach's page for one couple shows, loaded once.
+
+The page shows the same assignments in four places (the list, streaks, the weekly grid and
+the chart) and the same enrollments, sessions and status changes in two; each is read once
+here and handed to whatever needs it, so the page costs a fixed, small number of queries.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from coachpro.extensions import db
+from coachpro.models import (
+    Assignment,
+    CoachingSession,
+    CoachNote,
+    Consult,
+    Couple,
+    Enrollment,
+    StatusChange,
+    User,
+)
+from coachpro.services import homework, intake, payments, portal_access, progress, pulse
+from coachpro.services.couples import SessionUsage, TimelineItem, noon, session_usage, timeline
+from coachpro.services.lookup import get_or_404
+
+NOTES_PER_PAGE = 10
+
+
+@dataclass(frozen=True)
+class NotesPage:
+    notes: list[CoachNote]
+    page: int  # from 1
+    total: int
+
+    @property
+    def has_newer(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_older(self) -> bool:
+        return self.page * NOTES_PER_PAGE < self.total
+
+
+@dataclass(frozen=True)
+class CouplePage:
+    couple: Couple
+    access: dict[int, str]  # partner id → 'active', 'invited', 'revoked' or 'none'
+    enrollment: Enrollment | None
+    usage: SessionUsage | None
+    history: list[Enrollment]  # ended enrollments, newest first
+    status_changes: list[StatusChange]
+    notes: NotesPage
+    timeline: list[TimelineItem]
+    sessions: list[CoachingSession]
+    intake: list[intake.IntakeRow]
+    assignments: list[Assignment]
+    progress: progress.CoupleProgress
+    grid: list[progress.GridRow]
+    readable: list[homework.ReadableEntry]
+    chart: str
+    payments: list[payments.PaymentRow]
+    balance: payments.Balance | None
+    payment_link: str | None
+    cards: bool
+    comments: list
+
+    def for_template(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePage:
+    """The couple's page as the coach sees it (NotFound for an unknown couple)."""
+    couple = get_or_404(Couple, couple_id)
+    enrollments = db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.couple_id == couple.id)
+        .options(selectinload(Enrollment.package))
+        .order_by(Enrollment.created_at.desc())
+    ).all()
+    current = next((e for e in enrollments if e.ended_at is None), None)
+    status_changes = db.session.scalars(
+        select(StatusChange)
+        .where(StatusChange.couple_id == couple.id)
+        .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
+    ).all()
+    sessions = db.session.scalars(
+        select(CoachingSession)
+        .where(CoachingSession.couple_id == couple.id)
+        .order_by(CoachingSession.start_at, CoachingSession.id)
+    ).all()
+    consults = db.session.scalars(select(Consult).where(Consult.couple_id == couple.id)).all()
+    assignments = homework.couple_assignments(couple.id)
+    couple_progress = progress.couple_progress(couple, None, now, assignments=assignments)
+    users = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.id.in_([p.user_id for p in couple.partners if p.user_id]))
+        )
+    }
+    events = timeline(
+        consults=consults,
+        enrollments=enrollments,
+        status_changes=status_changes,
+        sessions=sessions,
+        assignments=assignments,
+        milestones=couple_progress.custom,
+    )
+    # Milestones reached by practising are not stored: they show where they were reached.
+    events += [
+        TimelineItem(noon(m.reached_on), "milestone", f"Milestone: {m.title}")
+        for m in couple_progress.milestones
+    ]
+    return CouplePage(
+        couple=couple,
+        access={p.id: portal_access.access_state(p, users.get(p.user_id)) for p in couple.partners},
+        enrollment=current,
+        usage=session_usage(current),
+        history=[e for e in enrollments if e.ended_at is not None],
+        status_changes=list(status_changes),
+        notes=_notes(couple.id, notes_page),
+        timeline=sorted(events, key=lambda item: item.when, reverse=True),
+        sessions=list(sessions),
+        intake=intake.answers_side_by_side(couple),
+        assignments=assignments,
+        progress=couple_progress,
+        grid=progress.review_grid(couple, now, assignments=assignments),
+        readable=homework.coach_readable_entries(couple),
+        chart=pulse.progress_chart(couple, None, now, assignments=assignments),
+        payments=payments.couple_payments(couple.id),
+        balance=payments.balance(current) if current else None,
+        payment_link=payments.payment_link(current) if current else None,
+        cards=payments.card_payments_enabled(),
+        comments=progress.recent_comments(couple.id),
+    )
+
+
+def _notes(couple_id: int, page: int) -> NotesPage:
+    total = db.session.scalar(
+        select(func.count()).select_from(CoachNote).where(CoachNote.couple_id == couple_id)
+    )
+    last_page = max(1, -(-total // NOTES_PER_PAGE))
+    page = min(max(page, 1), last_page)
+    notes = db.session.scalars(
+        select(CoachNote)
+        .where(CoachNote.couple_id == couple_id)
+        .order_by(CoachNote.created_at.desc(), CoachNote.id.desc())
+        .limit(NOTES_PER_PAGE)
+        .offset((page - 1) * NOTES_PER_PAGE)
+    ).all()
+    return NotesPage(list(notes), page, total)
