@@ -33,7 +33,9 @@ def today():
         return render_template("portal/today.html", me=None)
     enrollment = current_enrollment(me.couple_id)
     now = utcnow()
-    progress = couple_progress(me.couple, me, now)
+    # Read once, for the list, the streaks and the chart.
+    assignments = homework.couple_assignments(me.couple_id)
+    progress = couple_progress(me.couple, me, now, assignments=assignments)
     return render_template(
         "portal/today.html",
         me=me,
@@ -42,7 +44,7 @@ def today():
         usage=session_usage(enrollment),
         balance=payments.balance(enrollment) if enrollment else None,
         sessions=coaching.upcoming_sessions(me.couple_id, now),
-        homework=homework.today_for(me, now),
+        homework=homework.today_for(me, now, assignments=assignments),
         progress=progress,
         recent_milestones=[
             m
@@ -50,7 +52,7 @@ def today():
             if m.reached_on >= homework.local_today(me, now) - timedelta(days=14)
         ][-3:],
         comments=recent_comments(me.couple_id, limit=2),
-        chart=pulse.progress_chart(me.couple, me, now, weeks_shown=8),
+        chart=pulse.progress_chart(me.couple, me, now, weeks_shown=8, assignments=assignments),
         pulse_done=pulse.this_weeks_pulse(me, now) is not None,
     )
 

@@ -174,13 +174,21 @@ class TodayView:
     done_this_week: int = 0
 
 
-def today_for(partner: Partner, now: datetime | None = None) -> TodayView:
-    """What is due today for this partner (and the two of them), and what they missed this week."""
+def today_for(
+    partner: Partner,
+    now: datetime | None = None,
+    *,
+    assignments: list[Assignment] | None = None,
+) -> TodayView:
+    """What is due today for this partner (and the two of them), and what they missed this week.
+    A page that has the couple's assignments already passes them in."""
     now = now or utcnow()
     today = local_today(partner, now)
     first = today - timedelta(days=MISSED_WINDOW_DAYS - 1)
+    if assignments is None:
+        assignments = couple_assignments(partner.couple_id)
     assignments = [
-        a for a in couple_assignments(partner.couple_id) if a.status != AssignmentStatus.ENDED
+        a for a in assignments if a.status != AssignmentStatus.ENDED
         or (a.ended_on and a.ended_on > first)
     ]  # fmt: skip
     other = next((p for p in partner.couple.partners if p.id != partner.id), None)
