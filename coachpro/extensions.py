@@ -1,6 +1,7 @@
 """Bare extension objects, bound to an app in create_app. Nothing here imports the app."""
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,6 +28,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# What models subclass. At run time it is Flask-SQLAlchemy's db.Model (Base with its query
+# and naming helpers); type checkers, which cannot follow that, are shown Base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

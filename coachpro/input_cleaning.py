@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.utils import cached_property
 
@@ -30,7 +30,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _clean_multidict(data: ImmutableMultiDict) -> ImmutableMultiDict:
+def _clean_multidict(data: MultiDict) -> ImmutableMultiDict:
     return ImmutableMultiDict([(_clean(k), _clean(v)) for k, v in data.items(multi=True)])
 
 
@@ -40,7 +40,7 @@ class CleanRequest(Request):
         self.form = _clean_multidict(self.form)
 
     @cached_property
-    def args(self) -> ImmutableMultiDict:  # type: ignore[override]
+    def args(self) -> ImmutableMultiDict:
         # Cached like werkzeug's own: pages read request.args many times.
         return _clean_multidict(super().args)
 

@@ -74,7 +74,7 @@ def slots():
         fields["to"] = "Must not be before 'from'."
     if not fields and (last - first).days >= MAX_RANGE_DAYS:
         fields["to"] = f"Ask for at most {MAX_RANGE_DAYS} days at a time."
-    if fields:
+    if fields or zone is None:
         return _error(422, "invalid", "Some parameters are not valid.", fields=fields)
     found = slots_for_visitor(first, last, zone, utcnow())
     return Response(_slots_body(zone.key, tuple(found)), mimetype="application/json")

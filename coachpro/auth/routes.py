@@ -87,7 +87,9 @@ def forgot_password():
         response = redirect(url_for("auth.login"))
         # Looking the address up and queueing the email happen after the answer has gone
         # out, so the answer takes the same time whether or not an account uses the address.
-        app, email = current_app._get_current_object(), form.email.data
+        # The app itself, not the request-bound proxy (which mypy takes for a Flask).
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        email = form.email.data
 
         def request_reset() -> None:
             with app.app_context():

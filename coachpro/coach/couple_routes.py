@@ -22,7 +22,6 @@ from coachpro.coach.forms import (
     StatusForm,
 )
 from coachpro.domain.timezones import timezone_choices
-from coachpro.extensions import db
 from coachpro.models import (
     CoachNote,
     Couple,
@@ -88,13 +87,13 @@ def _couple_form(couple: Couple | None = None) -> CoupleForm:
 
 
 def _details(form: CoupleForm) -> couple_service.CoupleDetails:
+    def partner(n: int) -> couple_service.PartnerDetails:
+        return couple_service.PartnerDetails(
+            **{name: getattr(form, f"partner{n}_{name}").data or "" for name in PARTNER_FIELDS}
+        )
+
     return couple_service.CoupleDetails(
-        partners=tuple(
-            couple_service.PartnerDetails(
-                **{name: getattr(form, f"partner{n}_{name}").data or "" for name in PARTNER_FIELDS}
-            )
-            for n in (1, 2)
-        ),
+        partners=(partner(1), partner(2)),
         timezone=form.timezone.data,
         source=form.source.data,
     )
@@ -188,7 +187,7 @@ def enroll(couple_id: int):
     form = EnrollForm()
     form.package.choices = package_choices(blank=None)
     if form.validate_on_submit():
-        package = db.session.get(Package, int(form.package.data))
+        package = get_or_404(Package, int(form.package.data))
         couple_service.enroll(couple, package, form.start_date.data)
         flash(f"Enrolled in {package.name} from {form.start_date.data:%-d %B %Y}.", "success")
     else:

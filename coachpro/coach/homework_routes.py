@@ -9,7 +9,6 @@ from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, AssignForm, CommentForm, ExerciseForm, MilestoneForm
 from coachpro.domain.occurrences import Cadence
 from coachpro.domain.rich_text import render_rich_text
-from coachpro.extensions import db
 from coachpro.models import Assignment, Couple, Exercise, Mode, Role, Visibility
 from coachpro.query_args import int_arg
 from coachpro.services import exercises, homework, progress
@@ -120,11 +119,11 @@ def assign(couple_id: int):
         form.start_date.data = couple_today(couple)
     status = 200
     if form.validate_on_submit():
-        chosen = db.session.get(Exercise, int(form.exercise.data))
+        exercise = get_or_404(Exercise, int(form.exercise.data))
         try:
             homework.assign(
                 couple,
-                chosen,
+                exercise,
                 homework.AssignmentDetails(
                     cadence=Cadence(form.cadence.data),
                     start_date=form.start_date.data,
@@ -140,7 +139,7 @@ def assign(couple_id: int):
             form.cadence.errors.append(str(exc))
             status = 422
         else:
-            flash(f"Assigned {chosen.title}.", "success")
+            flash(f"Assigned {exercise.title}.", "success")
             return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")
     elif request.method == "POST":
         status = 422

@@ -79,7 +79,7 @@ def delete_package(package_id: int):
 def intake_questions():
     form = ActionForm()
     if form.validate_on_submit():
-        rows = []
+        rows: list[tuple[int | None, str, bool]] = []
         for question in intake.all_questions():
             prompt = request.form.get(f"prompt-{question.id}", "")[:300]
             rows.append((question.id, prompt, request.form.get(f"active-{question.id}") == "y"))

@@ -52,7 +52,7 @@ def new_session(couple_id: int):
     elif request.method == "POST":
         status = 422
     ambiguous = reading is not None and reading.ambiguous
-    if ambiguous:
+    if reading is not None and reading.ambiguous:
         form.occurrence.choices = [
             SelectChoice(str(n), reading.label(instant))
             for n, instant in enumerate(reading.instants)

@@ -144,14 +144,14 @@ def _event(event: CalendarEvent, stamp: datetime, *, with_attendees: bool) -> Ev
         component.add("location", event.location)
     if event.url:
         component.add("url", event.url)
-    component.add("organizer", _address(event.organizer), encode=0)
+    component.add("organizer", _address(event.organizer), encode=False)
     if with_attendees:
         for person in event.attendees:
             address = _address(person)
             address.params["ROLE"] = vText("REQ-PARTICIPANT")
             address.params["PARTSTAT"] = vText("NEEDS-ACTION")
             address.params["RSVP"] = vText("FALSE")
-            component.add("attendee", address, encode=0)
+            component.add("attendee", address, encode=False)
     return component
 
 
@@ -188,7 +188,9 @@ def _fold(line: str) -> str:
     """The line and its CRLF, folded into 75-octet pieces without splitting a character."""
     if len(line) <= _FOLD_AT and line.isascii():
         return line + "\r\n"
-    pieces, current, size = [], [], 0
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
     for char in line:
         width = len(char.encode())
         # Continuation lines start with a space, which counts towards their 75 octets.

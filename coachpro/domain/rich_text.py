@@ -27,11 +27,13 @@ def render_rich_text(text: str) -> str:
         lines = [line for line in block.splitlines() if line.strip()]
         if not lines:
             continue
-        if all(_BULLET.match(line) for line in lines):
-            items = "".join(f"<li>{_inline(_BULLET.match(line)[1])}</li>" for line in lines)
+        bullets = [_BULLET.match(line) for line in lines]
+        numbers = [_NUMBER.match(line) for line in lines]
+        if all(bullets):
+            items = "".join(f"<li>{_inline(m[1])}</li>" for m in bullets if m)
             blocks.append(f"<ul>{items}</ul>")
-        elif all(_NUMBER.match(line) for line in lines):
-            items = "".join(f"<li>{_inline(_NUMBER.match(line)[1])}</li>" for line in lines)
+        elif all(numbers):
+            items = "".join(f"<li>{_inline(m[1])}</li>" for m in numbers if m)
             blocks.append(f"<ol>{items}</ol>")
         else:
             blocks.append("<p>" + "<br>".join(_inline(line.strip()) for line in lines) + "</p>")

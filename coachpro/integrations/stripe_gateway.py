@@ -1,7 +1,7 @@
 """The only module that talks to Stripe, through the official `stripe` library."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import stripe
 
@@ -26,7 +26,8 @@ class StripeGateway:
     api_base: str = ""
 
     def _client(self) -> stripe.StripeClient:
-        base = {"api": self.api_base} if self.api_base else None
+        # The library types this as its own TypedDict; {"api": …} is exactly that shape.
+        base: Any = {"api": self.api_base} if self.api_base else None
         return stripe.StripeClient(self.secret_key, base_addresses=base, max_network_retries=0)
 
     def create_checkout_session(
@@ -64,10 +65,12 @@ class StripeGateway:
             params["customer_email"] = customer_email
         try:
             session = self._client().v1.checkout.sessions.create(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=cast(Any, params), options={"idempotency_key": idempotency_key}
             )
         except stripe.StripeError as exc:
             raise GatewayError(str(exc)) from exc
+        if not session.url:  # hosted Checkout always has one; anything else is not usable
+            raise GatewayError("Stripe answered without a checkout address.")
         return CheckoutSession(session.id, session.url)
 
     def refund(self, *, payment_intent: str, amount_cents: int, idempotency_key: str) -> str:

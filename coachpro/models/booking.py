@@ -15,12 +15,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coachpro.extensions import db
+from coachpro.extensions import Model
 from coachpro.models.package import Package
 from coachpro.models.types import UTCDateTime, utcnow
 
 
-class BookingSettings(db.Model):
+class BookingSettings(Model):
     """The practice's booking rules: exactly one row, which bookings also lock.
 
     Every booking, reschedule and cancellation first bumps `calendar_version` on this row.
@@ -61,7 +61,7 @@ class BookingSettings(db.Model):
     calendar_version: Mapped[int] = mapped_column(default=0)
 
 
-class WeeklyHours(db.Model):
+class WeeklyHours(Model):
     __tablename__ = "weekly_hours"
     __table_args__ = (
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
@@ -77,7 +77,7 @@ class WeeklyHours(db.Model):
     end_minute: Mapped[int] = mapped_column(SmallInteger)
 
 
-class DateOverride(db.Model):
+class DateOverride(Model):
     """Hours for one date instead of the weekly ones; a row without times closes the day."""
 
     __tablename__ = "date_overrides"
@@ -110,7 +110,7 @@ class ConsultStatus(StrEnum):
     HELD = "held"
 
 
-class Consult(db.Model):
+class Consult(Model):
     __tablename__ = "consults"
     __table_args__ = (
         CheckConstraint(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coachpro.extensions import db
+from coachpro.extensions import Model
 from coachpro.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ class SessionStatus(StrEnum):
 COUNTS_AGAINST_PACKAGE = (SessionStatus.SCHEDULED, SessionStatus.HELD, SessionStatus.NO_SHOW)
 
 
-class CoachingSession(db.Model):
+class CoachingSession(Model):
     __tablename__ = "coaching_sessions"
     __table_args__ = (
         CheckConstraint(

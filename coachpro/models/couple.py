@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coachpro.extensions import db
+from coachpro.extensions import Model
 from coachpro.models.package import Package
 from coachpro.models.types import UTCDateTime, utcnow
 from coachpro.models.user import User
@@ -20,7 +20,7 @@ class CoupleStatus(StrEnum):
     ARCHIVED = "archived"
 
 
-class Couple(db.Model):
+class Couple(Model):
     __tablename__ = "couples"
     __table_args__ = (
         CheckConstraint(
@@ -55,7 +55,7 @@ class Couple(db.Model):
         return f"<Couple {self.id} {self.status}>"
 
 
-class Partner(db.Model):
+class Partner(Model):
     __tablename__ = "partners"
     __table_args__ = (
         # Positions 1 and 2, unique per couple: a couple can never have a third partner.

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coachpro.extensions import db
+from coachpro.extensions import Model
 from coachpro.models.types import UTCDateTime, utcnow
 
 
@@ -53,7 +53,7 @@ _KINDS = "('reflection', 'checklist', 'gratitude', 'promise', 'jar', 'timer', 'm
 _VISIBILITY = "('me', 'us', 'coach')"
 
 
-class Exercise(db.Model):
+class Exercise(Model):
     __tablename__ = "exercises"
     __table_args__ = (
         CheckConstraint(f"kind IN {_KINDS}", name="kind_known"),
@@ -87,7 +87,7 @@ class Exercise(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     __tablename__ = "assignments"
     __table_args__ = (
         CheckConstraint("cadence IN ('once', 'daily', 'weekly')", name="cadence_known"),
@@ -122,7 +122,7 @@ class Assignment(db.Model):
     )
 
 
-class AssignmentPause(db.Model):
+class AssignmentPause(Model):
     __tablename__ = "assignment_pauses"
     __table_args__ = (
         CheckConstraint("resumed_on IS NULL OR resumed_on >= paused_on", name="resumes_after"),
@@ -136,7 +136,7 @@ class AssignmentPause(db.Model):
     resumed_on: Mapped[date | None] = mapped_column(Date)
 
 
-class Completion(db.Model):
+class Completion(Model):
     """One partner's entry for one occurrence. What it says is readable per `visibility`."""
 
     __tablename__ = "completions"
@@ -165,7 +165,7 @@ class Completion(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class JarSlip(db.Model):
+class JarSlip(Model):
     """A worry or hope dropped in the couple's jar; hidden from the other partner until drawn."""
 
     __tablename__ = "jar_slips"
@@ -182,7 +182,7 @@ class JarSlip(db.Model):
     discussed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class JarDrawRequest(db.Model):
+class JarDrawRequest(Model):
     """One partner asked to draw a slip; it is revealed only when the other confirms.
 
     One row per couple at most (the couple is the key), so two partners pressing "draw" at
@@ -200,7 +200,7 @@ class JarDrawRequest(db.Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CustomMilestone(db.Model):
+class CustomMilestone(Model):
     __tablename__ = "custom_milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -210,7 +210,7 @@ class CustomMilestone(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CoachComment(db.Model):
+class CoachComment(Model):
     """Encouragement from the coach, shown in the couple's portal and emailed to them."""
 
     __tablename__ = "coach_comments"
@@ -222,7 +222,7 @@ class CoachComment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Pulse(db.Model):
+class Pulse(Model):
     """A partner's one-minute weekly check: how connected, safe and trusting (1-10)."""
 
     __tablename__ = "pulses"
@@ -251,7 +251,7 @@ class Pulse(db.Model):
         return (self.connected + self.safe + self.trust) / 3
 
 
-class HomeworkTally(db.Model):
+class HomeworkTally(Model):
     """A couple's homework over their last 7 local days, as the coach may count it: stored so
     the dashboard reads one row per couple instead of working out every assignment's cadence.
 

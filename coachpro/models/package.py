@@ -3,10 +3,10 @@
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coachpro.extensions import db
+from coachpro.extensions import Model
 
 
-class Package(db.Model):
+class Package(Model):
     __tablename__ = "packages"
     __table_args__ = (
         CheckConstraint("price_cents >= 0", name="price_not_negative"),

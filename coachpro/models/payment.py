@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coachpro.extensions import db
+from coachpro.extensions import Model
 from coachpro.models.types import UTCDateTime, utcnow
 
 
@@ -35,7 +35,7 @@ class RefundStatus(StrEnum):
     FAILED = "failed"  # Stripe refused it: it holds back nothing
 
 
-class Payment(db.Model):
+class Payment(Model):
     __tablename__ = "payments"
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
@@ -81,7 +81,7 @@ class Payment(db.Model):
         return self.amount_cents - self.refunded_cents if self.status == PaymentStatus.PAID else 0
 
 
-class Refund(db.Model):
+class Refund(Model):
     __tablename__ = "refunds"
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
@@ -99,7 +99,7 @@ class Refund(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """Every webhook event we accepted, once: the primary key makes a re-delivery a no-op."""
 
     __tablename__ = "stripe_events"

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coachpro.extensions import db
+from coachpro.extensions import Model
 from coachpro.models.types import UTCDateTime, utcnow
 
 
@@ -21,7 +21,7 @@ class Role(StrEnum):
     CLIENT = "client"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (
         # Emails are stored lower-cased, so the plain UNIQUE below is case-insensitive.
@@ -77,7 +77,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """One hashed one-time recovery code; a row each, so using one is an atomic update."""
 
     __tablename__ = "recovery_codes"

@@ -16,12 +16,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coachpro.extensions import db
+from coachpro.extensions import Model
 from coachpro.models.package import Package
 from coachpro.models.types import UTCDateTime, utcnow
 
 
-class Enrollment(db.Model):
+class Enrollment(Model):
     """A couple in a package from a date. Ended enrollments are the couple's history."""
 
     __tablename__ = "enrollments"
@@ -55,7 +55,7 @@ class Enrollment(db.Model):
     package: Mapped[Package] = relationship()
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     __tablename__ = "couple_status_changes"
     __table_args__ = (
         CheckConstraint(
@@ -69,7 +69,7 @@ class StatusChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CoachNote(db.Model):
+class CoachNote(Model):
     """Private to the coach: never shown to clients, never exported to them."""
 
     __tablename__ = "coach_notes"
@@ -83,7 +83,7 @@ class CoachNote(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class IntakeQuestion(db.Model):
+class IntakeQuestion(Model):
     __tablename__ = "intake_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +92,7 @@ class IntakeQuestion(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class IntakeAnswer(db.Model):
+class IntakeAnswer(Model):
     """One partner's answer; the coach reads it, the other partner never does."""
 
     __tablename__ = "intake_answers"
@@ -107,7 +107,7 @@ class IntakeAnswer(db.Model):
     question: Mapped[IntakeQuestion] = relationship()
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to whom, without the personal data itself (it may have been erased)."""
 
     __tablename__ = "audit_events"

@@ -15,7 +15,7 @@ from flask_login import current_user
 from wtforms import HiddenField
 
 from coachpro.auth.sessions import role_required
-from coachpro.extensions import csrf, db, limiter
+from coachpro.extensions import csrf, limiter
 from coachpro.forms import Form
 from coachpro.integrations.stripe_gateway import WebhookRejected, verify_webhook
 from coachpro.models import Couple, Role
@@ -23,6 +23,7 @@ from coachpro.payments import bp
 from coachpro.request_log import failure_for_log
 from coachpro.services import payments
 from coachpro.services.couples import current_enrollment
+from coachpro.services.lookup import get_or_404
 from coachpro.services.portal_home import partner_for
 
 
@@ -57,7 +58,7 @@ def _pay_page(enrollment, couple, payer_email: str | None, template_vars: dict):
 def portal_pay():
     me = partner_for(current_user)
     enrollment = current_enrollment(me.couple_id) if me else None
-    if enrollment is None:
+    if me is None or enrollment is None:
         flash("There is no package to pay for yet.", "info")
         return redirect(url_for("portal.today"))
     return _pay_page(enrollment, me.couple, me.email or current_user.email, {"via_link": False})
@@ -69,7 +70,7 @@ def pay_link(token: str):
     enrollment = payments.enrollment_for_link(token)
     if enrollment is None:
         abort(404)
-    couple = db.session.get(Couple, enrollment.couple_id)
+    couple = get_or_404(Couple, enrollment.couple_id)
     email = next((p.email for p in couple.partners if p.email), None)
     return _pay_page(enrollment, couple, email, {"via_link": True})
 

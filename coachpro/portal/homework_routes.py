@@ -49,10 +49,11 @@ def entry(assignment_id: int, day: str):
         return _promise(me, assignment, when)
     existing = homework.my_entry(me, assignment, when)
     form = EntryForm(obj=existing)
-    if request.method == "GET" and existing is None:
-        form.visibility.data = assignment.visibility
-    elif request.method == "GET" and existing.rating:
-        form.rating.data = str(existing.rating)
+    if request.method == "GET":
+        if existing is None:
+            form.visibility.data = assignment.visibility
+        elif existing.rating:
+            form.rating.data = str(existing.rating)
     steps = plain_steps(assignment.exercise.instructions) if kind == ExerciseKind.CHECKLIST else []
     status = 200
     if form.validate_on_submit():

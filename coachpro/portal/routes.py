@@ -41,7 +41,7 @@ def today():
         me=me,
         partner=other_partner(me),
         enrollment=enrollment,
-        usage=session_usage(enrollment),
+        usage=session_usage(enrollment) if enrollment else None,
         balance=payments.balance(enrollment) if enrollment else None,
         sessions=coaching.upcoming_sessions(me.couple_id, now),
         homework=homework.today_for(me, now, assignments=assignments),
@@ -75,8 +75,8 @@ def intake_page():
 def book_session():
     me = _me()
     enrollment = current_enrollment(me.couple_id)
-    usage = session_usage(enrollment)
-    if enrollment is None or usage.remaining <= 0:
+    usage = session_usage(enrollment) if enrollment else None
+    if enrollment is None or usage is None or usage.remaining <= 0:
         flash("There are no sessions left to book in your package.", "info")
         return redirect(url_for("portal.today"))
     form = BookSessionForm()

@@ -8,8 +8,9 @@ from sqlalchemy import delete, select
 
 from coachpro.domain.availability import TimeRange, format_ranges
 from coachpro.extensions import db
-from coachpro.models import BookingSettings, DateOverride, WeeklyHours
-from coachpro.services.calendar import lock_calendar
+from coachpro.models import DateOverride, WeeklyHours
+from coachpro.services.calendar import booking_settings, lock_calendar
+from coachpro.services.sql import changed
 from coachpro.services.unit_of_work import transactional
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -72,13 +73,13 @@ def add_override(day: date, ranges: list[TimeRange], note: str | None) -> None:
 @transactional()
 def remove_override(day: date) -> bool:
     lock_calendar()
-    removed = db.session.execute(delete(DateOverride).where(DateOverride.day == day)).rowcount
+    removed = changed(delete(DateOverride).where(DateOverride.day == day))
     return bool(removed)
 
 
 @transactional()
 def regenerate_feed_secret() -> str:
     """A new secret calendar feed address; the old one stops working at once."""
-    settings = db.session.get(BookingSettings, 1)
+    settings = booking_settings()
     settings.feed_secret = secrets.token_urlsafe(24)
     return settings.feed_secret

@@ -24,6 +24,8 @@ def backup_sqlite(destination: str) -> int:
     raw = engine.raw_connection()
     try:
         source = raw.driver_connection
+        if not isinstance(source, sqlite3.Connection):
+            raise BackupUnsupported("The database is not SQLite.")
         with sqlite3.connect(target) as copy:
             source.backup(copy)
         copy.close()

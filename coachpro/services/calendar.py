@@ -68,7 +68,10 @@ def couple_today(couple, now: datetime | None = None) -> date:
 
 
 def booking_settings() -> BookingSettings:
-    return db.session.get(BookingSettings, 1)
+    settings = db.session.get(BookingSettings, 1)
+    if settings is None:  # the first migration writes it; only a hand-made database lacks it
+        raise RuntimeError("The booking settings row is missing: run `flask db upgrade`.")
+    return settings
 
 
 _BUMP_VERSION = (
@@ -154,16 +157,16 @@ def load_rules(
         weekly.setdefault(row.weekday, []).append(TimeRange(row.start_minute, row.end_minute))
     overrides: dict[date, list[TimeRange]] = {}
     closed_days = set()
-    for row in db.session.scalars(
+    for override in db.session.scalars(
         select(DateOverride)
         .where(DateOverride.day.between(first_day, last_day))
         .order_by(DateOverride.start_minute)
     ):
-        ranges = overrides.setdefault(row.day, [])
-        if row.closed:
-            closed_days.add(row.day)
-        else:
-            ranges.append(TimeRange(row.start_minute, row.end_minute))
+        ranges = overrides.setdefault(override.day, [])
+        if override.closed:
+            closed_days.add(override.day)
+        elif override.start_minute is not None and override.end_minute is not None:
+            ranges.append(TimeRange(override.start_minute, override.end_minute))
     for day in closed_days:  # a date marked closed stays closed, whatever else it holds
         overrides[day] = []
     return AvailabilityRules(

@@ -7,10 +7,10 @@ book at the same moment.
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from coachpro.domain.availability import Interval, slot_problem
 from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, invite_ics
@@ -137,8 +137,7 @@ def reschedule_session(
     _check_time(start, length, now, by=by, ignore=session.id)
     session.start_at, session.end_at = start, start + length
     session.sequence += 1
-    couple = db.session.get(Couple, session.couple_id)
-    _send(session, couple, "rescheduled", notify_coach=by == "partner")
+    _send(session, session.couple, "rescheduled", notify_coach=by == "partner")
     return session
 
 
@@ -155,8 +154,7 @@ def cancel_session(
     session.status = SessionStatus.CANCELLED
     session.cancelled_at = now
     session.sequence += 1
-    couple = db.session.get(Couple, session.couple_id)
-    _send(session, couple, "cancelled", notify_coach=by == "partner")
+    _send(session, session.couple, "cancelled", notify_coach=by == "partner")
 
 
 @transactional()
@@ -180,8 +178,30 @@ def save_session_notes(session: CoachingSession, notes: str) -> None:
 # ---------------------------------------------------------------- invites and emails
 
 
+class SessionFields(Protocol):
+    """What a session's calendar event is made of: a CoachingSession, or a row of these."""
+
+    @property
+    def public_id(self) -> str: ...
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def start_at(self) -> datetime: ...
+
+    @property
+    def end_at(self) -> datetime: ...
+
+    @property
+    def location(self) -> str | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+
 def session_event(
-    session: CoachingSession | Row[Any],
+    session: SessionFields,
     couple_name: str,
     attendees: tuple[Person, ...],
     *,

@@ -12,6 +12,7 @@ from coachpro.models import Consult, ConsultStatus, Couple, CoupleStatus, Packag
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import LONGEST_EVENT
 from coachpro.services.consults import ConsultError
+from coachpro.services.sql import count
 from coachpro.services.unit_of_work import transactional
 
 PAGE_SIZE = 20
@@ -40,7 +41,7 @@ def list_consults(view: ConsultView, status: str | None, page: int, now: datetim
         query = query.where(Consult.end_at < now).order_by(Consult.start_at.desc(), Consult.id)
     if status:
         query = query.where(Consult.status == status)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = count(select(func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     consults = db.session.scalars(

@@ -8,13 +8,13 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from coachpro.domain.availability import Interval, SlotProblem, slot_problem
@@ -83,6 +83,37 @@ class ConsultRequest:
     phone: str | None = None
     package: str | None = None
     message: str | None = None
+
+
+class ConsultFields(Protocol):
+    """What a consult's calendar event is made of: a Consult, or a row of these columns."""
+
+    @property
+    def public_id(self) -> str: ...
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def start_at(self) -> datetime: ...
+
+    @property
+    def end_at(self) -> datetime: ...
+
+    @property
+    def partner_one_name(self) -> str: ...
+
+    @property
+    def partner_two_name(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def partner_email(self) -> str | None: ...
+
+    @property
+    def status(self) -> str: ...
 
 
 # ---------------------------------------------------------------- reading what people send
@@ -154,7 +185,7 @@ def parse_consult_request(raw: Mapping[str, Any]) -> ConsultRequest:
     package = text("package", 64)
     message = text("message", 2000, lines=multi_line)
 
-    if errors:
+    if errors or start is None or email is None:  # (each None has its message in errors)
         raise InvalidConsult(errors)
     return ConsultRequest(
         start=start,
@@ -185,7 +216,7 @@ def _signer() -> Signer:
     return Signer(current_app.config["SECRET_KEY"], salt="coachpro.consult-manage")
 
 
-def manage_token(consult: Consult) -> str:
+def manage_token(consult: ConsultFields) -> str:
     return _signer().sign(consult.public_id).decode()
 
 
@@ -207,7 +238,7 @@ def manage_link_expired(consult: Consult, now: datetime) -> bool:
     return now > consult.end_at + MANAGE_LINK_SHOWS_DETAILS_FOR
 
 
-def manage_url(consult: Consult) -> str:
+def manage_url(consult: ConsultFields) -> str:
     return absolute_url("booking.manage", token=manage_token(consult))
 
 
@@ -333,7 +364,7 @@ def _package(slug: str | None) -> Package | None:
 
 
 def consult_event(
-    consult: Consult | Row[Any], *, for_coach: bool = False, context: EventContext | None = None
+    consult: ConsultFields, *, for_coach: bool = False, context: EventContext | None = None
 ) -> CalendarEvent:
     """The calendar event for a consult; the same UID for everyone, forever.
 

@@ -18,6 +18,7 @@ from coachpro.models import (
 )
 from coachpro.services.homework_tallies import WeekTally, weekly_tallies
 from coachpro.services.payments import Balance, balances_for_couples
+from coachpro.services.sql import count
 
 PAGE_SIZE = 25
 
@@ -78,7 +79,7 @@ def list_couples(filters: CoupleFilters, now: datetime) -> CouplePage:
                 ),
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = count(select(func.count()).select_from(query.subquery()))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from coachpro.extensions import db
 from coachpro.models import (
     Assignment,
+    CoachComment,
     CoachingSession,
     CoachNote,
     Consult,
@@ -24,7 +25,12 @@ from coachpro.models import (
 )
 from coachpro.services import homework, intake, payments, portal_access, progress, pulse
 from coachpro.services.couples import SessionUsage, TimelineItem, noon, session_usage, timeline
+from coachpro.services.homework import ReadableEntry
+from coachpro.services.intake import IntakeRow
 from coachpro.services.lookup import get_or_404
+from coachpro.services.payments import Balance, PaymentRow
+from coachpro.services.progress import CoupleProgress, GridRow
+from coachpro.services.sql import count
 
 NOTES_PER_PAGE = 10
 
@@ -55,17 +61,17 @@ class CouplePage:
     notes: NotesPage
     timeline: list[TimelineItem]
     sessions: list[CoachingSession]
-    intake: list[intake.IntakeRow]
+    intake: list[IntakeRow]
     assignments: list[Assignment]
-    progress: progress.CoupleProgress
-    grid: list[progress.GridRow]
-    readable: list[homework.ReadableEntry]
+    progress: CoupleProgress
+    grid: list[GridRow]
+    readable: list[ReadableEntry]
     chart: str
-    payments: list[payments.PaymentRow]
-    balance: payments.Balance | None
+    payments: list[PaymentRow]
+    balance: Balance | None
     payment_link: str | None
     cards: bool
-    comments: list
+    comments: list[CoachComment]
 
     def for_template(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -115,9 +121,12 @@ def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePag
     ]
     return CouplePage(
         couple=couple,
-        access={p.id: portal_access.access_state(p, users.get(p.user_id)) for p in couple.partners},
+        access={
+            p.id: portal_access.access_state(p, users.get(p.user_id) if p.user_id else None)
+            for p in couple.partners
+        },
         enrollment=current,
-        usage=session_usage(current),
+        usage=session_usage(current) if current else None,
         history=[e for e in enrollments if e.ended_at is not None],
         status_changes=list(status_changes),
         notes=_notes(couple.id, notes_page),
@@ -138,7 +147,7 @@ def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePag
 
 
 def _notes(couple_id: int, page: int) -> NotesPage:
-    total = db.session.scalar(
+    total = count(
         select(func.count()).select_from(CoachNote).where(CoachNote.couple_id == couple_id)
     )
     last_page = max(1, -(-total // NOTES_PER_PAGE))

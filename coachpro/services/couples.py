@@ -25,6 +25,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.sql import count
 from coachpro.services.unit_of_work import transactional
 
 
@@ -127,9 +128,9 @@ def update_couple(couple: Couple, details: CoupleDetails) -> Couple:
     couple.timezone = details.timezone
     couple.source = (details.source or "").strip() or None
     for partner, new in zip(couple.partners, partners, strict=True):
-        if partner.user_id is not None and partner.email != new.email:
+        user = partner.user
+        if user is not None and partner.email != new.email:
             # Their sign-in follows the new address, so the portal keeps working.
-            user = db.session.get(User, partner.user_id)
             clash = select(User.id).where(User.email == new.email, User.id != user.id)
             if new.email and db.session.scalar(clash):
                 field = f"partner{partner.position}_email"
@@ -158,7 +159,9 @@ def current_enrollment(couple_id: int) -> Enrollment | None:
 
 
 @transactional()
-def enroll(couple: Couple, package: Package, start_date: date, now: datetime | None = None):
+def enroll(
+    couple: Couple, package: Package, start_date: date, now: datetime | None = None
+) -> Enrollment:
     """Put the couple in a package from `start_date`; the previous enrollment becomes history."""
     now = now or utcnow()
     previous = current_enrollment(couple.id)
@@ -194,10 +197,8 @@ class SessionUsage:
         return max(self.included - self.used, 0)
 
 
-def session_usage(enrollment: Enrollment | None) -> SessionUsage | None:
-    if enrollment is None:
-        return None
-    used = db.session.scalar(
+def session_usage(enrollment: Enrollment) -> SessionUsage:
+    used = count(
         select(func.count())
         .select_from(CoachingSession)
         .where(

@@ -17,6 +17,7 @@ from coachpro.models import (
     Consult,
     Couple,
     CoupleStatus,
+    Enrollment,
     Exercise,
     Package,
     Partner,
@@ -31,7 +32,7 @@ from coachpro.models import (
 from coachpro.models.types import utcnow
 from coachpro.services.accounts import create_user, find_user_by_email
 from coachpro.services.calendar import open_slots, practice_zone
-from coachpro.services.couples import change_status, current_enrollment, enroll
+from coachpro.services.couples import change_status, enroll
 from coachpro.services.homework import schedule_of
 from coachpro.services.unit_of_work import transactional
 
@@ -150,7 +151,7 @@ def seed_demo() -> DemoSummary:
     existing = set(db.session.scalars(select(Partner.email).where(Partner.email.is_not(None))))
     now = utcnow()
     created = 0
-    client_emails = []
+    client_emails: list[str] = []
     for slug, status, days_ago, tz, source, people, can_sign_in in _COUPLES:
         if can_sign_in:
             client_emails.extend(person[2] for person in people)
@@ -181,16 +182,17 @@ def seed_demo() -> DemoSummary:
         db.session.flush()
         db.session.add(StatusChange(couple_id=couple.id, status=couple.status, changed_at=arrived))
         if status != CoupleStatus.LEAD and slug in packages:
-            enroll(couple, packages[slug], arrived.date(), now=arrived + timedelta(hours=1))
-            _seed_history(couple, status, arrived, now)
+            enrollment = enroll(
+                couple, packages[slug], arrived.date(), now=arrived + timedelta(hours=1)
+            )
+            _seed_history(couple, enrollment, status, arrived, now)
         created += 1
     _seed_consults(packages, now)
     return DemoSummary(DEMO_COACH_EMAIL, client_emails, DEMO_PASSWORD, created)
 
 
-def _seed_history(couple: Couple, status: str, arrived, now) -> None:
+def _seed_history(couple: Couple, enrollment: Enrollment, status: str, arrived, now) -> None:
     """Past sessions, a booked one for active couples, a note, and the status they are in."""
-    enrollment = current_enrollment(couple.id)
     length = timedelta(minutes=enrollment.session_minutes)
     held = min(3, max(1, (now - arrived).days // 14))
     for n in range(held):

@@ -341,10 +341,16 @@ def mark_promise(partner, assignment, day, kept: bool, now=None) -> Completion:
         raise HomeworkError("Make today's promise first.")
     return log_entry(
         partner, assignment, day,
-        Entry(done=True, reflection=existing.reflection, visibility=existing.visibility,
+        Entry(done=True, reflection=existing.reflection,
+              visibility=Visibility(existing.visibility),
               data={"promise": existing.data["promise"], "kept": kept}),
         now,
     )  # fmt: skip
+
+
+def kept_promise(data: object) -> bool:
+    """Whether a promise entry's data says the promise was kept."""
+    return isinstance(data, dict) and bool(data.get("kept"))
 
 
 @dataclass(frozen=True)
@@ -368,7 +374,7 @@ def promise_rates(partner: Partner) -> PromiseRates:
             countable_by(partner.id),
         )
     ).all()
-    marked = [(pid, bool((data or {}).get("kept"))) for pid, data in rows]
+    marked = [(pid, kept_promise(data)) for pid, data in rows]
     mine = [kept for pid, kept in marked if pid == partner.id]
     return PromiseRates(sum(mine), len(mine), sum(k for _, k in marked), len(marked))
 
@@ -416,22 +422,23 @@ def send_homework_digests(now: datetime | None = None) -> int:
     """
     now = now or utcnow()
     sent = 0
-    partners = db.session.scalars(
-        select(Partner)
+    partners = db.session.execute(
+        select(Partner, User)
         .join(User, User.id == Partner.user_id)
         .where(Partner.reminder_hour.is_not(None), User.active.is_(True))
     ).all()
-    for partner in partners:
+    for partner, user in partners:
         local = now.astimezone(ZoneInfo(_zone(partner)))
         today = local.date()
-        if local.hour < partner.reminder_hour or partner.reminder_sent_on == today:
+        hour = partner.reminder_hour
+        if hour is None or local.hour < hour or partner.reminder_sent_on == today:
             continue
         partner.reminder_sent_on = today
         due = [item for item in today_for(partner, now).due_today if not item.done]
         if not due:
             continue
         enqueue_templated(
-            to=[partner.email or partner.user.email],
+            to=[partner.email or user.email],
             subject=f"Today's practice: {len(due)} thing{'s' if len(due) != 1 else ''} to do",
             template="homework_digest",
             dedupe_key=f"digest:{partner.id}:{today.isoformat()}",

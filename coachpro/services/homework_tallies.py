@@ -11,9 +11,10 @@ only where no change has come in since it was read (so a tally is never stored s
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,7 +24,7 @@ from coachpro.models import Assignment, AssignmentPause, Completion, HomeworkTal
 from coachpro.services.entry_privacy import countable_by
 from coachpro.services.unit_of_work import unit_of_work
 
-_TALLIES = HomeworkTally.__table__
+_TALLIES = cast(Table, HomeworkTally.__table__)
 
 
 @dataclass(frozen=True)

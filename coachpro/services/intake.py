@@ -78,8 +78,8 @@ def answers_side_by_side(couple: Couple) -> list[IntakeRow]:
     for question in all_questions():
         if not question.active and question.id not in asked:
             continue
-        pair = tuple(answers.get((pid, question.id)) for pid in partner_ids)
-        rows.append(IntakeRow(question.prompt, (*pair, None, None)[:2]))
+        first, second = (*(answers.get((pid, question.id)) for pid in partner_ids), None, None)[:2]
+        rows.append(IntakeRow(question.prompt, (first, second)))
     return rows
 
 

@@ -14,6 +14,7 @@ from coachpro.models import ExerciseKind, JarDrawRequest, JarSlip, Partner, Visi
 from coachpro.models.types import utcnow
 from coachpro.services import homework
 from coachpro.services.homework import HomeworkError
+from coachpro.services.sql import changed
 from coachpro.services.unit_of_work import LostRace, transactional
 
 MAX_SLIP = 500
@@ -111,12 +112,12 @@ def draw(partner: Partner, now: datetime | None = None) -> JarSlip | None:
         return None
     if request.requested_by_partner_id == partner.id:
         return None  # still waiting for the other partner
-    taken = db.session.execute(
+    taken = changed(
         delete(JarDrawRequest).where(
             JarDrawRequest.couple_id == partner.couple_id,
             JarDrawRequest.requested_by_partner_id == request.requested_by_partner_id,
         )
-    ).rowcount
+    )
     if taken != 1:
         raise LostRace("confirmed twice at once: the other confirmation drew it")
     slip = secrets.choice(_undrawn(partner.couple_id))

@@ -20,3 +20,12 @@ def get_or_404(model: type[M], object_id: Any, *, couple: Any = None) -> M:
     if found is None or (couple is not None and getattr(found, "couple_id", None) != couple.id):
         raise NotFound()
     return found
+
+
+def existing(model: type[M], object_id: Any) -> M:
+    """A row this transaction knows is there (it made it, or holds a key that cannot dangle).
+    Its absence is a bug, not a visitor's mistake: LookupError, never a 404."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        raise LookupError(f"{model.__name__} {object_id!r} vanished inside its own transaction")
+    return found

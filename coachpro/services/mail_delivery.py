@@ -28,6 +28,7 @@ from coachpro.models import OutboxMessage, OutboxStatus
 from coachpro.models.types import utcnow
 from coachpro.request_log import failure_for_log
 from coachpro.services.outbox import decode_attachments
+from coachpro.services.sql import changed
 from coachpro.services.unit_of_work import in_unit, transactional, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ def claim_due(now: datetime, limit: int) -> list[tuple[int, datetime]]:
     lease = now + LEASE
     claimed = []
     for message_id in candidates:
-        result = db.session.execute(
+        taken = changed(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, _due(now))
             .values(
@@ -96,7 +97,7 @@ def claim_due(now: datetime, limit: int) -> list[tuple[int, datetime]]:
             )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:
+        if taken == 1:
             claimed.append((message_id, lease))
     return claimed
 
@@ -161,6 +162,7 @@ def _deliver_one(transport: Transport, message_id: int, lease: datetime, report:
         error = str(exc) if isinstance(exc, _Unbuildable) else f"{type(exc).__name__}: {exc}"
         error = error[:2000]
         finished_at = utcnow()
+        values: dict[str, object]
         if attempts >= config["OUTBOX_MAX_ATTEMPTS"] or isinstance(exc, _Unbuildable):
             values = {"status": OutboxStatus.FAILED, "lease_expires_at": None}
             report.failed.append(message_id)

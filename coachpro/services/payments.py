@@ -37,7 +37,9 @@ from coachpro.models import (
 )
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import practice_today
+from coachpro.services.lookup import existing
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.sql import count
 from coachpro.services.unit_of_work import in_unit, transactional
 
 LINK_SALT = "coachpro.payment-link"
@@ -146,10 +148,7 @@ def couples_owing(limit: int) -> list[tuple[int, Balance]]:
         .order_by((Enrollment.price_cents - cents).desc(), Enrollment.couple_id)
         .limit(limit)
     ).all()
-    return [
-        (cid, Balance(price, int(paid_cents), currency))
-        for cid, price, paid_cents, currency in rows
-    ]
+    return [(row.couple_id, Balance(row.price_cents, int(row[2]), row.currency)) for row in rows]
 
 
 def balance(enrollment: Enrollment) -> Balance:
@@ -272,7 +271,7 @@ def _record_checkout_intent(
 
 @transactional()
 def _record_checkout_session(payment_id: int, session_id: str, url: str) -> None:
-    payment = db.session.get(Payment, payment_id)
+    payment = existing(Payment, payment_id)
     payment.stripe_checkout_session_id = session_id
     payment.stripe_checkout_url = url
 
@@ -494,12 +493,12 @@ def _send_receipt(payment: Payment) -> None:
 
 
 def refundable_cents(payment: Payment) -> int:
-    pending = db.session.scalar(
-        select(func.coalesce(func.sum(Refund.amount_cents), 0)).where(
+    pending = count(
+        select(func.sum(Refund.amount_cents)).where(
             Refund.payment_id == payment.id, Refund.status == RefundStatus.PENDING
         )
     )
-    return payment.amount_cents - payment.refunded_cents - int(pending)
+    return payment.amount_cents - payment.refunded_cents - pending
 
 
 def refund(payment: Payment, amount_cents: int, reason: str | None = None) -> Refund:
@@ -511,12 +510,12 @@ def refund(payment: Payment, amount_cents: int, reason: str | None = None) -> Re
     """
     if in_unit():
         raise RuntimeError("Stripe is called outside any unit of work: never inside a write.")
-    row = _record_refund(payment, amount_cents, reason)
-    if row.status != RefundStatus.PENDING:
+    row, intent = _record_refund(payment, amount_cents, reason)
+    if intent is None:
         return row  # cash and bank transfers are refunded by the coach, by hand
     try:
         stripe_id = gateway().refund(
-            payment_intent=payment.stripe_payment_intent_id,
+            payment_intent=intent,
             amount_cents=amount_cents,
             idempotency_key=f"refund-{row.id}",
         )
@@ -528,7 +527,10 @@ def refund(payment: Payment, amount_cents: int, reason: str | None = None) -> Re
 
 
 @transactional()
-def _record_refund(payment: Payment, amount_cents: int, reason: str | None) -> Refund:
+def _record_refund(
+    payment: Payment, amount_cents: int, reason: str | None
+) -> tuple[Refund, str | None]:
+    """The refund, recorded; and the payment intent to ask Stripe with (None: by hand)."""
     db.session.refresh(payment, with_for_update=True)  # two refunds at once add up, never exceed
     if payment.status != PaymentStatus.PAID:
         raise PaymentError("Only a paid payment can be refunded.")
@@ -549,14 +551,14 @@ def _record_refund(payment: Payment, amount_cents: int, reason: str | None) -> R
         payment.refunded_cents += amount_cents
     db.session.add(row)
     db.session.flush()
-    return row
+    return row, payment.stripe_payment_intent_id if payment.method == PaymentMethod.CARD else None
 
 
 @transactional()
 def _record_refund_outcome(refund_id: int, stripe_refund_id: str | None) -> Refund:
     """What Stripe said: accepted (pending its event) or refused (failed, so it no longer
     holds back any of the payment)."""
-    row = db.session.get(Refund, refund_id)
+    row = existing(Refund, refund_id)
     if stripe_refund_id is None:
         row.status = RefundStatus.FAILED
     else:
@@ -707,7 +709,7 @@ def payments_report(month: str | None, package_id: int | None, limit: int = 200)
         key = (_month(p), p.currency)
         by_month[key] = by_month.get(key, 0) + net
         if not month or _month(p) == month:
-            pkey = (names.get(p.package_id, "No package"), p.currency)
+            pkey = (names.get(p.package_id or 0, "No package"), p.currency)
             by_package[pkey] = by_package.get(pkey, 0) + net
     return PaymentsReport(
         payments=shown,
@@ -733,7 +735,9 @@ def payments_csv(report: PaymentsReport, couple_names: dict[int, str], packages:
         writer.writerow(
             [
                 day.isoformat(),
-                spreadsheet_text(couple_names.get(p.couple_id, "(erased)")),
+                spreadsheet_text(
+                    couple_names.get(p.couple_id, "(erased)") if p.couple_id else "(erased)"
+                ),
                 spreadsheet_text(packages.get(p.package_id, "")),
                 spreadsheet_text(p.method),
                 spreadsheet_text(p.status),

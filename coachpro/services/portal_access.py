@@ -103,10 +103,9 @@ def accept_invite(token: str, password: str) -> User:
 def revoke_access(partner: Partner) -> None:
     """The partner can no longer sign in, and any session they have ends."""
     partner.invite_nonce = None
-    if partner.user_id:
-        user = db.session.get(User, partner.user_id)
-        user.active = False
-        user.end_all_sessions()
+    if partner.user is not None:
+        partner.user.active = False
+        partner.user.end_all_sessions()
 
 
 def access_state(partner: Partner, user: User | None) -> str:

@@ -26,6 +26,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.sql import changed, count
 from coachpro.services.unit_of_work import transactional
 
 
@@ -206,11 +207,11 @@ def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime |
         couple_id=couple_id, consult_ids=consult_ids, addresses=addresses
     )
     # Payments stay for the books, without anything that says who paid.
-    counts["payments_kept"] = db.session.execute(
+    counts["payments_kept"] = changed(
         update(Payment)
         .where(Payment.couple_id == couple_id)
         .values(couple_id=None, payer_email=None, note=None)
-    ).rowcount
+    )
     db.session.execute(delete(Consult).where(Consult.couple_id == couple_id))
     db.session.delete(couple)  # partners, notes, enrollments, sessions, answers cascade
     db.session.flush()
@@ -251,7 +252,7 @@ def erase_prospects(consult_ids: list[int], *, actor_id: int | None, now, reason
     ):
         addresses |= {e for e in (email, partner_email) if e}
     emails = _erase_mail(couple_id=None, consult_ids=consult_ids, addresses=addresses)
-    erased = db.session.execute(delete(Consult).where(Consult.id.in_(consult_ids))).rowcount
+    erased = changed(delete(Consult).where(Consult.id.in_(consult_ids)))
     db.session.add(
         AuditEvent(
             actor_id=actor_id,
@@ -275,7 +276,7 @@ def _erase_mail(*, couple_id: int | None, consult_ids: list[int], addresses: set
         about.append(OutboxMessage.couple_id == couple_id)
     if consult_ids:
         about.append(OutboxMessage.consult_id.in_(consult_ids))
-    removed = db.session.execute(delete(OutboxMessage).where(or_(*about))).rowcount if about else 0
+    removed = changed(delete(OutboxMessage).where(or_(*about))) if about else 0
     wanted = {a.lower() for a in addresses}
     if not wanted:
         return removed
@@ -293,11 +294,9 @@ def _erase_mail(*, couple_id: int | None, consult_ids: list[int], addresses: set
         if wanted & {r.lower() for r in recipients or []}
     ]
     if stale:
-        removed += db.session.execute(
-            delete(OutboxMessage).where(OutboxMessage.id.in_(stale))
-        ).rowcount
+        removed += changed(delete(OutboxMessage).where(OutboxMessage.id.in_(stale)))
     return removed
 
 
 def _count(model, condition) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(condition))
+    return count(select(func.count()).select_from(model).where(condition))

@@ -25,7 +25,7 @@ from coachpro.models import (
 )
 from coachpro.models.types import utcnow
 from coachpro.services.entry_privacy import countable_by
-from coachpro.services.homework import couple_assignments, schedule_of
+from coachpro.services.homework import couple_assignments, kept_promise, schedule_of
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
 
@@ -70,7 +70,7 @@ def _kept_promise_days(couple_id: int, viewer_partner_id: int | None) -> list[da
             countable_by(viewer_partner_id),
         )
     )
-    return [occurrence for occurrence, data in rows if (data or {}).get("kept")]
+    return [row.occurrence for row in rows if kept_promise(row.data)]
 
 
 @dataclass(frozen=True)

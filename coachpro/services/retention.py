@@ -16,6 +16,7 @@ from coachpro.models import AuditEvent, Consult, OutboxMessage, OutboxStatus
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import booking_settings
 from coachpro.services.privacy import erase_prospects
+from coachpro.services.sql import changed
 from coachpro.services.unit_of_work import transactional
 
 
@@ -36,12 +37,12 @@ def purge_expired(now: datetime | None = None) -> PurgeReport:
 
 def _purge_sent_email(now: datetime) -> int:
     cutoff = now - timedelta(days=current_app.config["SENT_EMAIL_RETENTION_DAYS"])
-    removed = db.session.execute(
+    removed = changed(
         delete(OutboxMessage).where(
             OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED]),
             func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff,
         )
-    ).rowcount
+    )
     if removed:
         db.session.add(
             AuditEvent(

@@ -16,6 +16,7 @@ from coachpro.domain import totp
 from coachpro.extensions import db
 from coachpro.models import RecoveryCode, User
 from coachpro.models.types import utcnow
+from coachpro.services.sql import changed, count
 from coachpro.services.unit_of_work import transactional
 
 
@@ -31,7 +32,7 @@ def _hash(code: str) -> str:
 
 def _claim_step(user: User, step: int) -> bool:
     """Record `step` as used unless it (or a later one) already was."""
-    claimed = db.session.execute(
+    claimed = changed(
         update(User)
         .where(
             User.id == user.id,
@@ -39,7 +40,7 @@ def _claim_step(user: User, step: int) -> bool:
         )
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return claimed == 1
 
 
@@ -66,7 +67,7 @@ def check_code(user: User, code: str, now: float | None = None) -> bool:
         step = totp.matching_step(user.totp_secret, code, now or time.time())
         if step is not None:
             return _claim_step(user, step)
-    used = db.session.execute(
+    used = changed(
         update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
@@ -75,12 +76,12 @@ def check_code(user: User, code: str, now: float | None = None) -> bool:
         )
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return used == 1
 
 
 def unused_recovery_codes(user: User) -> int:
-    return db.session.scalar(
+    return count(
         select(func.count())
         .select_from(RecoveryCode)
         .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
