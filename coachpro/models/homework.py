@@ -48,6 +48,19 @@ class AssignmentStatus(StrEnum):
     PAUSED = "paused"
     ENDED = "ended"
 
+    # What the coach may do from each status: the page's buttons and the service's checks.
+    @property
+    def can_pause(self) -> bool:
+        return self is AssignmentStatus.ACTIVE
+
+    @property
+    def can_resume(self) -> bool:
+        return self is AssignmentStatus.PAUSED
+
+    @property
+    def can_end(self) -> bool:
+        return self is not AssignmentStatus.ENDED
+
 
 _KINDS = "('reflection', 'checklist', 'gratitude', 'promise', 'jar', 'timer', 'milestone')"
 _VISIBILITY = "('me', 'us', 'coach')"
@@ -120,6 +133,11 @@ class Assignment(Model):
     pauses: Mapped[list["AssignmentPause"]] = relationship(
         order_by="AssignmentPause.paused_on", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def status_rules(self) -> AssignmentStatus:
+        """The status, with what it allows (can_pause, can_resume, can_end)."""
+        return AssignmentStatus(self.status)
 
 
 class AssignmentPause(Model):

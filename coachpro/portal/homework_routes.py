@@ -92,7 +92,6 @@ def entry(assignment_id: int, day: str):
         checked=set((existing.data or {}).get("checked", [])) if existing else set(),
         instructions=render_rich_text(assignment.exercise.instructions),
         theirs=theirs,
-        theirs_readable=theirs is not None,
         timer=kind == ExerciseKind.TIMER,
     ), status
 

@@ -6,6 +6,7 @@ book at the same moment.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -157,15 +158,41 @@ def cancel_session(
     _send(session, session.couple, "cancelled", notify_coach=by == "partner")
 
 
+@dataclass(frozen=True)
+class SessionActions:
+    """What the coach may do with a session now: the page's buttons, the services' checks."""
+
+    change: bool  # move or cancel
+    mark_held: bool
+    mark_no_show: bool
+
+
+def can_change(session: CoachingSession, now: datetime) -> bool:
+    return session.status == SessionStatus.SCHEDULED and session.start_at > now
+
+
+def can_record_outcome(session: CoachingSession, now: datetime) -> bool:
+    return session.status != SessionStatus.CANCELLED and session.start_at <= now
+
+
+def session_actions(session: CoachingSession, now: datetime) -> SessionActions:
+    outcome = can_record_outcome(session, now)
+    return SessionActions(
+        change=can_change(session, now),
+        mark_held=outcome and session.status != SessionStatus.HELD,
+        mark_no_show=outcome and session.status != SessionStatus.NO_SHOW,
+    )
+
+
 @transactional()
 def mark_session(session: CoachingSession, status: SessionStatus, now: datetime | None = None):
     """Record how a session went: held or no-show (only once it has started)."""
     now = now or utcnow()
     if status not in (SessionStatus.HELD, SessionStatus.NO_SHOW):
         raise SessionError("A session is marked held or no-show.")
-    if session.status not in (SessionStatus.SCHEDULED, SessionStatus.HELD, SessionStatus.NO_SHOW):
-        raise SessionError("A cancelled session cannot be marked.")
-    if session.start_at > now:
+    if not can_record_outcome(session, now):
+        if session.status == SessionStatus.CANCELLED:
+            raise SessionError("A cancelled session cannot be marked.")
         raise SessionError("This session has not started yet.")
     session.status = status
 

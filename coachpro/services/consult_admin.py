@@ -11,6 +11,7 @@ from coachpro.extensions import db
 from coachpro.models import Consult, ConsultStatus, Couple, CoupleStatus, Package, Partner
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import LONGEST_EVENT
+from coachpro.services.consult_rules import ConsultActions, actions, can_convert, can_record_outcome
 from coachpro.services.consults import ConsultError
 from coachpro.services.sql import count
 from coachpro.services.unit_of_work import transactional
@@ -24,8 +25,14 @@ class ConsultView(StrEnum):
 
 
 @dataclass(frozen=True)
+class ConsultRow:
+    consult: Consult
+    can: ConsultActions  # what the coach may do with it now
+
+
+@dataclass(frozen=True)
 class ConsultPage:
-    consults: list[Consult]
+    rows: list[ConsultRow]
     page: int
     pages: int
     total: int
@@ -47,7 +54,7 @@ def list_consults(view: ConsultView, status: str | None, page: int, now: datetim
     consults = db.session.scalars(
         query.options(joinedload(Consult.package)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    return ConsultPage(list(consults), page, pages, total)
+    return ConsultPage([ConsultRow(c, actions(c, now)) for c in consults], page, pages, total)
 
 
 def needs_the_coach(now: datetime):
@@ -82,9 +89,9 @@ def mark_held(consult: Consult, now: datetime | None = None) -> None:
 def _mark_past(consult: Consult, status: ConsultStatus, words: str, now: datetime | None) -> None:
     """Record how a consult went, once it has started."""
     now = now or utcnow()
-    if consult.status not in (ConsultStatus.BOOKED, ConsultStatus.HELD, ConsultStatus.NO_SHOW):
-        raise ConsultError(f"A cancelled consult cannot be marked {words}.")
-    if consult.start_at > now:
+    if not can_record_outcome(consult, now):
+        if consult.status == ConsultStatus.CANCELLED:
+            raise ConsultError(f"A cancelled consult cannot be marked {words}.")
         raise ConsultError(f"Only a consult that has started can be marked {words}.")
     consult.status = status
 
@@ -96,9 +103,9 @@ def convert_to_couple(consult: Consult, package: Package | None) -> Couple:
     The consult stays as it was: one still ahead stays booked, on the agenda and in the feed,
     and can still be moved or cancelled, by the coach or from the visitors' manage link.
     """
-    if consult.couple_id is not None:
-        raise ConsultError("This consult is already a client couple.")
-    if consult.status == ConsultStatus.CANCELLED:
+    if not can_convert(consult):
+        if consult.couple_id is not None:
+            raise ConsultError("This consult is already a client couple.")
         raise ConsultError("A cancelled consult cannot become a client couple.")
     emails = [e for e in (consult.email, consult.partner_email) if e]
     taken = db.session.scalar(

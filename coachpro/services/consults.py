@@ -35,6 +35,7 @@ from coachpro.services.calendar import (
     next_open_slots,
     practice_zone,
 )
+from coachpro.services.consult_rules import can_change
 from coachpro.services.event_context import EventContext, event_context
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
@@ -324,6 +325,8 @@ def cancel_consult(consult: Consult, *, by: str, now: datetime | None = None) ->
 
 
 def _check_changeable(consult: Consult, now: datetime) -> None:
+    if can_change(consult, now):
+        return
     if consult.status == ConsultStatus.CANCELLED:
         raise ConsultClosed("This consult was cancelled. You are welcome to book a new one.")
     if consult.status != ConsultStatus.BOOKED or consult.start_at <= now:

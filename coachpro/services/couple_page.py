@@ -24,6 +24,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.services import homework, intake, payments, portal_access, progress, pulse
+from coachpro.services.coaching import SessionActions, session_actions
 from coachpro.services.couples import SessionUsage, TimelineItem, noon, session_usage, timeline
 from coachpro.services.homework import ReadableEntry
 from coachpro.services.intake import IntakeRow
@@ -61,6 +62,7 @@ class CouplePage:
     notes: NotesPage
     timeline: list[TimelineItem]
     sessions: list[CoachingSession]
+    session_actions: dict[int, SessionActions]  # by session id
     intake: list[IntakeRow]
     assignments: list[Assignment]
     progress: CoupleProgress
@@ -132,6 +134,7 @@ def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePag
         notes=_notes(couple.id, notes_page),
         timeline=sorted(events, key=lambda item: item.when, reverse=True),
         sessions=list(sessions),
+        session_actions={s.id: session_actions(s, now) for s in sessions},
         intake=intake.answers_side_by_side(couple),
         assignments=assignments,
         progress=couple_progress,

@@ -86,7 +86,7 @@ def assign(couple: Couple, exercise: Exercise, details: AssignmentDetails) -> As
 
 @transactional()
 def pause(assignment: Assignment, today: date) -> None:
-    if assignment.status != AssignmentStatus.ACTIVE:
+    if not AssignmentStatus(assignment.status).can_pause:
         raise HomeworkError("Only an active assignment can be paused.")
     assignment.status = AssignmentStatus.PAUSED
     db.session.add(AssignmentPause(assignment_id=assignment.id, paused_on=today))
@@ -95,7 +95,7 @@ def pause(assignment: Assignment, today: date) -> None:
 
 @transactional()
 def resume(assignment: Assignment, today: date) -> None:
-    if assignment.status != AssignmentStatus.PAUSED:
+    if not AssignmentStatus(assignment.status).can_resume:
         raise HomeworkError("Only a paused assignment can be resumed.")
     open_pause = next(p for p in assignment.pauses if p.resumed_on is None)
     open_pause.resumed_on = max(today, open_pause.paused_on)
@@ -105,7 +105,7 @@ def resume(assignment: Assignment, today: date) -> None:
 
 @transactional()
 def end(assignment: Assignment, today: date) -> None:
-    if assignment.status == AssignmentStatus.ENDED:
+    if not AssignmentStatus(assignment.status).can_end:
         raise HomeworkError("This assignment has already ended.")
     for p in assignment.pauses:
         if p.resumed_on is None:
@@ -148,8 +148,9 @@ class DueItem:
     assignment: Assignment
     occurrence: date
     mine: Completion | None
-    theirs: Completion | None  # the partner's entry (its content is shown only if readable)
-    theirs_readable: bool = False
+    # The partner's entry, only when this partner may read it: one kept private never
+    # reaches the portal (not even as "done"), so no page has anything to hide.
+    theirs: Completion | None
 
     @property
     def together(self) -> bool:
@@ -198,10 +199,8 @@ def today_for(
         for day in occurrences(schedule_of(assignment), first, today):
             mine = entries.get((assignment.id, partner.id, day))
             theirs = entries.get((assignment.id, other.id, day)) if other else None
-            item = DueItem(
-                assignment, day, mine, theirs,
-                theirs_readable=theirs is not None and readable(theirs, Viewer.PARTNER),
-            )  # fmt: skip
+            # _entries holds only what this partner may count; a private entry is not there.
+            item = DueItem(assignment, day, mine, theirs)
             if day == today:
                 view.due_today.append(item)
             elif item.done:

@@ -26,6 +26,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.consult_rules import can_erase
 from coachpro.services.sql import changed, count
 from coachpro.services.unit_of_work import transactional
 
@@ -239,6 +240,8 @@ def erase_prospect(consult: Consult, actor: User, now: datetime | None = None) -
         raise EraseRefused(
             "This consult belongs to a client couple now; erase the couple to remove it."
         )
+    if not can_erase(consult, now or utcnow()):
+        raise EraseRefused("This consult is still ahead: cancel it first, then erase it.")
     erase_prospects([consult.id], actor_id=actor.id, now=now or utcnow(), reason="by the coach")
 
 
