@@ -1,5 +1,6 @@
 """The migrations build exactly the models' schema, on SQLite and on PostgreSQL."""
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -7,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import CheckConstraint, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from coachpro.extensions import db
@@ -51,6 +52,34 @@ def test_upgrade_on_an_empty_database_yields_exactly_the_models_schema(empty_dat
         assert slugs == ["new-sparks", "old-flames", "glow-embers"]
         db.session.remove()
         db.engine.dispose()
+
+
+def _allowed(sql: str) -> set[str]:
+    return set(re.findall(r"'([^']*)'", sql))
+
+
+def test_the_database_allows_exactly_each_enums_values(empty_database_url):
+    """Statuses, kinds and roles are listed once, in their enums; the migrated database's
+    CHECK constraints must allow exactly those values (a value added to an enum without a
+    migration would be refused by the database at the first save)."""
+    app = make_app(empty_database_url)
+    wanted = {
+        (table.name, constraint.name): _allowed(str(constraint.sqltext))
+        for table in db.metadata.tables.values()
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint) and " IN ('" in str(constraint.sqltext)
+    }
+    assert len(wanted) >= 15
+    with app.app_context():
+        upgrade()
+        inspector = inspect(db.engine)
+        found = {
+            (table, check["name"]): _allowed(check["sqltext"])
+            for table, _ in wanted
+            for check in inspector.get_check_constraints(table)
+        }
+        db.engine.dispose()
+    assert {key: found.get(key) for key in wanted} == wanted
 
 
 def test_downgrade_to_nothing_and_back_again(empty_database_url):

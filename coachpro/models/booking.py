@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachpro.extensions import Model
 from coachpro.models.package import Package
-from coachpro.models.types import UTCDateTime, utcnow
+from coachpro.models.types import UTCDateTime, one_of, utcnow
 
 
 class BookingSettings(Model):
@@ -113,9 +113,7 @@ class ConsultStatus(StrEnum):
 class Consult(Model):
     __tablename__ = "consults"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('booked', 'cancelled', 'no_show', 'held')", name="status_known"
-        ),
+        one_of("status", ConsultStatus, name="status_known"),
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachpro.extensions import Model
-from coachpro.models.types import UTCDateTime, utcnow
+from coachpro.models.types import UTCDateTime, one_of, utcnow
 
 if TYPE_CHECKING:
     from coachpro.models.couple import Couple
@@ -28,9 +28,7 @@ COUNTS_AGAINST_PACKAGE = (SessionStatus.SCHEDULED, SessionStatus.HELD, SessionSt
 class CoachingSession(Model):
     __tablename__ = "coaching_sessions"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('scheduled', 'held', 'no_show', 'cancelled')", name="status_known"
-        ),
+        one_of("status", SessionStatus, name="status_known"),
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         CheckConstraint("booked_by IN ('coach', 'partner')", name="booked_by_known"),

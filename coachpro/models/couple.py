@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachpro.extensions import Model
 from coachpro.models.package import Package
-from coachpro.models.types import UTCDateTime, utcnow
+from coachpro.models.types import UTCDateTime, one_of, utcnow
 from coachpro.models.user import User
 
 
@@ -22,11 +22,7 @@ class CoupleStatus(StrEnum):
 
 class Couple(Model):
     __tablename__ = "couples"
-    __table_args__ = (
-        CheckConstraint(
-            "status IN ('lead', 'active', 'paused', 'completed', 'archived')", name="status_known"
-        ),
-    )
+    __table_args__ = (one_of("status", CoupleStatus, name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default=CoupleStatus.LEAD)

@@ -16,8 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coachpro.domain.occurrences import Cadence
 from coachpro.extensions import Model
-from coachpro.models.types import UTCDateTime, utcnow
+from coachpro.models.types import UTCDateTime, one_of, utcnow
 
 
 class ExerciseKind(StrEnum):
@@ -62,19 +63,15 @@ class AssignmentStatus(StrEnum):
         return self is not AssignmentStatus.ENDED
 
 
-_KINDS = "('reflection', 'checklist', 'gratitude', 'promise', 'jar', 'timer', 'milestone')"
-_VISIBILITY = "('me', 'us', 'coach')"
-
-
 class Exercise(Model):
     __tablename__ = "exercises"
     __table_args__ = (
-        CheckConstraint(f"kind IN {_KINDS}", name="kind_known"),
-        CheckConstraint("mode IN ('each', 'together')", name="mode_known"),
+        one_of("kind", ExerciseKind, name="kind_known"),
+        one_of("mode", Mode, name="mode_known"),
         CheckConstraint(
             "default_cadence IN ('daily', 'weekly', 'monthly', 'any')", name="cadence_known"
         ),
-        CheckConstraint(f"default_visibility IN {_VISIBILITY}", name="visibility_known"),
+        one_of("default_visibility", Visibility, name="visibility_known"),
         CheckConstraint("duration_minutes BETWEEN 1 AND 240", name="duration_range"),
         # Built-ins ship with the app and are identified by their slug.
         CheckConstraint("NOT built_in OR slug IS NOT NULL", name="built_in_has_slug"),
@@ -103,10 +100,10 @@ class Exercise(Model):
 class Assignment(Model):
     __tablename__ = "assignments"
     __table_args__ = (
-        CheckConstraint("cadence IN ('once', 'daily', 'weekly')", name="cadence_known"),
-        CheckConstraint("mode IN ('each', 'together')", name="mode_known"),
-        CheckConstraint("status IN ('active', 'paused', 'ended')", name="status_known"),
-        CheckConstraint(f"visibility IN {_VISIBILITY}", name="visibility_known"),
+        one_of("cadence", Cadence, name="cadence_known"),
+        one_of("mode", Mode, name="mode_known"),
+        one_of("status", AssignmentStatus, name="status_known"),
+        one_of("visibility", Visibility, name="visibility_known"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
         CheckConstraint(
             "occurrences_limit IS NULL OR occurrences_limit > 0", name="limit_positive"
@@ -161,7 +158,7 @@ class Completion(Model):
     __table_args__ = (
         UniqueConstraint("assignment_id", "partner_id", "occurrence"),
         CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
-        CheckConstraint(f"visibility IN {_VISIBILITY}", name="visibility_known"),
+        one_of("visibility", Visibility, name="visibility_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,7 +246,7 @@ class Pulse(Model):
         CheckConstraint("connected BETWEEN 1 AND 10", name="connected_range"),
         CheckConstraint("safe BETWEEN 1 AND 10", name="safe_range"),
         CheckConstraint("trust BETWEEN 1 AND 10", name="trust_range"),
-        CheckConstraint(f"visibility IN {_VISIBILITY}", name="visibility_known"),
+        one_of("visibility", Visibility, name="visibility_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachpro.extensions import Model
-from coachpro.models.types import UTCDateTime, utcnow
+from coachpro.models.types import UTCDateTime, one_of, utcnow
 
 
 def new_message_id() -> str:
@@ -27,7 +27,7 @@ class OutboxStatus(StrEnum):
 class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"),
+        one_of("status", OutboxStatus, name="status_known"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         # A message being sent always has a lease, so a crashed worker's claim expires.
         CheckConstraint(

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachpro.extensions import Model
-from coachpro.models.types import UTCDateTime, utcnow
+from coachpro.models.types import UTCDateTime, one_of, utcnow
 
 
 class PaymentMethod(StrEnum):
@@ -42,10 +42,8 @@ class Payment(Model):
         CheckConstraint("refunded_cents >= 0", name="refunded_not_negative"),
         CheckConstraint("refunded_cents <= amount_cents", name="refund_within_amount"),
         CheckConstraint("length(currency) = 3 AND currency = upper(currency)", name="currency_iso"),
-        CheckConstraint("method IN ('card', 'cash', 'bank_transfer')", name="method_known"),
-        CheckConstraint(
-            "status IN ('pending', 'paid', 'failed', 'expired', 'voided')", name="status_known"
-        ),
+        one_of("method", PaymentMethod, name="method_known"),
+        one_of("status", PaymentStatus, name="status_known"),
         CheckConstraint(
             "method = 'card' OR stripe_checkout_session_id IS NULL", name="only_cards_in_stripe"
         ),
@@ -85,7 +83,7 @@ class Refund(Model):
     __tablename__ = "refunds"
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
-        CheckConstraint("status IN ('pending', 'succeeded', 'failed')", name="status_known"),
+        one_of("status", RefundStatus, name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,8 +1,9 @@
 """Column types shared by the models."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import CheckConstraint, DateTime
 from sqlalchemy.types import TypeDecorator
 
 # The one clock (coachpro/clock.py), re-exported: models and services import it from here.
@@ -34,3 +35,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def one_of(column: str, allowed: type[StrEnum], name: str) -> CheckConstraint:
+    """A CHECK that `column` holds one of the enum's values: the enum is the one list of
+    statuses (or kinds, or roles), and the database refuses anything else."""
+    values = ", ".join(f"'{member.value}'" for member in allowed)
+    return CheckConstraint(f"{column} IN ({values})", name=name)

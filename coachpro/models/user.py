@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachpro.extensions import Model
-from coachpro.models.types import UTCDateTime, utcnow
+from coachpro.models.types import UTCDateTime, one_of, utcnow
 
 
 def new_session_token() -> str:
@@ -27,7 +27,7 @@ class User(UserMixin, Model):
         # Emails are stored lower-cased, so the plain UNIQUE below is case-insensitive.
         CheckConstraint("email = lower(email)", name="email_lowercase"),
         CheckConstraint("email LIKE '%_@_%'", name="email_shape"),
-        CheckConstraint("role IN ('coach', 'client')", name="role_known"),
+        one_of("role", Role, name="role_known"),
         CheckConstraint("length(session_token) >= 32", name="session_token_long"),
     )
 

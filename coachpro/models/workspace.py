@@ -17,8 +17,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachpro.extensions import Model
+from coachpro.models.couple import CoupleStatus
 from coachpro.models.package import Package
-from coachpro.models.types import UTCDateTime, utcnow
+from coachpro.models.types import UTCDateTime, one_of, utcnow
 
 
 class Enrollment(Model):
@@ -57,11 +58,7 @@ class Enrollment(Model):
 
 class StatusChange(Model):
     __tablename__ = "couple_status_changes"
-    __table_args__ = (
-        CheckConstraint(
-            "status IN ('lead', 'active', 'paused', 'completed', 'archived')", name="status_known"
-        ),
-    )
+    __table_args__ = (one_of("status", CoupleStatus, name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"), index=True)
