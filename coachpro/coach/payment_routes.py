@@ -12,7 +12,7 @@ from coachpro.domain.money import InvalidMoney, format_money, parse_major_units
 from coachpro.extensions import db
 from coachpro.models import Couple, Package, Payment, PaymentMethod, Role
 from coachpro.query_args import int_arg
-from coachpro.services import payments
+from coachpro.services import balances, payment_reports, payments
 from coachpro.services.couples import current_enrollment
 from coachpro.services.lookup import get_or_404
 
@@ -99,38 +99,32 @@ def void_payment(payment_id: int):
         payment=payment,
         form=form,
         couple=db.session.get(Couple, payment.couple_id) if payment.couple_id else None,
-        after=payments.balance_without(payment),
+        after=balances.balance_without(payment),
     )
 
 
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
-def _report():
+def _filters() -> tuple[str | None, int | None]:
     # Only a real month: it also names the CSV download, in a header.
     month = request.args.get("month") or None
     if month is not None and not _MONTH.fullmatch(month):
         month = None
-    package = int_arg("package")
-    return payments.payments_report(month, package), month, package
-
-
-def _names(report) -> dict[int, str]:
-    ids = {p.couple_id for p in report.payments if p.couple_id}
-    couples = db.session.scalars(select(Couple).where(Couple.id.in_(ids))).all()
-    return {c.id: c.display_name for c in couples}
+    return month, int_arg("package")
 
 
 @bp.get("/payments")
 @role_required(Role.COACH)
 def payments_page():
-    report, month, package = _report()
+    month, package = _filters()
+    report = payment_reports.payments_report(month, package)
     return render_template(
         "coach/payments.html",
         report=report,
         month=month,
         package=package,
-        couples=_names(report),
+        couples=report.couple_names,
         packages=db.session.scalars(select(Package).order_by(Package.position)).all(),
         package_names=dict(db.session.execute(select(Package.id, Package.name)).all()),
         cards=payments.card_payments_enabled(),
@@ -140,9 +134,8 @@ def payments_page():
 @bp.get("/payments.csv")
 @role_required(Role.COACH)
 def payments_csv():
-    report, month, _ = _report()
-    names = dict(db.session.execute(select(Package.id, Package.name)).all())
-    body = payments.payments_csv(report, _names(report), names)
+    month, package = _filters()
+    body = payment_reports.payments_csv(month, package)
     filename = f"payments-{month or 'all'}.csv"
     return Response(
         body,

@@ -21,7 +21,8 @@ from coachpro.integrations.stripe_gateway import WebhookRejected, verify_webhook
 from coachpro.models import Couple, Role
 from coachpro.payments import bp
 from coachpro.request_log import failure_for_log
-from coachpro.services import payments
+from coachpro.services import payments, stripe_events
+from coachpro.services.balances import balance
 from coachpro.services.couples import current_enrollment
 from coachpro.services.lookup import get_or_404
 from coachpro.services.portal_home import partner_for
@@ -47,7 +48,7 @@ def _pay_page(enrollment, couple, payer_email: str | None, template_vars: dict):
         form=form,
         enrollment=enrollment,
         couple=couple,
-        balance=payments.balance(enrollment),
+        balance=balance(enrollment),
         cards=payments.card_payments_enabled(),
         **template_vars,
     )
@@ -99,7 +100,7 @@ def webhook():
     except WebhookRejected:
         return jsonify(error="invalid_signature"), 400
     try:
-        outcome = payments.handle_event(event)
+        outcome = stripe_events.handle_event(event)
     except Exception as exc:  # its unit of work has rolled back whatever it began
         current_app.logger.error(
             "Stripe event %s failed: %s", event.get("id"), failure_for_log(exc)

@@ -9,7 +9,8 @@ from coachpro.models import Role
 from coachpro.models.types import utcnow
 from coachpro.portal import bp
 from coachpro.portal.forms import BookSessionForm, IntakeForm
-from coachpro.services import coaching, homework, intake, payments, pulse
+from coachpro.services import coaching, homework, intake, pulse
+from coachpro.services.balances import balance
 from coachpro.services.consults import parse_start
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.portal_home import other_partner, partner_for
@@ -42,7 +43,7 @@ def today():
         partner=other_partner(me),
         enrollment=enrollment,
         usage=session_usage(enrollment) if enrollment else None,
-        balance=payments.balance(enrollment) if enrollment else None,
+        balance=balance(enrollment) if enrollment else None,
         sessions=coaching.upcoming_sessions(me.couple_id, now),
         homework=homework.today_for(me, now, assignments=assignments),
         progress=progress,

@@ -16,8 +16,8 @@ from coachpro.models import (
     Partner,
     SessionStatus,
 )
+from coachpro.services.balances import Balance, balances_for_couples
 from coachpro.services.homework_tallies import WeekTally, weekly_tallies
-from coachpro.services.payments import Balance, balances_for_couples
 from coachpro.services.sql import count
 
 PAGE_SIZE = 25

@@ -24,12 +24,13 @@ from coachpro.models import (
     User,
 )
 from coachpro.services import homework, intake, payments, portal_access, progress, pulse
+from coachpro.services.balances import Balance, balance
 from coachpro.services.coaching import SessionActions, session_actions
 from coachpro.services.couples import SessionUsage, TimelineItem, noon, session_usage, timeline
 from coachpro.services.homework import ReadableEntry
 from coachpro.services.intake import IntakeRow
 from coachpro.services.lookup import get_or_404
-from coachpro.services.payments import Balance, PaymentRow
+from coachpro.services.payments import PaymentRow
 from coachpro.services.progress import CoupleProgress, GridRow
 from coachpro.services.sql import count
 
@@ -142,7 +143,7 @@ def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePag
         readable=homework.coach_readable_entries(couple),
         chart=pulse.progress_chart(couple, None, now, assignments=assignments),
         payments=payments.couple_payments(couple.id),
-        balance=payments.balance(current) if current else None,
+        balance=balance(current) if current else None,
         payment_link=payments.payment_link(current) if current else None,
         cards=payments.card_payments_enabled(),
         comments=progress.recent_comments(couple.id),

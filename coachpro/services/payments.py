@@ -1,13 +1,8 @@
-"""Paying for packages. Stripe's webhooks are the source of truth for card payments.
-
-Every event id is stored in the same transaction as its effect, so a re-delivered event
-changes nothing. Events may arrive in any order: refunds carry Stripe's running total,
-which we apply as a maximum, and a refund that arrives before its payment is known is
-kept and applied when the payment is.
+"""Paying for packages: card checkout, payment links, refunds, cash and transfers the coach
+records, and the receipts. Stripe's webhook events are applied in stripe_events; balances,
+in balances; the coach's overview, in payment_reports.
 """
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date
@@ -17,8 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from coachpro.clock import timed_serializer
-from coachpro.domain.money import format_money, minor_digits
-from coachpro.domain.spreadsheets import spreadsheet_text
+from coachpro.domain.money import format_money
 from coachpro.extensions import db
 from coachpro.integrations.stripe_gateway import GatewayError, StripeGateway
 from coachpro.links import absolute_url
@@ -26,7 +20,6 @@ from coachpro.models import (
     Couple,
     CoupleStatus,
     Enrollment,
-    Package,
     Payment,
     PaymentMethod,
     PaymentStatus,
@@ -36,6 +29,7 @@ from coachpro.models import (
     StripeEvent,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.balances import balance
 from coachpro.services.calendar import practice_today
 from coachpro.services.lookup import existing
 from coachpro.services.outbox import enqueue_templated
@@ -71,100 +65,6 @@ def gateway() -> StripeGateway:
     return StripeGateway(
         current_app.config["STRIPE_SECRET_KEY"], current_app.config.get("STRIPE_API_BASE", "")
     )
-
-
-# ---------------------------------------------------------------- balances
-
-
-@dataclass(frozen=True)
-class Balance:
-    price_cents: int
-    paid_cents: int
-    currency: str
-
-    @property
-    def due_cents(self) -> int:
-        return max(self.price_cents - self.paid_cents, 0)
-
-    @property
-    def due(self) -> str:
-        return format_money(self.due_cents, self.currency)
-
-    @property
-    def credit_cents(self) -> int:
-        """Paid beyond the price: the practice owes it back, or it counts toward what's next."""
-        return max(self.paid_cents - self.price_cents, 0)
-
-    @property
-    def credit(self) -> str:
-        return format_money(self.credit_cents, self.currency)
-
-
-def balances(enrollments: list[Enrollment]) -> dict[int, Balance]:
-    """Balance per enrollment id: price − payments + refunds, in the enrollment's currency."""
-    ids = [e.id for e in enrollments]
-    paid = dict(
-        db.session.execute(
-            select(Payment.enrollment_id, func.sum(Payment.amount_cents - Payment.refunded_cents))
-            .where(Payment.enrollment_id.in_(ids), Payment.status == PaymentStatus.PAID)
-            .group_by(Payment.enrollment_id)
-        ).all()
-    )
-    return {e.id: Balance(e.price_cents, int(paid.get(e.id) or 0), e.currency) for e in enrollments}
-
-
-def balances_for_couples(couple_ids: list[int]) -> dict[int, Balance]:
-    """The current enrollment's balance for each couple (two queries, whatever the count)."""
-    current = db.session.scalars(
-        select(Enrollment).where(
-            Enrollment.couple_id.in_(couple_ids), Enrollment.ended_at.is_(None)
-        )
-    ).all()
-    by_enrollment = balances(list(current))
-    return {e.couple_id: by_enrollment[e.id] for e in current}
-
-
-def couples_owing(limit: int) -> list[tuple[int, Balance]]:
-    """Active couples whose current package is not paid in full, most owed first: one query."""
-    paid = (
-        select(
-            Payment.enrollment_id,
-            func.sum(Payment.amount_cents - Payment.refunded_cents).label("cents"),
-        )
-        .where(Payment.status == PaymentStatus.PAID)
-        .group_by(Payment.enrollment_id)
-        .subquery()
-    )
-    cents = func.coalesce(paid.c.cents, 0)
-    rows = db.session.execute(
-        select(Enrollment.couple_id, Enrollment.price_cents, cents, Enrollment.currency)
-        .join(Couple, Couple.id == Enrollment.couple_id)
-        .outerjoin(paid, paid.c.enrollment_id == Enrollment.id)
-        .where(
-            Couple.status == CoupleStatus.ACTIVE,
-            Enrollment.ended_at.is_(None),
-            Enrollment.price_cents > cents,
-        )
-        .order_by((Enrollment.price_cents - cents).desc(), Enrollment.couple_id)
-        .limit(limit)
-    ).all()
-    return [(row.couple_id, Balance(row.price_cents, int(row[2]), row.currency)) for row in rows]
-
-
-def balance(enrollment: Enrollment) -> Balance:
-    return balances([enrollment])[enrollment.id]
-
-
-def balance_without(payment: Payment) -> Balance | None:
-    """The balance as it would be without this payment: what voiding it leaves them owing."""
-    enrollment = (
-        db.session.get(Enrollment, payment.enrollment_id) if payment.enrollment_id else None
-    )
-    if enrollment is None:
-        return None
-    now = balance(enrollment)
-    counted = payment.net_cents if payment.status == PaymentStatus.PAID else 0
-    return Balance(now.price_cents, now.paid_cents - counted, now.currency)
 
 
 # ---------------------------------------------------------------- card checkout
@@ -323,91 +223,7 @@ def enrollment_for_link(token: str) -> Enrollment | None:
     return enrollment
 
 
-# ---------------------------------------------------------------- webhooks
-
-
-# The same event delivered twice at the same moment: one delivery's insert of the event id
-# fails, and run again it finds the event applied and answers "duplicate".
-@transactional(retry=True)
-def handle_event(event: dict) -> str:
-    """Apply a verified Stripe event exactly once. Returns what happened."""
-    event_id, kind = event.get("id"), event.get("type", "")
-    if not event_id:
-        raise PaymentError("event without an id")
-    if db.session.get(StripeEvent, event_id) is not None:
-        return "duplicate"
-    obj = (event.get("data") or {}).get("object") or {}
-    record = StripeEvent(id=event_id, type=kind, data={})
-    db.session.add(record)
-    handler = _HANDLERS.get(kind)
-    outcome = handler(obj, record) if handler else "ignored"
-    db.session.flush()
-    return outcome
-
-
-def _payment_for_checkout(obj: dict) -> Payment | None:
-    payment = payment_for_session(obj.get("id", ""))
-    if payment is None:
-        payment_id = (obj.get("metadata") or {}).get("payment_id")
-        if payment_id and str(payment_id).isdigit():
-            payment = db.session.get(Payment, int(payment_id))
-    return payment
-
-
-def _checkout_completed(obj: dict, record: StripeEvent) -> str:
-    payment = _payment_for_checkout(obj)
-    if payment is None:
-        return "unknown payment"
-    if obj.get("payment_intent"):
-        payment.stripe_payment_intent_id = obj["payment_intent"]
-    if obj.get("payment_status") == "paid":
-        _mark_paid(payment, obj.get("amount_total"))
-        return "paid"
-    return "pending"  # a delayed method (bank debit): the async events settle it
-
-
-def _async_succeeded(obj: dict, record: StripeEvent) -> str:
-    payment = _payment_for_checkout(obj)
-    if payment is None:
-        return "unknown payment"
-    if obj.get("payment_intent"):
-        payment.stripe_payment_intent_id = obj["payment_intent"]
-    _mark_paid(payment, obj.get("amount_total"))
-    return "paid"
-
-
-def _async_failed(obj: dict, record: StripeEvent) -> str:
-    payment = _payment_for_checkout(obj)
-    if payment is None:
-        return "unknown payment"
-    if payment.status == PaymentStatus.PENDING:
-        payment.status = PaymentStatus.FAILED
-    return payment.status
-
-
-def _expired(obj: dict, record: StripeEvent) -> str:
-    payment = _payment_for_checkout(obj)
-    if payment is None:
-        return "unknown payment"
-    if payment.status == PaymentStatus.PENDING:  # an expiry never undoes a payment
-        payment.status = PaymentStatus.EXPIRED
-    return payment.status
-
-
-def _charge_refunded(obj: dict, record: StripeEvent) -> str:
-    intent = obj.get("payment_intent")
-    total = int(obj.get("amount_refunded") or 0)
-    payment = db.session.scalar(select(Payment).where(Payment.stripe_payment_intent_id == intent))
-    if payment is None:
-        # The completion has not arrived yet: keep the total for when it does.
-        record.payment_intent_id = intent
-        record.data = {"amount_refunded": total}
-        return "held"
-    _apply_refund_total(payment, total)
-    return "refunded"
-
-
-def _apply_refund_total(payment: Payment, total: int) -> None:
+def apply_refund_total(payment: Payment, total: int) -> None:
     payment.refunded_cents = max(payment.refunded_cents, min(total, payment.amount_cents))
     confirmed = 0
     for refund in db.session.scalars(
@@ -418,7 +234,9 @@ def _apply_refund_total(payment: Payment, total: int) -> None:
             refund.status = RefundStatus.SUCCEEDED
 
 
-def _mark_paid(payment: Payment, amount_total: int | None) -> None:
+def mark_paid(payment: Payment, amount_total: int | None) -> None:
+    """Mark a payment paid (once), apply refunds Stripe reported before it, activate the
+    couple and send the receipt."""
     if payment.status == PaymentStatus.PAID:
         return
     if amount_total:
@@ -433,18 +251,9 @@ def _mark_paid(payment: Payment, amount_total: int | None) -> None:
             )
         ).all()
         for earlier in held:
-            _apply_refund_total(payment, int((earlier.data or {}).get("amount_refunded") or 0))
+            apply_refund_total(payment, int((earlier.data or {}).get("amount_refunded") or 0))
     _activate(payment)
     _send_receipt(payment)
-
-
-_HANDLERS = {
-    "checkout.session.completed": _checkout_completed,
-    "checkout.session.async_payment_succeeded": _async_succeeded,
-    "checkout.session.async_payment_failed": _async_failed,
-    "checkout.session.expired": _expired,
-    "charge.refunded": _charge_refunded,
-}
 
 
 def _activate(payment: Payment) -> None:
@@ -600,7 +409,7 @@ def record_manual_payment(
     )
     db.session.add(payment)
     db.session.flush()
-    _mark_paid(payment, None)
+    mark_paid(payment, None)
     payment.paid_on = paid_on
     return payment
 
@@ -674,83 +483,3 @@ def couple_payments(couple_id: int) -> list[PaymentRow]:
     return [
         PaymentRow(p, p.amount_cents - p.refunded_cents - int(pending.get(p.id, 0))) for p in rows
     ]
-
-
-# ---------------------------------------------------------------- the coach's overview
-
-
-@dataclass(frozen=True)
-class PaymentsReport:
-    payments: list[Payment]
-    by_month: list[tuple[str, str, int]]  # (YYYY-MM, currency, net cents), newest first
-    by_package: list[tuple[str, str, int]]  # (package name, currency, net cents)
-    months: list[str]
-
-
-def payments_report(month: str | None, package_id: int | None, limit: int = 200) -> PaymentsReport:
-    """Payments (filtered), and revenue net of refunds by month and by package."""
-    query = select(Payment).order_by(Payment.created_at.desc(), Payment.id.desc())
-    if package_id:
-        query = query.where(Payment.package_id == package_id)
-    rows = sorted(
-        db.session.scalars(query),
-        key=lambda p: (p.paid_on or p.created_at.date(), p.id),
-        reverse=True,
-    )
-    months = sorted({_month(p) for p in rows if _month(p)}, reverse=True)
-    shown = [p for p in rows if not month or _month(p) == month][:limit]
-    names = dict(db.session.execute(select(Package.id, Package.name)).all())
-    by_month: dict[tuple[str, str], int] = {}
-    by_package: dict[tuple[str, str], int] = {}
-    for p in rows:
-        if p.status != PaymentStatus.PAID:
-            continue
-        net = p.amount_cents - p.refunded_cents
-        key = (_month(p), p.currency)
-        by_month[key] = by_month.get(key, 0) + net
-        if not month or _month(p) == month:
-            pkey = (names.get(p.package_id or 0, "No package"), p.currency)
-            by_package[pkey] = by_package.get(pkey, 0) + net
-    return PaymentsReport(
-        payments=shown,
-        by_month=sorted(((m, c, v) for (m, c), v in by_month.items()), reverse=True),
-        by_package=sorted((n, c, v) for (n, c), v in by_package.items()),
-        months=months,
-    )
-
-
-def _month(payment: Payment) -> str:
-    day = payment.paid_on or payment.created_at.date()
-    return day.strftime("%Y-%m")
-
-
-def payments_csv(report: PaymentsReport, couple_names: dict[int, str], packages: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["date", "couple", "package", "method", "status", "amount", "refunded", "currency"]
-    )
-    for p in report.payments:
-        day = p.paid_on or p.created_at.date()
-        writer.writerow(
-            [
-                day.isoformat(),
-                spreadsheet_text(
-                    couple_names.get(p.couple_id, "(erased)") if p.couple_id else "(erased)"
-                ),
-                spreadsheet_text(packages.get(p.package_id, "")),
-                spreadsheet_text(p.method),
-                spreadsheet_text(p.status),
-                _major(p.amount_cents, p.currency),
-                _major(p.refunded_cents, p.currency),
-                p.currency,
-            ]
-        )
-    return out.getvalue()
-
-
-def _major(cents: int, currency: str) -> str:
-    digits = minor_digits(currency)
-    if not digits:
-        return str(cents)
-    return f"{cents // 10**digits}.{cents % 10**digits:0{digits}d}"

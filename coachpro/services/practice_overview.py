@@ -18,10 +18,10 @@ from coachpro.models import (
     Package,
     SessionStatus,
 )
+from coachpro.services.balances import couples_owing
 from coachpro.services.calendar import LONGEST_EVENT
 from coachpro.services.consult_admin import needs_the_coach
 from coachpro.services.homework_tallies import current_tallies
-from coachpro.services.payments import couples_owing
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Paying for packages through the (fake) Stripe, webhooks as the source of truth, refunds."""
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, func, select, text, update
@@ -9,6 +10,7 @@ from coachpro.extensions import db
 from coachpro.models import OutboxMessage, Payment, Refund, StripeEvent
 from coachpro.services.calendar import practice_today
 from tests.conftest import WEBHOOK_SECRET
+from tests.web.test_coach_dashboard import count_queries
 
 
 @pytest.fixture
@@ -393,6 +395,37 @@ def test_coach_payments_page_filters_reports_and_exports(stripe_app, create_coup
     assert len(lines) == 3
 
 
+def test_the_payments_page_costs_the_same_however_many_payments_and_the_csv_has_them_all(
+    stripe_app, create_couple, coach
+):
+    couple = create_couple(("Maya", "Jordan"))
+    client = stripe_app.test_client()
+    client.post("/login", data={"email": coach.email, "password": coach.password})
+
+    def add(n: int, day: str) -> None:
+        with stripe_app.app_context():
+            db.session.add_all(
+                Payment(couple_id=couple.couple_id, package_id=2, method="cash", status="paid",
+                        amount_cents=1000, currency="USD", paid_on=date.fromisoformat(day))
+                for _ in range(n)
+            )  # fmt: skip
+            db.session.commit()
+
+    add(3, "2026-10-05")
+    with count_queries(stripe_app) as few:
+        first = client.get("/coach/payments").text
+    add(300, "2026-11-05")
+    with count_queries(stripe_app) as many:
+        page = client.get("/coach/payments").text
+    assert len(few) == len(many)
+    assert "$30" in first and "$3,000" in page  # November's 300 payments, added up
+    assert page.count('class="badge badge-held"') == 200  # the newest 200 are listed
+    rows = client.get("/coach/payments.csv").get_data(as_text=True).strip().splitlines()
+    assert len(rows) == 1 + 303  # the books get every one
+    october = client.get("/coach/payments.csv?month=2026-10").get_data(as_text=True)
+    assert len(october.strip().splitlines()) == 1 + 3
+
+
 def test_erasing_a_couple_keeps_its_payments_without_personal_data(
     stripe_app, create_couple, coach
 ):
@@ -419,9 +452,9 @@ def test_a_failure_while_processing_answers_500_so_stripe_retries(
     def broken(obj, record):
         raise RuntimeError("database hiccup")
 
-    from coachpro.services import payments
+    from coachpro.services import stripe_events
 
-    monkeypatch.setitem(payments._HANDLERS, "checkout.session.completed", broken)
+    monkeypatch.setitem(stripe_events._HANDLERS, "checkout.session.completed", broken)
     failed = deliver(stripe_app, fake_stripe, "checkout.session.completed", session, "evt_retry")
     assert failed.status_code == 500
     with stripe_app.app_context():
