@@ -38,8 +38,8 @@ from coachpro.services import (
     privacy,
 )
 from coachpro.services.calendar import practice_today, practice_zone
-from coachpro.services.couple_list import CoupleFilters, CoupleSort, list_couples
 from coachpro.services.couple_page import couple_page
+from coachpro.services.couple_search import CoupleFilters, CoupleSort, list_couples
 from coachpro.services.lookup import get_or_404
 
 

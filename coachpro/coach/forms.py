@@ -25,7 +25,7 @@ from wtforms.validators import (
 from coachpro.domain.availability import parse_ranges
 from coachpro.domain.money import CURRENCIES
 from coachpro.forms import Form
-from coachpro.services.availability import WEEKDAYS
+from coachpro.services.working_hours import WEEKDAYS
 
 
 def _ranges(form, field) -> None:

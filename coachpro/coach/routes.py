@@ -22,10 +22,10 @@ from coachpro.links import safe_next_path
 from coachpro.models import Consult, ConsultStatus, Package, Role
 from coachpro.models.types import utcnow
 from coachpro.query_args import int_arg
-from coachpro.services import availability, consults, privacy
+from coachpro.services import consults, privacy, working_hours
 from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.calendar_feed import feed_urls
-from coachpro.services.consult_admin import (
+from coachpro.services.consult_followup import (
     ConsultView,
     convert_to_couple,
     list_consults,
@@ -56,11 +56,11 @@ def availability_page():
         form.process(
             obj=settings,
             min_notice_hours=settings.min_notice_minutes // 60,
-            **{f"hours_{d}": text for d, text in availability.weekly_hours_text().items()},
+            **{f"hours_{d}": text for d, text in working_hours.weekly_hours_text().items()},
         )
     elif form.validate_on_submit():
-        availability.save_availability(
-            availability.BookingRules(
+        working_hours.save_availability(
+            working_hours.BookingRules(
                 consult_minutes=form.consult_minutes.data,
                 step_minutes=form.step_minutes.data,
                 buffer_before_minutes=form.buffer_before_minutes.data,
@@ -84,7 +84,7 @@ def _availability_template(form, override_form, status):
     settings = booking_settings()
     webcal, https = feed_urls(settings)
     today = utcnow().astimezone(practice_zone()).date()
-    overrides = availability.upcoming_overrides(today)
+    overrides = working_hours.upcoming_overrides(today)
     grouped: dict[date, list] = {}
     for row in overrides:
         grouped.setdefault(row.day, []).append(row)
@@ -114,12 +114,12 @@ def add_override():
     override_form = OverrideForm()
     if override_form.validate_on_submit():
         ranges = [] if override_form.closed.data else override_form.hours.ranges
-        availability.add_override(override_form.day.data, ranges, override_form.note.data or None)
+        working_hours.add_override(override_form.day.data, ranges, override_form.note.data or None)
         flash(f"Saved {override_form.day.data:%A %-d %B}.", "success")
         return redirect(url_for("coach.availability_page"))
     form = AvailabilityForm(formdata=None, obj=booking_settings())
     form.min_notice_hours.data = booking_settings().min_notice_minutes // 60
-    for d, text in availability.weekly_hours_text().items():
+    for d, text in working_hours.weekly_hours_text().items():
         getattr(form, f"hours_{d}").data = text
     return _availability_template(form, override_form, 422)
 
@@ -130,7 +130,7 @@ def remove_override(day: str):
     when = parse_day(day)
     if when is None:
         abort(404)
-    if ActionForm().validate_on_submit() and availability.remove_override(when):
+    if ActionForm().validate_on_submit() and working_hours.remove_override(when):
         flash(f"{when:%A %-d %B} follows your weekly hours again.", "info")
     return redirect(url_for("coach.availability_page"))
 
@@ -139,7 +139,7 @@ def remove_override(day: str):
 @role_required(Role.COACH)
 def regenerate_feed():
     if ActionForm().validate_on_submit():
-        availability.regenerate_feed_secret()
+        working_hours.regenerate_feed_secret()
         flash("New calendar feed address made. The old one no longer works.", "info")
     return redirect(url_for("coach.availability_page") + "#feed")
 

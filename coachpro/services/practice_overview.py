@@ -20,7 +20,7 @@ from coachpro.models import (
 )
 from coachpro.services.balances import couples_owing
 from coachpro.services.calendar import LONGEST_EVENT
-from coachpro.services.consult_admin import needs_the_coach
+from coachpro.services.consult_followup import needs_the_coach
 from coachpro.services.homework_tallies import current_tallies
 
 

@@ -17,7 +17,14 @@ from coachpro.models import (
     SessionStatus,
     User,
 )
-from coachpro.services import coaching, consult_admin, consult_rules, consults, homework, privacy
+from coachpro.services import (
+    coaching,
+    consult_followup,
+    consult_rules,
+    consults,
+    homework,
+    privacy,
+)
 from coachpro.services.unit_of_work import unit_of_work
 from tests.booking_helpers import booking, free_slots_ahead
 from tests.homework_helpers import assign_builtin, couple_today
@@ -57,8 +64,8 @@ def test_consult_actions_offered_are_the_ones_the_services_allow(app, coach, sta
         now = slot.start + timedelta(minutes=1) if started else slot.start - timedelta(hours=1)
         offered = consult_rules.actions(consult, now)
         checks = {
-            "mark_held": lambda: consult_admin.mark_held(consult, now),
-            "mark_no_show": lambda: consult_admin.mark_no_show(consult, now),
+            "mark_held": lambda: consult_followup.mark_held(consult, now),
+            "mark_no_show": lambda: consult_followup.mark_no_show(consult, now),
             "erase": lambda: privacy.erase_prospect(consult, db.session.get(User, coach.id), now),
         }
         for action, run in checks.items():

@@ -112,7 +112,7 @@ def test_a_consult_that_became_a_couple_is_not_erased_on_its_own(app, coach):
     slot = free_slots_ahead(app)[1]
     with app.app_context():
         consult = consults.book_consult(booking(slot.start))
-        from coachpro.services.consult_admin import convert_to_couple
+        from coachpro.services.consult_followup import convert_to_couple
 
         convert_to_couple(consult, None)
         with pytest.raises(privacy.EraseRefused):
@@ -125,7 +125,7 @@ def test_the_worker_purges_old_prospects_and_old_sent_mail_only(app, coach, crea
         settings_months = 12
         old = consults.book_consult(booking(slot.start))
         kept = consults.book_consult(booking(free_slots_ahead(app)[0].start, email="k@example.com"))
-        from coachpro.services.consult_admin import convert_to_couple
+        from coachpro.services.consult_followup import convert_to_couple
 
         client_consult = consults.book_consult(
             booking(free_slots_ahead(app)[0].start, email="client@example.com")

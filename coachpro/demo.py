@@ -1,4 +1,6 @@
-"""A realistic demo practice, so every page has something to show. Safe to run twice."""
+"""A realistic demo practice, so every page has something to show. Safe to run twice.
+
+Not part of the running app: only `flask seed-demo` (and the start script) use it."""
 
 import secrets
 from dataclasses import dataclass

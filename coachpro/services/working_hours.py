@@ -1,4 +1,5 @@
-"""The coach's changes to consult availability: rules, weekly hours, date overrides, feed link."""
+"""The coach's working hours as they edit them: booking rules, weekly hours, date overrides,
+the feed link. (The free slots worked out from them: domain/availability, services/calendar.)"""
 
 import secrets
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
-"""The coach's list of couples: filter, search, sort, paginate, in a fixed number of queries."""
+"""Finding couples: the coach's list, filtered, searched, sorted and paginated in a fixed
+number of queries. (Creating and changing a couple: services/couples.)"""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime

@@ -1,4 +1,5 @@
-"""What the coach does with consults: list them, mark no-shows, turn them into couples."""
+"""What the coach does with consults once booked: list them, record how they went (held or
+no-show), turn them into client couples. (Booking itself: services/consults.)"""
 
 from dataclasses import dataclass
 from datetime import datetime
