@@ -2,11 +2,9 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from wtforms import SelectChoice
 
-from coachpro.extensions import db
-from coachpro.models import Package
+from coachpro.services.catalog import packages_in_order
 
 
 def as_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -15,11 +13,8 @@ def as_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
 
 def package_choices(*, blank: str | None, by: str = "id", offered_only: bool = False):
     """Packages as options, valued by id or slug; `blank` adds a first "none" option."""
-    query = select(Package).order_by(Package.position, Package.id)
-    if offered_only:
-        query = query.where(Package.active.is_(True))
     options = [("", blank)] if blank is not None else []
-    for p in db.session.scalars(query):
+    for p in packages_in_order(offered_only=offered_only):
         label = p.name if p.active or offered_only else f"{p.name} (not offered)"
         options.append((str(getattr(p, by)), label))
     return as_choices(options)

@@ -175,9 +175,8 @@ def reschedule(token: str):
 @bp.get("/book/<token>/invite.ics")
 def invite(token: str):
     consult = _consult_or_404(token)
-    data, _method = consults.consult_invite(consult)
     return Response(
-        data,
+        consults.consult_invite(consult).data,
         mimetype="text/calendar",
         headers={
             "Content-Disposition": 'attachment; filename="free-consult.ics"',

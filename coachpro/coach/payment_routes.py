@@ -2,17 +2,16 @@
 
 import re
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, ManualPaymentForm, RefundForm
 from coachpro.domain.money import InvalidMoney, format_money, parse_major_units
-from coachpro.extensions import db
-from coachpro.models import Couple, Package, Payment, PaymentMethod, Role
+from coachpro.models import Couple, Payment, PaymentMethod, Role
 from coachpro.query_args import int_arg
 from coachpro.services import balances, payment_reports, payments
+from coachpro.services.catalog import packages_in_order
 from coachpro.services.couples import current_enrollment
 from coachpro.services.lookup import get_or_404
 
@@ -24,9 +23,7 @@ def _back(payment_or_couple_id):
 @bp.post("/couples/<int:couple_id>/payments")
 @role_required(Role.COACH)
 def record_payment(couple_id: int):
-    couple = db.session.get(Couple, couple_id)
-    if couple is None:
-        abort(404)
+    couple = get_or_404(Couple, couple_id)
     enrollment = current_enrollment(couple.id)
     form = ManualPaymentForm()
     if enrollment is None:
@@ -98,7 +95,7 @@ def void_payment(payment_id: int):
         "coach/confirm_void.html",
         payment=payment,
         form=form,
-        couple=db.session.get(Couple, payment.couple_id) if payment.couple_id else None,
+        couple=get_or_404(Couple, payment.couple_id) if payment.couple_id else None,
         after=balances.balance_without(payment),
     )
 
@@ -125,8 +122,8 @@ def payments_page():
         month=month,
         package=package,
         couples=report.couple_names,
-        packages=db.session.scalars(select(Package).order_by(Package.position)).all(),
-        package_names=dict(db.session.execute(select(Package.id, Package.name)).all()),
+        packages=(packages := packages_in_order()),
+        package_names={p.id: p.name for p in packages},
         cards=payments.card_payments_enabled(),
     )
 

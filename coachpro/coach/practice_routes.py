@@ -1,14 +1,14 @@
 """Practice settings: packages and intake questions."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, PackageForm
 from coachpro.domain.money import InvalidMoney, format_money, minor_digits, parse_major_units
-from coachpro.extensions import db
 from coachpro.models import Package, Role
 from coachpro.services import intake, packages
+from coachpro.services.lookup import get_or_404
 
 
 @bp.get("/packages")
@@ -22,9 +22,7 @@ def packages_page():
 @bp.route("/packages/<int:package_id>", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def edit_package(package_id: int):
-    package = db.session.get(Package, package_id)
-    if package is None:
-        abort(404)
+    package = get_or_404(Package, package_id)
     form = PackageForm(obj=package)
     if request.method == "GET":
         digits = minor_digits(package.currency)
@@ -61,9 +59,7 @@ def edit_package(package_id: int):
 @bp.post("/packages/<int:package_id>/delete")
 @role_required(Role.COACH)
 def delete_package(package_id: int):
-    package = db.session.get(Package, package_id)
-    if package is None:
-        abort(404)
+    package = get_or_404(Package, package_id)
     if ActionForm().validate_on_submit():
         try:
             packages.delete_package(package)

@@ -17,7 +17,6 @@ from coachpro.coach.forms import (
 )
 from coachpro.domain.availability import TimeRange, format_ranges
 from coachpro.domain.calendar_bounds import parse_day
-from coachpro.extensions import db
 from coachpro.links import safe_next_path
 from coachpro.models import Consult, ConsultStatus, Package, Role
 from coachpro.models.types import utcnow
@@ -227,7 +226,7 @@ def convert(consult_id: int):
     form = ConvertForm()
     form.package.choices = package_choices(blank="No package yet")
     if form.validate_on_submit():
-        package = db.session.get(Package, int(form.package.data)) if form.package.data else None
+        package = get_or_404(Package, int(form.package.data)) if form.package.data else None
         try:
             convert_to_couple(consult, package)
         except consults.ConsultError as exc:

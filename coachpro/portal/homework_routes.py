@@ -11,7 +11,7 @@ from coachpro.domain.rich_text import plain_steps, render_rich_text
 from coachpro.models import ExerciseKind, Role, Visibility
 from coachpro.portal import bp
 from coachpro.portal.forms import ActionForm, EntryForm, PromiseForm, PulseForm, ReminderForm
-from coachpro.services import homework, jar, pulse
+from coachpro.services import homework, homework_digests, jar, pulse
 from coachpro.services.portal_home import other_partner, partner_for
 
 
@@ -248,7 +248,7 @@ def settings_page():
     if request.method == "GET":
         form.hour.data = "" if me.reminder_hour is None else str(me.reminder_hour)
     if form.validate_on_submit():
-        homework.set_reminder_hour(me, int(form.hour.data) if form.hour.data else None)
+        homework_digests.set_reminder_hour(me, int(form.hour.data) if form.hour.data else None)
         flash("Saved.", "success")
         return redirect(url_for("portal.settings_page"))
     return render_template("portal/settings.html", me=me, form=form)

@@ -1,12 +1,13 @@
 """The practice's calendar as the booking rules see it: rules, busy time, free slots.
 
-`booking_settings.calendar_version` changes with everything the calendar and the public
-pages show: every booking, reschedule and cancellation takes the calendar lock (which bumps
-it), and any other change to a consult, a coaching session, the names on one or a package
-bumps it when it is flushed (`track_calendar_changes`). Free slots per day are kept per
-worker under that version, so a page that lists times costs one small query while nothing
-changes, and the first request after any change computes afresh: a cached slot is never one
-that has been taken since.
+`booking_settings.calendar_version` changes with everything the free slots and the calendar
+feed show: every booking, reschedule and cancellation takes the calendar lock (which bumps
+it), and any other change to the rules, a consult, a coaching session or the names on one
+bumps it when it is flushed (`track_calendar_changes`). Nothing else does: a package, a
+note or a payment changes nothing on the calendar and never waits for its lock. Free slots
+per day are kept per worker under that version, so a page that lists times costs one small
+query while nothing changes, and the first request after any change computes afresh: a
+cached slot is never one that has been taken since.
 """
 
 import threading
@@ -35,7 +36,6 @@ from coachpro.models import (
     ConsultStatus,
     Couple,
     DateOverride,
-    Package,
     Partner,
     WeeklyHours,
 )
@@ -121,8 +121,8 @@ def _bump_if_calendar_changed(session: Session, _context) -> None:
         session.info[CALENDAR_CHANGED] = True
 
 
-# The rules, what is booked, and (not on the calendar, but offered beside it) packages.
-_SHOWN_WHOLE = (BookingSettings, WeeklyHours, DateOverride, Consult, CoachingSession, Package)
+# The rules and what is booked.
+_SHOWN_WHOLE = (BookingSettings, WeeklyHours, DateOverride, Consult, CoachingSession)
 
 
 def _shows_on_calendar(session: Session, obj) -> bool:

@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from coachpro.domain.availability import Interval, slot_problem
-from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, invite_ics
+from coachpro.domain.invites import CalendarEvent, Person
 from coachpro.extensions import db
-from coachpro.integrations.mailer import Attachment
 from coachpro.links import absolute_url
 from coachpro.models import CoachingSession, Couple, SessionStatus
 from coachpro.models.types import utcnow
@@ -28,10 +27,10 @@ from coachpro.services.calendar import (
     lock_calendar,
     practice_zone,
 )
-from coachpro.services.consults import SLOT_MESSAGES, coach_emails
+from coachpro.services.calendar_notices import coach_emails, send_notice, when
+from coachpro.services.consults import SLOT_MESSAGES
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.event_context import EventContext, event_context
-from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
 
 
@@ -266,53 +265,41 @@ def _attendees(couple: Couple) -> tuple[Person, ...]:
     return tuple(Person(p.first_name, p.email) for p in couple.partners if p.email)
 
 
+_SUBJECTS = {
+    "scheduled": "Coaching session booked: {when}",
+    "rescheduled": "Coaching session moved to {when}",
+    "cancelled": "Coaching session cancelled: {when}",
+}
+
+
 def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: bool) -> None:
-    method = InviteMethod.CANCEL if kind == "cancelled" else InviteMethod.REQUEST
-    now = utcnow()
     key = f"session:{session.public_id}:{session.sequence}:{kind}"
-    emails = [p.email for p in couple.partners if p.email]
-    subjects = {
-        "scheduled": "Coaching session booked: {when}",
-        "rescheduled": "Coaching session moved to {when}",
-        "cancelled": "Coaching session cancelled: {when}",
-    }
-    zone = practice_zone()
-    if emails:
-        couple_zone = couple.timezone
-        local = session.start_at.astimezone(ZoneInfo(couple_zone))
-        ics = invite_ics(
-            session_event(session, couple.display_name, _attendees(couple), for_coach=False),
-            method,
-            now,
-        )
-        enqueue_templated(
-            to=emails,
-            subject=subjects[kind].format(when=f"{local:%a %-d %b, %H:%M} {local.tzname()}"),
-            template="session_update",
-            attachments=[Attachment("session.ics", "text/calendar", ics, method.value)],
-            dedupe_key=f"{key}:couple",
-            couple_id=couple.id,
-            session=session,
-            couple=couple,
-            kind=kind,
-            couple_zone=couple_zone,
-            portal_url=absolute_url("portal.today"),
-        )
-    coaches = coach_emails()
-    if notify_coach and coaches:
-        local = session.start_at.astimezone(zone)
-        ics = invite_ics(
-            session_event(session, couple.display_name, _attendees(couple), for_coach=True),
-            method,
-            now,
-        )
-        enqueue_templated(
-            to=coaches,
+    attendees = _attendees(couple)
+    couple_zone = ZoneInfo(couple.timezone)
+    send_notice(
+        to=[p.email for p in couple.partners if p.email],
+        subject=_SUBJECTS[kind].format(when=when(session.start_at, couple_zone)),
+        template="session_update",
+        event=session_event(session, couple.display_name, attendees, for_coach=False),
+        dedupe_key=f"{key}:couple",
+        filename="session.ics",
+        couple_id=couple.id,
+        session=session,
+        couple=couple,
+        kind=kind,
+        couple_zone=couple.timezone,
+        portal_url=absolute_url("portal.today"),
+    )
+    if notify_coach:
+        zone = practice_zone()
+        send_notice(
+            to=coach_emails(),
             subject=f"{couple.display_name}: "
-            + subjects[kind].format(when=f"{local:%a %-d %b, %H:%M} {local.tzname()}"),
+            + _SUBJECTS[kind].format(when=when(session.start_at, zone)),
             template="session_update",
-            attachments=[Attachment("session.ics", "text/calendar", ics, method.value)],
+            event=session_event(session, couple.display_name, attendees, for_coach=True),
             dedupe_key=f"{key}:coach",
+            filename="session.ics",
             couple_id=couple.id,
             session=session,
             couple=couple,

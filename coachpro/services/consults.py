@@ -19,13 +19,13 @@ from sqlalchemy.exc import IntegrityError
 
 from coachpro.domain.availability import Interval, SlotProblem, slot_problem
 from coachpro.domain.calendar_bounds import instant_in_range
-from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, invite_ics
+from coachpro.domain.invites import CalendarEvent, Person
 from coachpro.domain.text import multi_line, single_line
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
 from coachpro.integrations.mailer import Attachment
 from coachpro.links import absolute_url
-from coachpro.models import Consult, ConsultStatus, Package, Role, User
+from coachpro.models import Consult, ConsultStatus, Package
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import (
     booking_settings,
@@ -35,6 +35,7 @@ from coachpro.services.calendar import (
     next_open_slots,
     practice_zone,
 )
+from coachpro.services.calendar_notices import coach_emails, invite_attachment, send_notice, when
 from coachpro.services.consult_rules import can_change
 from coachpro.services.event_context import EventContext, event_context
 from coachpro.services.outbox import enqueue_templated
@@ -405,27 +406,9 @@ def consult_event(
     )
 
 
-def consult_invite(consult: Consult, *, for_coach: bool = False, now: datetime | None = None):
-    """The current state of the consult's invite, as .ics bytes and the method used."""
-    method = (
-        InviteMethod.CANCEL if consult.status == ConsultStatus.CANCELLED else InviteMethod.REQUEST
-    )
-    return invite_ics(consult_event(consult, for_coach=for_coach), method, now or utcnow()), method
-
-
-def _attachment(consult: Consult, *, for_coach: bool) -> Attachment:
-    data, method = consult_invite(consult, for_coach=for_coach)
-    return Attachment("invite.ics", "text/calendar", data, calendar_method=method.value)
-
-
-def coach_emails() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(User.email)
-            .where(User.role == Role.COACH, User.active.is_(True))
-            .order_by(User.id)
-        )
-    )
+def consult_invite(consult: Consult, *, for_coach: bool = False) -> Attachment:
+    """The consult's invite as it stands (REQUEST, or CANCEL once cancelled)."""
+    return invite_attachment(consult_event(consult, for_coach=for_coach))
 
 
 SUBJECTS = {
@@ -443,13 +426,12 @@ COACH_SUBJECTS = {
 
 def _send(consult: Consult, kind: str) -> None:
     visitor_zone = ZoneInfo(consult.visitor_timezone)
-    couple = [e for e in (consult.email, consult.partner_email) if e]
     key = f"consult:{consult.public_id}:{consult.sequence}:{kind}"
-    enqueue_templated(
-        to=couple,
-        subject=SUBJECTS[kind].format(when=_when(consult.start_at, visitor_zone)),
+    send_notice(
+        to=[e for e in (consult.email, consult.partner_email) if e],
+        subject=SUBJECTS[kind].format(when=when(consult.start_at, visitor_zone)),
         template=f"consult_{kind}",
-        attachments=[_attachment(consult, for_coach=False)],
+        event=consult_event(consult, for_coach=False),
         dedupe_key=f"{key}:couple",
         consult_id=consult.id,
         couple_id=consult.couple_id,
@@ -458,15 +440,14 @@ def _send(consult: Consult, kind: str) -> None:
         practice_zone=practice_zone(),
         manage_url=manage_url(consult),
     )
-    coaches = coach_emails()
-    if coaches and kind in COACH_SUBJECTS:
-        enqueue_templated(
-            to=coaches,
+    if kind in COACH_SUBJECTS:
+        send_notice(
+            to=coach_emails(),
             subject=COACH_SUBJECTS[kind].format(
-                names=consult.names, when=_when(consult.start_at, practice_zone())
+                names=consult.names, when=when(consult.start_at, practice_zone())
             ),
             template="consult_coach_notice",
-            attachments=[_attachment(consult, for_coach=True)],
+            event=consult_event(consult, for_coach=True),
             dedupe_key=f"{key}:coach",
             consult_id=consult.id,
             couple_id=consult.couple_id,
@@ -474,11 +455,6 @@ def _send(consult: Consult, kind: str) -> None:
             kind=kind,
             practice_zone=practice_zone(),
         )
-
-
-def _when(instant: datetime, zone: ZoneInfo) -> str:
-    local = instant.astimezone(zone)
-    return f"{local:%a %-d %b, %H:%M} {local.tzname()}"
 
 
 @transactional()
@@ -508,7 +484,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
         visitor_zone = ZoneInfo(consult.visitor_timezone)
         enqueue_templated(
             to=[e for e in (consult.email, consult.partner_email) if e],
-            subject=SUBJECTS["reminder"].format(when=_when(consult.start_at, visitor_zone)),
+            subject=SUBJECTS["reminder"].format(when=when(consult.start_at, visitor_zone)),
             template="consult_reminder",
             dedupe_key=f"consult:{consult.public_id}:reminder:{consult.start_at.isoformat()}",
             consult_id=consult.id,

@@ -11,7 +11,6 @@ from coachpro.domain.occurrences import MISSED_WINDOW_DAYS, Cadence, Schedule, o
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.domain.rich_text import plain_steps
 from coachpro.extensions import db
-from coachpro.links import absolute_url
 from coachpro.models import (
     Assignment,
     AssignmentPause,
@@ -22,14 +21,11 @@ from coachpro.models import (
     ExerciseKind,
     Mode,
     Partner,
-    User,
     Visibility,
 )
 from coachpro.models.types import utcnow
-from coachpro.services.email_preferences import unsubscribe_url
 from coachpro.services.entry_privacy import countable_by, readable
 from coachpro.services.homework_tallies import homework_changed
-from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
 
 MAX_REFLECTION = 5000
@@ -296,7 +292,7 @@ def log_entry(
         entry = Entry(entry.done, reflection, entry.rating, entry.visibility, {"checked": checked})
     existing = my_entry(partner, assignment, day)
     if existing is not None:
-        edited_day = existing.created_at.astimezone(ZoneInfo(_zone(partner))).date()
+        edited_day = existing.created_at.astimezone(ZoneInfo(partner_zone(partner))).date()
         if edited_day != local_today(partner, now):
             raise HomeworkError("Entries can be changed on the day they were written only.")
         completion = existing
@@ -318,7 +314,7 @@ def log_entry(
     return completion
 
 
-def _zone(partner: Partner) -> str:
+def partner_zone(partner: Partner) -> str:
     return partner.user.timezone if partner.user else partner.couple.timezone
 
 
@@ -404,48 +400,3 @@ def coach_readable_entries(couple: Couple, limit: int = 20) -> list[ReadableEntr
         .limit(limit)
     ).all()
     return [ReadableEntry(c, names.get(c.partner_id, "?"), title) for c, title in rows]
-
-
-@transactional()
-def set_reminder_hour(partner: Partner, hour: int | None) -> None:
-    if hour is not None and not 0 <= hour <= 23:
-        raise HomeworkError("Choose an hour of the day.")
-    partner.reminder_hour = hour
-
-
-@transactional()
-def send_homework_digests(now: datetime | None = None) -> int:
-    """Email each opted-in partner today's homework once their chosen local hour has come.
-
-    At most one email per partner per local day, however often it runs.
-    """
-    now = now or utcnow()
-    sent = 0
-    partners = db.session.execute(
-        select(Partner, User)
-        .join(User, User.id == Partner.user_id)
-        .where(Partner.reminder_hour.is_not(None), User.active.is_(True))
-    ).all()
-    for partner, user in partners:
-        local = now.astimezone(ZoneInfo(_zone(partner)))
-        today = local.date()
-        hour = partner.reminder_hour
-        if hour is None or local.hour < hour or partner.reminder_sent_on == today:
-            continue
-        partner.reminder_sent_on = today
-        due = [item for item in today_for(partner, now).due_today if not item.done]
-        if not due:
-            continue
-        enqueue_templated(
-            to=[partner.email or user.email],
-            subject=f"Today's practice: {len(due)} thing{'s' if len(due) != 1 else ''} to do",
-            template="homework_digest",
-            dedupe_key=f"digest:{partner.id}:{today.isoformat()}",
-            couple_id=partner.couple_id,
-            unsubscribe_url=unsubscribe_url(partner),
-            partner=partner,
-            items=due,
-            portal_url=absolute_url("portal.today"),
-        )
-        sent += 1
-    return sent

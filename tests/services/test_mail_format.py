@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coachpro.extensions import db
 from coachpro.models import Partner
-from coachpro.services import consults, homework
+from coachpro.services import consults, homework_digests
 from coachpro.services.mail_delivery import deliver_due
 from tests.booking_helpers import booking, free_slots_ahead
 from tests.homework_helpers import assign_builtin
@@ -59,7 +59,7 @@ def test_the_daily_email_unsubscribes_in_one_click(smtp_app, smtp_server, create
         maya.reminder_hour = 6
         maya_id = maya.id
         db.session.commit()
-        assert homework.send_homework_digests(now) == 1
+        assert homework_digests.send_homework_digests(now) == 1
         deliver_due()
     (digest,) = smtp_server.messages
     assert digest["Auto-Submitted"] == "auto-generated"
@@ -80,7 +80,7 @@ def test_the_daily_email_unsubscribes_in_one_click(smtp_app, smtp_server, create
     assert done.status_code == 200 and "no more daily emails" in done.text
     with smtp_app.app_context():
         assert db.session.get(Partner, maya_id).reminder_hour is None
-        assert homework.send_homework_digests(now + timedelta(days=1)) == 0
+        assert homework_digests.send_homework_digests(now + timedelta(days=1)) == 0
     assert visitor.post(path[:-3] + "xyz").status_code == 410
 
 

@@ -2,15 +2,18 @@
 network while a write is open."""
 
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from coachpro.extensions import db
-from coachpro.models import CoachNote, Couple, Payment, User
-from coachpro.services import couples, mail_delivery, payments
+from coachpro.models import CoachNote, Couple, Package, Payment, User
+from coachpro.services import consults, couples, mail_delivery, payments
 from coachpro.services.unit_of_work import unit_of_work
+from tests.booking_helpers import booking, free_slots_ahead
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,3 +70,40 @@ def test_only_the_unit_of_work_commits_or_rolls_back():
         if re.search(r"\.(commit|rollback)\(\)", line)
     ]
     assert offenders == []
+
+
+@pytest.mark.postgres_only
+def test_a_slow_change_to_a_package_does_not_hold_up_a_booking_or_a_note(app, create_couple, coach):
+    """No write waits for an unrelated one: no counter every write must lock. While one
+    transaction holds a change to a package for two seconds, a visitor books a consult and
+    the coach writes a note, each at once."""
+    couple_id = create_couple().couple_id
+    slot = free_slots_ahead(app)[0]
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_package_edit() -> None:
+        with app.app_context(), unit_of_work():
+            package = db.session.scalar(select(Package).where(Package.slug == "old-flames"))
+            package.name = "Old Flames, renamed slowly"
+            db.session.flush()  # the row is locked from here until the commit
+            holding.set()
+            release.wait(2)
+        with app.app_context():
+            db.session.remove()
+
+    editor = threading.Thread(target=slow_package_edit)
+    editor.start()
+    assert holding.wait(10)
+    try:
+        with app.app_context():
+            started = time.monotonic()
+            consults.book_consult(booking(slot.start, email="quick@example.com"))
+            couples.add_note(
+                db.session.get(Couple, couple_id), db.session.get(User, coach.id), "At once."
+            )
+            waited = time.monotonic() - started
+            db.session.remove()
+    finally:
+        release.set()
+        editor.join()
+    assert waited < 1.0

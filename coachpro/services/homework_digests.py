@@ -1,0 +1,60 @@
+"""Each partner's opt-in daily email: today's homework, once their chosen local hour has come."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from coachpro.extensions import db
+from coachpro.links import absolute_url
+from coachpro.models import Partner, User
+from coachpro.models.types import utcnow
+from coachpro.services.email_preferences import unsubscribe_url
+from coachpro.services.homework import HomeworkError, partner_zone, today_for
+from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import transactional
+
+
+@transactional()
+def set_reminder_hour(partner: Partner, hour: int | None) -> None:
+    if hour is not None and not 0 <= hour <= 23:
+        raise HomeworkError("Choose an hour of the day.")
+    partner.reminder_hour = hour
+
+
+@transactional()
+def send_homework_digests(now: datetime | None = None) -> int:
+    """Email each opted-in partner today's homework once their chosen local hour has come.
+
+    At most one email per partner per local day, however often it runs.
+    """
+    now = now or utcnow()
+    sent = 0
+    partners = db.session.execute(
+        select(Partner, User)
+        .join(User, User.id == Partner.user_id)
+        .where(Partner.reminder_hour.is_not(None), User.active.is_(True))
+    ).all()
+    for partner, user in partners:
+        local = now.astimezone(ZoneInfo(partner_zone(partner)))
+        today = local.date()
+        hour = partner.reminder_hour
+        if hour is None or local.hour < hour or partner.reminder_sent_on == today:
+            continue
+        partner.reminder_sent_on = today
+        due = [item for item in today_for(partner, now).due_today if not item.done]
+        if not due:
+            continue
+        enqueue_templated(
+            to=[partner.email or user.email],
+            subject=f"Today's practice: {len(due)} thing{'s' if len(due) != 1 else ''} to do",
+            template="homework_digest",
+            dedupe_key=f"digest:{partner.id}:{today.isoformat()}",
+            couple_id=partner.couple_id,
+            unsubscribe_url=unsubscribe_url(partner),
+            partner=partner,
+            items=due,
+            portal_url=absolute_url("portal.today"),
+        )
+        sent += 1
+    return sent
