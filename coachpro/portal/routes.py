@@ -14,7 +14,7 @@ from coachpro.services.balances import balance
 from coachpro.services.consults import parse_start
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.portal_home import other_partner, partner_for
-from coachpro.services.progress import couple_progress, recent_comments
+from coachpro.services.progress import countable_completions, couple_progress, recent_comments
 
 
 def _me():
@@ -36,7 +36,8 @@ def today():
     now = utcnow()
     # Read once, for the list, the streaks and the chart.
     assignments = homework.couple_assignments(me.couple_id)
-    progress = couple_progress(me.couple, me, now, assignments=assignments)
+    done = countable_completions(me.couple_id, me.id)  # what I may count: streaks and chart
+    progress = couple_progress(me.couple, me, now, assignments=assignments, completions=done)
     return render_template(
         "portal/today.html",
         me=me,
@@ -53,7 +54,9 @@ def today():
             if m.reached_on >= homework.local_today(me, now) - timedelta(days=14)
         ][-3:],
         comments=recent_comments(me.couple_id, limit=2),
-        chart=pulse.progress_chart(me.couple, me, now, weeks_shown=8, assignments=assignments),
+        chart=pulse.progress_chart(
+            me.couple, me, now, weeks_shown=8, assignments=assignments, completions=done
+        ),
         pulse_done=pulse.this_weeks_pulse(me, now) is not None,
     )
 

@@ -102,7 +102,11 @@ def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePag
     ).all()
     consults = db.session.scalars(select(Consult).where(Consult.couple_id == couple.id)).all()
     assignments = homework.couple_assignments(couple.id)
-    couple_progress = progress.couple_progress(couple, None, now, assignments=assignments)
+    # Every finished entry the coach may count, read once for streaks, the grid and the chart.
+    done = progress.countable_completions(couple.id, None)
+    couple_progress = progress.couple_progress(
+        couple, None, now, assignments=assignments, completions=done
+    )
     users = {
         u.id: u
         for u in db.session.scalars(
@@ -139,9 +143,9 @@ def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePag
         intake=intake.answers_side_by_side(couple),
         assignments=assignments,
         progress=couple_progress,
-        grid=progress.review_grid(couple, now, assignments=assignments),
+        grid=progress.review_grid(couple, now, assignments=assignments, completions=done),
         readable=homework.coach_readable_entries(couple),
-        chart=pulse.progress_chart(couple, None, now, assignments=assignments),
+        chart=pulse.progress_chart(couple, None, now, assignments=assignments, completions=done),
         payments=payments.couple_payments(couple.id),
         balance=balance(current) if current else None,
         payment_link=payments.payment_link(current) if current else None,

@@ -30,7 +30,7 @@ from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
 
 
-def _couple_completions(
+def countable_completions(
     couple_id: int, viewer_partner_id: int | None, since: date | None = None
 ) -> list[Row]:
     """(assignment_id, partner_id, occurrence, reflected) of every finished entry the viewer
@@ -87,15 +87,16 @@ def couple_progress(
     now: datetime | None = None,
     *,
     assignments: list[Assignment] | None = None,
+    completions: list[Row] | None = None,
 ) -> CoupleProgress:
     """Streaks and milestones as `viewer` may count them (None: the coach). A page that has
-    the couple's assignments already passes them in."""
+    the couple's assignments, or `countable_completions` for this viewer, passes them in."""
     now = now or utcnow()
     today = now.astimezone(ZoneInfo(couple.timezone)).date()
     if assignments is None:
         assignments = couple_assignments(couple.id)
     viewer_id = viewer.id if viewer is not None else None
-    done = _couple_completions(couple.id, viewer_id)
+    done = countable_completions(couple.id, viewer_id) if completions is None else completions
     by_assignment: dict[int, list[Row]] = {}
     for c in done:
         by_assignment.setdefault(c.assignment_id, []).append(c)
@@ -150,6 +151,7 @@ def review_grid(
     weeks: int = 8,
     *,
     assignments: list[Assignment] | None = None,
+    completions: list[Row] | None = None,
 ) -> list[GridRow]:
     """Completion per assignment and partner for the last `weeks` weeks (Monday-based)."""
     now = now or utcnow()
@@ -159,7 +161,11 @@ def review_grid(
     monday = today - timedelta(days=today.weekday())
     starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     done: dict[tuple[int, int], set[date]] = {}
-    for c in _couple_completions(couple.id, None, since=starts[0]):
+    if completions is None:
+        completions = countable_completions(couple.id, None, since=starts[0])
+    for c in completions:
+        if c.occurrence < starts[0]:
+            continue
         done.setdefault((c.assignment_id, c.partner_id), set()).add(c.occurrence)
     rows = []
     for a in assignments:

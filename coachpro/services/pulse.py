@@ -2,22 +2,22 @@
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from coachpro.domain.charts import Series, progress_chart_svg
 from coachpro.domain.occurrences import occurrences
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.extensions import db
-from coachpro.models import Assignment, Completion, Couple, Partner, Pulse, Visibility
+from coachpro.models import Assignment, Couple, Partner, Pulse, Visibility
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import couple_today
-from coachpro.services.entry_privacy import countable_by
 from coachpro.services.homework import (
     HomeworkError,
     couple_assignments,
     local_today,
     schedule_of,
 )
+from coachpro.services.progress import countable_completions
 from coachpro.services.unit_of_work import transactional
 
 WEEKS_SHOWN = 12
@@ -65,6 +65,7 @@ def progress_chart(
     weeks_shown: int | None = None,
     *,
     assignments: list[Assignment] | None = None,
+    completions: list[Row] | None = None,
 ) -> str:
     """The chart as this viewer may see it: a partner's pulse only where its visibility allows."""
     now = now or utcnow()
@@ -96,7 +97,7 @@ def progress_chart(
     return progress_chart_svg(
         weeks,
         series,
-        _completion_by_week(couple, weeks, today, viewer_id, assignments),
+        _completion_by_week(couple, weeks, today, viewer_id, assignments, completions),
         width=width,
         height=200,
     )
@@ -108,21 +109,18 @@ def _completion_by_week(
     today: date,
     viewer_partner_id: int | None,
     assignments: list[Assignment] | None,
+    completions: list[Row] | None,
 ) -> list[float | None]:
+    """The share of what was due that was done, week by week, as this viewer may count it.
+    `completions`: progress.countable_completions for the same viewer, when the page has it."""
     if assignments is None:
         assignments = couple_assignments(couple.id)
+    if completions is None:
+        completions = countable_completions(couple.id, viewer_partner_id, since=weeks[0])
     done = {
-        tuple(row)
-        for row in db.session.execute(
-            select(Completion.assignment_id, Completion.partner_id, Completion.occurrence)
-            .join(Assignment, Assignment.id == Completion.assignment_id)
-            .where(
-                Assignment.couple_id == couple.id,
-                Completion.done.is_(True),
-                Completion.occurrence >= weeks[0],
-                countable_by(viewer_partner_id),
-            )
-        )
+        (row.assignment_id, row.partner_id, row.occurrence)
+        for row in completions
+        if row.occurrence >= weeks[0]
     }
     shares: list[float | None] = []
     for monday in weeks:

@@ -98,9 +98,9 @@ def test_cancelling_sends_a_cancel_and_the_consult_cannot_be_moved_after(
         with pytest.raises(consults.ConsultClosed):
             consults.cancel_consult(consult, by="visitor")
         deliver_due()
-        data, method = consults.consult_invite(consult)
-    assert method.value == "CANCEL"
-    assert str(Calendar.from_ical(data).walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+        invite = consults.consult_invite(consult)
+    assert invite.calendar_method == "CANCEL"
+    assert str(Calendar.from_ical(invite.data).walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
     cancel_mail = [m for m in smtp_server.messages if "cancelled" in m["Subject"]]
     assert len(cancel_mail) == 2  # the couple and the coach
     calendar, event, inline_method = invite_in(cancel_mail[0])
