@@ -69,7 +69,41 @@ def feed_ics(events: Iterable[CalendarEvent], name: str, timezone: str, stamp: d
     lines are a few plain string operations. Tests parse the result back with icalendar and
     compare it with what icalendar itself would write for the same events.
     """
-    stamp_text = _compact(stamp)
+    return feed_document([event_text(e) for e in events], name, timezone, stamp)
+
+
+@dataclass(frozen=True, slots=True)
+class EventText:
+    """One VEVENT's lines, around its DTSTAMP (the one line that changes with every build):
+    what an event shows fixes them, so a feed can keep them for events that have not changed."""
+
+    head: str
+    tail: str
+
+
+def event_text(event: CalendarEvent) -> EventText:
+    # Lines of fixed, short shape end in CRLF as they are; only text can need folding.
+    head = "BEGIN:VEVENT\r\n" + _fold(f"UID:{_text(event.uid)}") + f"SEQUENCE:{event.sequence}\r\n"
+    tail = [
+        f"DTSTART:{_compact(event.start)}\r\n",
+        f"DTEND:{_compact(event.end)}\r\n",
+        _fold(f"SUMMARY:{_text(event.summary)}"),
+        _fold(f"DESCRIPTION:{_text(event.description)}"),
+        "STATUS:CANCELLED\r\n" if event.cancelled else "STATUS:CONFIRMED\r\n",
+        "TRANSP:OPAQUE\r\n",
+    ]
+    if event.location:
+        tail.append(_fold(f"LOCATION:{_text(event.location)}"))
+    if event.url:
+        tail.append(_fold(f"URL:{_one_line(event.url)}"))
+    organizer = event.organizer
+    tail.append(_fold(f"ORGANIZER;CN={_param(organizer.name)}:mailto:{_one_line(organizer.email)}"))
+    tail.append("END:VEVENT\r\n")
+    return EventText(head, "".join(tail))
+
+
+def feed_document(events: Iterable[EventText], name: str, timezone: str, stamp: datetime) -> bytes:
+    """The feed around its events' text, every event stamped `stamp`."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -83,30 +117,9 @@ def feed_ics(events: Iterable[CalendarEvent], name: str, timezone: str, stamp: d
         f"X-WR-TIMEZONE:{_text(timezone)}",
     ]
     out = [_fold(line) for line in lines]
-    stamp_line = f"DTSTAMP:{stamp_text}\r\n"
-    for event in events:
-        # Lines of fixed, short shape end in CRLF as they are; only text can need folding.
-        out += (
-            "BEGIN:VEVENT\r\n",
-            _fold(f"UID:{_text(event.uid)}"),
-            f"SEQUENCE:{event.sequence}\r\n",
-            stamp_line,
-            f"DTSTART:{_compact(event.start)}\r\n",
-            f"DTEND:{_compact(event.end)}\r\n",
-            _fold(f"SUMMARY:{_text(event.summary)}"),
-            _fold(f"DESCRIPTION:{_text(event.description)}"),
-            "STATUS:CANCELLED\r\n" if event.cancelled else "STATUS:CONFIRMED\r\n",
-            "TRANSP:OPAQUE\r\n",
-        )
-        if event.location:
-            out.append(_fold(f"LOCATION:{_text(event.location)}"))
-        if event.url:
-            out.append(_fold(f"URL:{_one_line(event.url)}"))
-        organizer = event.organizer
-        out.append(
-            _fold(f"ORGANIZER;CN={_param(organizer.name)}:mailto:{_one_line(organizer.email)}")
-        )
-        out.append("END:VEVENT\r\n")
+    stamp_line = f"DTSTAMP:{_compact(stamp)}\r\n"
+    for text in events:
+        out += (text.head, stamp_line, text.tail)
     out.append("END:VCALENDAR\r\n")
     return "".join(out).encode()
 

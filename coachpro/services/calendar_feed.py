@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from coachpro.domain.invites import Person, feed_ics
+from coachpro.domain.invites import EventText, Person, event_text, feed_document
 from coachpro.extensions import db
 from coachpro.links import absolute_url
 from coachpro.models import BookingSettings, CoachingSession, Consult, Partner
@@ -17,6 +17,7 @@ from coachpro.services.consults import consult_event
 from coachpro.services.event_context import event_context
 
 HISTORY = timedelta(days=180)
+_EVENT_TEXTS = "coachpro.feed_event_texts"
 
 
 def feed_urls(settings: BookingSettings) -> tuple[str, str]:
@@ -62,8 +63,17 @@ def _feed_name() -> str:
 
 def _build(now: datetime) -> bytes:
     """Every consult and session from HISTORY ago on, from plain rows: the feed holds
-    thousands of events, and building an ORM object for each cost more than the rest."""
+    thousands of events, and building an ORM object for each cost more than the rest.
+
+    Each event's text is kept per worker under the row it was made from (and the couple's
+    names, and the practice's name and address): exactly what the event shows. After a
+    change, only the events whose rows changed are written afresh.
+    """
     context = event_context()
+    known = current_app.extensions.get(_EVENT_TEXTS)
+    previous = known[1] if known and known[0] == context else {}
+    kept: dict[tuple, EventText] = {}
+    events: list[tuple[datetime, EventText]] = []
     since = now - HISTORY
     consults = db.session.execute(
         select(
@@ -78,7 +88,11 @@ def _build(now: datetime) -> bytes:
             Consult.status,
         ).where(Consult.start_at >= since)
     )
-    events = [consult_event(c, for_coach=True, context=context) for c in consults]
+    for c in consults:
+        row = tuple(c)
+        text = previous.get(row) or event_text(consult_event(c, for_coach=True, context=context))
+        kept[row] = text
+        events.append((c.start_at, text))
     in_feed = CoachingSession.start_at >= since
     sessions = db.session.execute(
         select(
@@ -105,7 +119,14 @@ def _build(now: datetime) -> bytes:
         # As Couple.display_name says it.
         name = " & ".join(first_names.get(s.couple_id, ())) or f"Couple {s.couple_id}"
         people = tuple(attendees.get(s.couple_id, ()))
-        events.append(session_event(s, name, people, for_coach=True, context=context))
-    events.sort(key=lambda e: e.start)
+        shown = (*s, name, people)
+        text = previous.get(shown) or event_text(
+            session_event(s, name, people, for_coach=True, context=context)
+        )
+        kept[shown] = text
+        events.append((s.start_at, text))
+    events.sort(key=lambda pair: pair[0])
+    if not db.session.info.get(CALENDAR_CHANGED):
+        current_app.extensions[_EVENT_TEXTS] = (context, kept)
     zone = current_app.config["PRACTICE_TIMEZONE"]
-    return feed_ics(events, name=_feed_name(), timezone=zone, stamp=now)
+    return feed_document((text for _, text in events), _feed_name(), zone, now)

@@ -161,3 +161,26 @@ def test_each_partner_gets_their_own_portal_page(app, create_couple):
         pages[name] = again.get_data(as_text=True)
         assert f'<span class="muted">{name}</span>' in pages[name]
     assert pages["Maya"] != pages["Jordan"]
+
+
+def test_a_session_in_the_feed_follows_a_partner_renamed_elsewhere(
+    app, client, create_couple, other_worker
+):
+    """Each event's text is kept under what it shows: the session's row and the couple's
+    names. A name changed by another worker makes that event's text anew."""
+    from coachpro.models import Couple
+    from coachpro.services import coaching
+    from tests.booking_helpers import free_slots_ahead
+
+    couple_id = create_couple(("Maya", "Jordan")).couple_id
+    slot = free_slots_ahead(app)[2]
+    with app.app_context():
+        coaching.schedule_session(db.session.get(Couple, couple_id), slot.start)
+        feed = f"/calendar/{booking_settings().feed_secret}.ics"
+    assert "Coaching session: Maya & Jordan" in client.get(feed).get_data(as_text=True)
+    with other_worker.app_context():
+        partner = db.session.scalar(select(Partner).where(Partner.first_name == "Jordan"))
+        partner.first_name = "Jordi"
+        db.session.commit()
+    again = client.get(feed).get_data(as_text=True)
+    assert "Coaching session: Maya & Jordi" in again and "Jordan" not in again
