@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coachpro.extensions import db
 from coachpro.models import OutboxMessage, Partner, User
-from coachpro.services import homework
+from coachpro.services import homework_digests
 from tests.homework_helpers import assign_builtin, couple_today
 
 
@@ -60,11 +60,11 @@ def test_daily_homework_email_at_the_chosen_hour_once_a_day(app, create_couple):
     assign_builtin(app, couple.couple_id, "nervous-share", day - timedelta(days=1))
     with app.app_context():
         before = datetime(2026, 12, 9, 5, 30, tzinfo=UTC)  # 06:30 in Berlin
-        assert homework.send_homework_digests(before) == 0
+        assert homework_digests.send_homework_digests(before) == 0
         after = datetime(2026, 12, 9, 6, 5, tzinfo=UTC)  # 07:05 in Berlin
-        assert homework.send_homework_digests(after) == 1
-        assert homework.send_homework_digests(after + timedelta(hours=3)) == 0
-        assert homework.send_homework_digests(after + timedelta(days=1)) == 1
+        assert homework_digests.send_homework_digests(after) == 1
+        assert homework_digests.send_homework_digests(after + timedelta(hours=3)) == 0
+        assert homework_digests.send_homework_digests(after + timedelta(days=1)) == 1
         subjects = db.session.scalars(select(OutboxMessage.subject)).all()
     assert subjects == ["Today's practice: 1 thing to do"] * 2
 
