@@ -151,7 +151,9 @@ class Consult(Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_by: Mapped[str | None] = mapped_column(String(16))
     reminder_sent_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    couple_id: Mapped[int | None] = mapped_column(ForeignKey("couples.id", ondelete="SET NULL"))
+    couple_id: Mapped[int | None] = mapped_column(
+        ForeignKey("couples.id", ondelete="SET NULL"), index=True
+    )
 
     package: Mapped[Package | None] = relationship()
 

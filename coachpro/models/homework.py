@@ -272,8 +272,8 @@ class HomeworkTally(Model):
 
     The homework service moves `generation` on with every change to the couple's homework
     (an entry, an assignment, a pause). A tally is current while `computed_generation`
-    equals it and `day` is still the couple's local date; otherwise it is worked out again
-    when next read (see services/homework_tallies).
+    equals it and the couple's day has not ended (`valid_until`); otherwise it is worked out
+    again when next read (see services/homework_tallies).
     """
 
     __tablename__ = "homework_tallies"
@@ -287,7 +287,8 @@ class HomeworkTally(Model):
     )
     generation: Mapped[int] = mapped_column(default=0)
     computed_generation: Mapped[int] = mapped_column(default=0)
-    day: Mapped[date | None] = mapped_column(Date)  # None: never worked out
+    # The couple's next local midnight when it was worked out; None: never worked out.
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done: Mapped[int] = mapped_column(default=0)
     due: Mapped[int] = mapped_column(default=0)
     overdue: Mapped[int] = mapped_column(default=0)

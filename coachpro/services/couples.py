@@ -152,6 +152,18 @@ def change_status(couple: Couple, status: CoupleStatus, now: datetime | None = N
     db.session.add(StatusChange(couple_id=couple.id, status=status, changed_at=now))
 
 
+def couple_names(ids: set[int]) -> dict[int, str]:
+    """Each couple's name as Couple.display_name gives it, in one query."""
+    first_names: dict[int, list[str]] = {}
+    for couple_id, first_name in db.session.execute(
+        select(Partner.couple_id, Partner.first_name)
+        .where(Partner.couple_id.in_(ids))
+        .order_by(Partner.couple_id, Partner.position)
+    ):
+        first_names.setdefault(couple_id, []).append(first_name)
+    return {cid: " & ".join(first_names.get(cid, ())) or f"Couple {cid}" for cid in ids}
+
+
 def current_enrollment(couple_id: int) -> Enrollment | None:
     return db.session.scalar(
         select(Enrollment).where(Enrollment.couple_id == couple_id, Enrollment.ended_at.is_(None))

@@ -10,17 +10,25 @@ only where no change has come in since it was read (so a tally is never stored s
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, or_, select
+from sqlalchemy import ColumnElement, Table, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from coachpro.domain.occurrences import MISSED_WINDOW_DAYS, Cadence, Schedule, occurrences
 from coachpro.extensions import db
-from coachpro.models import Assignment, AssignmentPause, Completion, HomeworkTally, Mode, Partner
+from coachpro.models import (
+    Assignment,
+    AssignmentPause,
+    Completion,
+    Couple,
+    HomeworkTally,
+    Mode,
+    Partner,
+)
 from coachpro.services.entry_privacy import countable_by
 from coachpro.services.unit_of_work import unit_of_work
 
@@ -32,6 +40,11 @@ class WeekTally:
     done: int
     due: int
     overdue: int  # due on an earlier day of the last week and not done
+
+
+def _local_dates(zones: set[str], now: datetime) -> dict[str, date]:
+    """Today in each zone: a practice has a thousand couples in a handful of zones."""
+    return {zone: now.astimezone(ZoneInfo(zone)).date() for zone in zones}
 
 
 def _insert():
@@ -50,7 +63,7 @@ def homework_changed(couple_id: int) -> None:
             couple_id=couple_id,
             generation=1,
             computed_generation=0,
-            day=None,
+            valid_until=None,
             done=0,
             due=0,
             overdue=0,
@@ -61,32 +74,96 @@ def homework_changed(couple_id: int) -> None:
     )
 
 
-def current_tallies(zones: Mapping[int, str], now: datetime) -> dict[int, WeekTally]:
-    """The tally of each couple in `zones` (couple id → their time zone): stored ones where
-    they are current, the rest worked out (and stored). A fixed number of queries."""
-    today_of = {cid: now.astimezone(ZoneInfo(zone)).date() for cid, zone in zones.items()}
-    stored = {
-        row.couple_id: row
-        for row in db.session.execute(select(_TALLIES).where(_TALLIES.c.couple_id.in_(list(zones))))
-    }
-    current = {
-        cid: WeekTally(row.done, row.due, row.overdue)
-        for cid, row in stored.items()
-        if row.computed_generation == row.generation and row.day == today_of[cid]
-    }
-    stale = {cid: zone for cid, zone in zones.items() if cid not in current}
+def _stale(now: datetime) -> ColumnElement[bool]:
+    """A couple whose stored tally cannot be used: none yet, changed since, or a day old."""
+    return or_(
+        _TALLIES.c.couple_id.is_(None),
+        _TALLIES.c.generation != _TALLIES.c.computed_generation,
+        _TALLIES.c.valid_until.is_(None),
+        _TALLIES.c.valid_until <= now,
+    )
+
+
+def current_tallies(which: ColumnElement[bool], now: datetime) -> dict[int, WeekTally]:
+    """The tally of every couple matching `which` (a condition on Couple): stored ones where
+    they are current, the rest worked out (and stored). A fixed number of queries: the
+    couples and their stored tallies come in one."""
+    rows = db.session.execute(
+        select(
+            Couple.id,
+            Couple.timezone,
+            _TALLIES.c.generation,
+            _stale(now).label("stale"),
+            _TALLIES.c.done,
+            _TALLIES.c.due,
+            _TALLIES.c.overdue,
+        )
+        .outerjoin(_TALLIES, _TALLIES.c.couple_id == Couple.id)
+        .where(which)
+    ).all()
+    current = {row.id: WeekTally(row.done, row.due, row.overdue) for row in rows if not row.stale}
+    stale = {row.id: row.timezone for row in rows if row.stale}
     worked_out = weekly_tallies(stale, now)
     if worked_out:
-        _store(worked_out, {cid: stored[cid].generation for cid in stale if cid in stored},
-               today_of)  # fmt: skip
+        generations = {row.id: row.generation for row in rows if row.generation is not None}
+        _store(worked_out, generations, stale, now)
     return current | worked_out
 
 
-def _store(tallies: dict[int, WeekTally], generations: dict[int, int], today_of) -> None:
+def most_overdue(which: ColumnElement[bool], now: datetime, limit: int) -> list[tuple[int, int]]:
+    """(couple id, occurrences missed) of the `limit` couples matching `which` that missed the
+    most homework in their last week, most first: the dashboard's "Homework slipping".
+
+    Costs the same whatever the number of couples: stored, current tallies are ranked by the
+    database; only tallies that are out of date are worked out (and stored)."""
+    stale_rows = db.session.execute(
+        select(Couple.id, Couple.timezone, _TALLIES.c.generation)
+        .outerjoin(_TALLIES, _TALLIES.c.couple_id == Couple.id)
+        .where(which, _stale(now))
+    ).all()
+    stale = {row.id: row.timezone for row in stale_rows}
+    worked_out = weekly_tallies(stale, now)
+    ranked = db.session.execute(
+        select(Couple.id, _TALLIES.c.overdue)
+        .join(_TALLIES, _TALLIES.c.couple_id == Couple.id)
+        .where(
+            which,
+            _TALLIES.c.generation == _TALLIES.c.computed_generation,
+            _TALLIES.c.valid_until > now,
+            _TALLIES.c.overdue > 0,
+        )
+        .order_by(_TALLIES.c.overdue.desc(), Couple.id)
+        .limit(limit)
+    ).all()
+    if worked_out:  # after the ranking: once stored, these would be ranked twice
+        generations = {row.id: row.generation for row in stale_rows if row.generation is not None}
+        _store(worked_out, generations, stale, now)
+    found = [(cid, t.overdue) for cid, t in worked_out.items() if t.overdue]
+    found += [(row.id, row.overdue) for row in ranked]
+    return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+
+def _valid_until(zones: set[str], now: datetime) -> dict[str, datetime]:
+    """When each zone's day ends: a tally counts the last seven days up to today."""
+    ends = {}
+    for zone in zones:
+        local = ZoneInfo(zone)
+        tomorrow = now.astimezone(local).date() + timedelta(days=1)
+        ends[zone] = datetime.combine(tomorrow, time.min, tzinfo=local).astimezone(UTC)
+    return ends
+
+
+def _store(
+    tallies: dict[int, WeekTally], generations: dict[int, int], zones: Mapping[int, str],
+    now: datetime,
+) -> None:  # fmt: skip
+    ends = _valid_until({zones[cid] for cid in tallies}, now)
+
     def values(cid: int) -> dict:
         tally = tallies[cid]
-        return {"b_couple": cid, "b_generation": generations.get(cid, 0), "b_day": today_of[cid],
-                "b_done": tally.done, "b_due": tally.due, "b_overdue": tally.overdue}  # fmt: skip
+        return {"b_couple": cid, "b_generation": generations.get(cid, 0),
+                "b_until": ends[zones[cid]], "b_done": tally.done, "b_due": tally.due,
+                "b_overdue": tally.overdue}  # fmt: skip
 
     with unit_of_work():
         known = [values(cid) for cid in tallies if cid in generations]
@@ -101,7 +178,7 @@ def _store(tallies: dict[int, WeekTally], generations: dict[int, int], today_of)
                 )
                 .values(
                     computed_generation=bindparam("b_generation"),
-                    day=bindparam("b_day"),
+                    valid_until=bindparam("b_until"),
                     done=bindparam("b_done"),
                     due=bindparam("b_due"),
                     overdue=bindparam("b_overdue"),
@@ -113,7 +190,7 @@ def _store(tallies: dict[int, WeekTally], generations: dict[int, int], today_of)
                 "couple_id": cid,
                 "generation": 0,
                 "computed_generation": 0,
-                "day": today_of[cid],
+                "valid_until": ends[zones[cid]],
                 "done": t.done,
                 "due": t.due,
                 "overdue": t.overdue,
@@ -139,7 +216,8 @@ def weekly_tallies(zones: Mapping[int, str], now: datetime) -> dict[int, WeekTal
     if not zones:
         return {}
     ids = list(zones)
-    today_of = {cid: now.astimezone(ZoneInfo(zone)).date() for cid, zone in zones.items()}
+    today_in = _local_dates(set(zones.values()), now)
+    today_of = {cid: today_in[zone] for cid, zone in zones.items()}
     today = max(today_of.values())
     first = min(today_of.values()) - timedelta(days=MISSED_WINDOW_DAYS - 1)
     assignments = db.session.execute(

@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, Date, cast, func, select
 from coachpro.domain.money import minor_digits
 from coachpro.domain.spreadsheets import spreadsheet_text
 from coachpro.extensions import db
-from coachpro.models import Package, Partner, Payment, PaymentStatus
+from coachpro.models import Package, Payment, PaymentStatus
+from coachpro.services.couples import couple_names
 
 
 @dataclass(frozen=True)
@@ -78,18 +79,6 @@ def payments_report(month: str | None, package_id: int | None, limit: int = 200)
         months=[m for m in months if m],
         couple_names=couple_names({p.couple_id for p in shown if p.couple_id}),
     )
-
-
-def couple_names(ids: set[int]) -> dict[int, str]:
-    """Each couple's name as Couple.display_name gives it, in one query."""
-    first_names: dict[int, list[str]] = {}
-    for couple_id, first_name in db.session.execute(
-        select(Partner.couple_id, Partner.first_name)
-        .where(Partner.couple_id.in_(ids))
-        .order_by(Partner.couple_id, Partner.position)
-    ):
-        first_names.setdefault(couple_id, []).append(first_name)
-    return {cid: " & ".join(first_names.get(cid, ())) or f"Couple {cid}" for cid in ids}
 
 
 def payments_csv(month: str | None, package_id: int | None) -> str:

@@ -21,7 +21,8 @@ from coachpro.models import (
 from coachpro.services.balances import couples_owing
 from coachpro.services.calendar import LONGEST_EVENT
 from coachpro.services.consult_followup import needs_the_coach
-from coachpro.services.homework_tallies import current_tallies
+from coachpro.services.couples import couple_names
+from coachpro.services.homework_tallies import most_overdue
 
 
 @dataclass(frozen=True)
@@ -64,16 +65,15 @@ class PracticeOverview:
 
 
 def _agenda(now: datetime, until: datetime) -> list[AgendaItem]:
-    sessions = db.session.scalars(
-        select(CoachingSession)
-        .where(
+    sessions = db.session.execute(
+        select(CoachingSession.start_at, CoachingSession.couple_id).where(
             CoachingSession.status == SessionStatus.SCHEDULED,
             CoachingSession.end_at >= now,
             CoachingSession.start_at < until,
             CoachingSession.start_at > now - LONGEST_EVENT,
         )
-        .options(selectinload(CoachingSession.couple).selectinload(Couple.partners))
     ).all()
+    names = couple_names({s.couple_id for s in sessions})
     consults = db.session.scalars(
         select(Consult).where(
             Consult.status == ConsultStatus.BOOKED,
@@ -82,9 +82,7 @@ def _agenda(now: datetime, until: datetime) -> list[AgendaItem]:
             Consult.start_at > now - LONGEST_EVENT,
         )
     ).all()
-    items = [
-        AgendaItem(s.start_at, "session", s.couple.display_name, s.couple_id) for s in sessions
-    ]
+    items = [AgendaItem(s.start_at, "session", names[s.couple_id], s.couple_id) for s in sessions]
     items += [AgendaItem(c.start_at, "consult", c.names, None) for c in consults]
     return sorted(items, key=lambda i: i.start)
 
@@ -99,14 +97,9 @@ def _couples(ids: set[int]) -> dict[int, Couple]:
 
 
 def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
-    # Tallies first: storing the ones worked out afresh commits, which would expire (and
+    # Homework first: storing tallies worked out afresh commits, which would expire (and
     # reload one by one) any object loaded before. Couple objects only for those shown.
-    zones = dict(
-        db.session.execute(
-            select(Couple.id, Couple.timezone).where(Couple.status == CoupleStatus.ACTIVE)
-        ).all()
-    )
-    tallies = current_tallies(zones, now)
+    slipping = most_overdue(Couple.status == CoupleStatus.ACTIVE, now, recent)
     by_status = dict(
         db.session.execute(select(Couple.status, func.count()).group_by(Couple.status)).all()
     )
@@ -137,9 +130,6 @@ def practice_overview(now: datetime, recent: int = 8) -> PracticeOverview:
         .order_by(Consult.created_at.desc())
         .limit(recent)
     ).all()
-    slipping = sorted(
-        ((cid, t.overdue) for cid, t in tallies.items() if t.overdue), key=lambda p: (-p[1], p[0])
-    )[:recent]
     owing = couples_owing(recent)
     shown = _couples({cid for cid, _ in slipping} | {cid for cid, _ in owing})
     overdue = [(shown[cid], missed) for cid, missed in slipping]

@@ -23,7 +23,7 @@ def upgrade():
     sa.Column('couple_id', sa.Integer(), nullable=False),
     sa.Column('generation', sa.Integer(), nullable=False),
     sa.Column('computed_generation', sa.Integer(), nullable=False),
-    sa.Column('day', sa.Date(), nullable=True),
+    sa.Column('valid_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('done', sa.Integer(), nullable=False),
     sa.Column('due', sa.Integer(), nullable=False),
     sa.Column('overdue', sa.Integer(), nullable=False),

@@ -32,7 +32,7 @@ def what_others_see(couple: Couple, jordan: Partner) -> dict:
         "coach_progress": progress.couple_progress(couple, None, NOW),
         "coach_grid": [(r.partner_name, r.weeks) for r in progress.review_grid(couple, NOW)],
         "coach_tallies": weekly_tallies({couple.id: couple.timezone}, NOW),
-        "coach_stored_tallies": current_tallies({couple.id: couple.timezone}, NOW),
+        "coach_stored_tallies": current_tallies(Couple.id == couple.id, NOW),
         "jordan_promises": homework.promise_rates(jordan),
         "jordan_done_this_week": jordan_today.done_this_week,
         "jordan_due": [(i.assignment.id, i.done, i.theirs) for i in jordan_today.due_today],

@@ -1,6 +1,7 @@
 """The coach's weekly homework tallies: stored per couple, and never older than the homework."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -8,15 +9,19 @@ from coachpro.extensions import db
 from coachpro.models import Assignment, Couple, HomeworkTally, Partner
 from coachpro.models.types import utcnow
 from coachpro.services import homework
-from coachpro.services.homework_tallies import _store, current_tallies, homework_changed
+from coachpro.services.homework_tallies import (
+    _store,
+    current_tallies,
+    homework_changed,
+    most_overdue,
+)
 from coachpro.services.unit_of_work import unit_of_work
 from tests.homework_helpers import assign_builtin, couple_today
 
 
 def _tally(app, couple_id):
     with app.app_context():
-        couple = db.session.get(Couple, couple_id)
-        return current_tallies({couple_id: couple.timezone}, utcnow())[couple_id]
+        return current_tallies(Couple.id == couple_id, utcnow())[couple_id]
 
 
 def _log(app, couple_id, assignment_id, day):
@@ -38,7 +43,9 @@ def test_a_logged_entry_shows_in_the_stored_tally_at_once(app, create_couple):
     assert (first.done, first.due, first.overdue) == (0, 4, 3)
     with app.app_context():  # the second reader is answered from the stored row
         stored = db.session.get(HomeworkTally, couple_id)
-        assert (stored.overdue, stored.day) == (3, today)
+        couple = db.session.get(Couple, couple_id)
+        ends = datetime.combine(today + timedelta(days=1), time.min, ZoneInfo(couple.timezone))
+        assert (stored.overdue, stored.valid_until) == (3, ends)  # the couple's next midnight
 
     _log(app, couple_id, aid, today - timedelta(days=1))
     after = _tally(app, couple_id)
@@ -65,7 +72,8 @@ def test_a_tally_worked_out_before_a_change_is_not_stored_as_current(app, create
         read_generation = db.session.get(HomeworkTally, couple_id).generation
         with unit_of_work():  # a partner's change lands between the read and the store
             homework_changed(couple_id)
-        _store({couple_id: old}, {couple_id: read_generation}, {couple_id: today})
+        zones = {couple_id: db.session.get(Couple, couple_id).timezone}
+        _store({couple_id: old}, {couple_id: read_generation}, zones, utcnow())
         db.session.expire_all()
         row = db.session.get(HomeworkTally, couple_id)
         assert row.computed_generation != row.generation  # still marked out of date
@@ -82,8 +90,40 @@ def test_a_first_tally_loses_to_a_change_made_while_it_was_worked_out(app, creat
             homework_changed(couple_id)  # creates the row, out of date
         from coachpro.services.homework_tallies import WeekTally
 
-        _store({couple_id: WeekTally(0, 99, 0)}, {}, {couple_id: today})
+        zones = {couple_id: db.session.get(Couple, couple_id).timezone}
+        _store({couple_id: WeekTally(0, 99, 0)}, {}, zones, utcnow())
         db.session.expire_all()
         row = db.session.get(HomeworkTally, couple_id)
         assert row.computed_generation != row.generation and row.due == 0
     assert _tally(app, couple_id).due == 1
+
+
+def test_the_dashboard_ranks_slipping_couples_from_stored_and_fresh_tallies(app, create_couple):
+    """The dashboard's "Homework slipping": out-of-date tallies worked out, current ones
+    ranked by the database, the two merged, most missed first."""
+    ids = [create_couple((f"A{n}", f"B{n}")).couple_id for n in range(3)]
+    for missed, couple_id in zip((1, 3, 2), ids, strict=True):
+        today = couple_today(app, couple_id)
+        assign_builtin(app, couple_id, "nervous-share", today - timedelta(days=missed),
+                       mode="together")  # fmt: skip
+    with app.app_context():
+        which = Couple.id.in_(ids)
+        first = most_overdue(which, utcnow(), limit=2)  # all worked out
+        again = most_overdue(which, utcnow(), limit=2)  # all stored: ranked by the database
+    assert first == again == [(ids[1], 3), (ids[2], 2)]
+    _log_by_first_partner(app, ids[1], today - timedelta(days=1))
+    _log_by_first_partner(app, ids[1], today - timedelta(days=2))
+    with app.app_context():  # one changed (worked out again) among stored ones
+        assert most_overdue(Couple.id.in_(ids), utcnow(), limit=3) == [
+            (ids[2], 2),
+            (ids[0], 1),
+            (ids[1], 1),
+        ]
+
+
+def _log_by_first_partner(app, couple_id, day):
+    with app.app_context():
+        assignment_id = db.session.scalar(
+            select(Assignment.id).where(Assignment.couple_id == couple_id)
+        )
+    _log(app, couple_id, assignment_id, day)
