@@ -25,6 +25,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.types import utcnow
+from coachpro.services.homework_tallies import homework_changed
 from coachpro.services.sql import count
 from coachpro.services.unit_of_work import transactional
 
@@ -125,6 +126,8 @@ def create_couple(details: CoupleDetails, now: datetime | None = None) -> Couple
 @transactional()
 def update_couple(couple: Couple, details: CoupleDetails) -> Couple:
     partners = _clean(details, couple.id)
+    if couple.timezone != details.timezone:
+        homework_changed(couple.id)  # their days, and so their last week, are other days now
     couple.timezone = details.timezone
     couple.source = (details.source or "").strip() or None
     for partner, new in zip(couple.partners, partners, strict=True):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from coachpro.extensions import db
 from coachpro.models import Assignment, Couple, HomeworkTally, Partner
 from coachpro.models.types import utcnow
-from coachpro.services import homework
+from coachpro.services import couples, homework
 from coachpro.services.homework_tallies import (
     _store,
     current_tallies,
@@ -127,3 +127,24 @@ def _log_by_first_partner(app, couple_id, day):
             select(Assignment.id).where(Assignment.couple_id == couple_id)
         )
     _log(app, couple_id, assignment_id, day)
+
+
+def test_a_couple_moving_time_zone_has_its_tally_worked_out_again(app, create_couple):
+    couple_id = create_couple().couple_id
+    today = couple_today(app, couple_id)
+    assign_builtin(app, couple_id, "nervous-share", today - timedelta(days=1), mode="together")
+    _tally(app, couple_id)
+    with app.app_context():
+        couple = db.session.get(Couple, couple_id)
+        details = couples.CoupleDetails(
+            partners=tuple(
+                couples.PartnerDetails(first_name=p.first_name, last_name=p.last_name or "",
+                                       email=p.email or "", phone="", pronouns="")
+                for p in couple.partners
+            ),
+            timezone="Pacific/Kiritimati" if couple.timezone != "Pacific/Kiritimati" else "UTC",
+            source=None,
+        )  # fmt: skip
+        couples.update_couple(couple, details)
+        row = db.session.get(HomeworkTally, couple_id)
+        assert row.computed_generation != row.generation  # to be worked out in the new zone
