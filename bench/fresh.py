@@ -142,20 +142,17 @@ class Writer:
         return name
 
     def coach_note(self, n: int) -> str:
-        text = f"Note {self._name(n)}"
-        with self.app.app_context():
-            couple = db.session.get(Couple, MEASURED_COUPLE_ID)
-            coach = db.session.scalar(select(User).where(User.email == COACH_EMAIL))
-            couples.add_note(couple, coach, text)
-            db.session.remove()
-        return text
+        return self._as_coach(f"Note {self._name(n)}", couples.add_note)
 
     def encouragement(self, n: int) -> str:
-        text = f"Well done {self._name(n)}"
+        return self._as_coach(f"Well done {self._name(n)}", progress.send_encouragement)
+
+    def _as_coach(self, text: str, write: Callable[[Couple, User, str], object]) -> str:
+        """The coach writes `text` about the measured couple through `write`."""
         with self.app.app_context():
             couple = db.session.get(Couple, MEASURED_COUPLE_ID)
             coach = db.session.scalar(select(User).where(User.email == COACH_EMAIL))
-            progress.send_encouragement(couple, coach, text)
+            write(couple, coach, text)
             db.session.remove()
         return text
 

@@ -46,6 +46,27 @@ class Schedule:
         )
 
 
+def stored_schedule(
+    cadence: str,
+    start: date,
+    end: date | None,
+    count: int | None,
+    weekdays: str,
+    pauses: Sequence[tuple[date, date | None]],
+    ended_on: date | None,
+) -> Schedule:
+    """The schedule an assignment is stored as: weekdays as "0,3" (Monday, Thursday)."""
+    return Schedule(
+        Cadence(cadence),
+        start,
+        end=end,
+        count=count,
+        weekdays=frozenset(int(d) for d in weekdays.split(",") if d),
+        pauses=tuple(pauses),
+        ended_on=ended_on,
+    )
+
+
 def _candidates(schedule: Schedule, first: date) -> Iterator[date]:
     day = schedule.start
     if schedule.cadence is Cadence.ONCE:

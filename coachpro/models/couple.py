@@ -1,5 +1,6 @@
 """Client couples and their two partners."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -18,6 +19,11 @@ class CoupleStatus(StrEnum):
     PAUSED = "paused"
     COMPLETED = "completed"
     ARCHIVED = "archived"
+
+
+def couple_name(first_names: Iterable[str], couple_id: int) -> str:
+    """How a couple is named everywhere: their first names, in partner order."""
+    return " & ".join(first_names) or f"Couple {couple_id}"
 
 
 class Couple(Model):
@@ -45,7 +51,7 @@ class Couple(Model):
 
     @property
     def display_name(self) -> str:
-        return " & ".join(p.first_name for p in self.partners) or f"Couple {self.id}"
+        return couple_name((p.first_name for p in self.partners), self.id)
 
     def __repr__(self) -> str:
         return f"<Couple {self.id} {self.status}>"

@@ -10,6 +10,7 @@ from coachpro.domain.invites import EventText, Person, event_text, feed_document
 from coachpro.extensions import db
 from coachpro.links import absolute_url
 from coachpro.models import BookingSettings, CoachingSession, Consult, Partner
+from coachpro.models.couple import couple_name
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import CALENDAR_CHANGED, practice_zone
 from coachpro.services.coaching import session_event
@@ -116,8 +117,7 @@ def _build(now: datetime) -> bytes:
         if email:
             attendees.setdefault(couple_id, []).append(Person(first_name, email))
     for s in sessions:
-        # As Couple.display_name says it.
-        name = " & ".join(first_names.get(s.couple_id, ())) or f"Couple {s.couple_id}"
+        name = couple_name(first_names.get(s.couple_id, ()), s.couple_id)
         people = tuple(attendees.get(s.couple_id, ()))
         shown = (*s, name, people)
         text = previous.get(shown) or event_text(

@@ -30,7 +30,7 @@ from coachpro.services.calendar import (
 from coachpro.services.calendar_notices import coach_emails, send_notice, when
 from coachpro.services.consults import SLOT_MESSAGES
 from coachpro.services.couples import current_enrollment, session_usage
-from coachpro.services.event_context import EventContext, event_context
+from coachpro.services.event_context import EventContext, EventFields, event_context
 from coachpro.services.unit_of_work import transactional
 
 
@@ -204,26 +204,11 @@ def save_session_notes(session: CoachingSession, notes: str) -> None:
 # ---------------------------------------------------------------- invites and emails
 
 
-class SessionFields(Protocol):
-    """What a session's calendar event is made of: a CoachingSession, or a row of these."""
-
-    @property
-    def public_id(self) -> str: ...
-
-    @property
-    def sequence(self) -> int: ...
-
-    @property
-    def start_at(self) -> datetime: ...
-
-    @property
-    def end_at(self) -> datetime: ...
+class SessionFields(EventFields, Protocol):
+    """A session's event: a CoachingSession, or a row of these columns."""
 
     @property
     def location(self) -> str | None: ...
-
-    @property
-    def status(self) -> str: ...
 
 
 def session_event(

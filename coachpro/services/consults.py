@@ -37,7 +37,7 @@ from coachpro.services.calendar import (
 )
 from coachpro.services.calendar_notices import coach_emails, invite_attachment, send_notice, when
 from coachpro.services.consult_rules import can_change
-from coachpro.services.event_context import EventContext, event_context
+from coachpro.services.event_context import EventContext, EventFields, event_context
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.unit_of_work import transactional
 
@@ -87,20 +87,8 @@ class ConsultRequest:
     message: str | None = None
 
 
-class ConsultFields(Protocol):
-    """What a consult's calendar event is made of: a Consult, or a row of these columns."""
-
-    @property
-    def public_id(self) -> str: ...
-
-    @property
-    def sequence(self) -> int: ...
-
-    @property
-    def start_at(self) -> datetime: ...
-
-    @property
-    def end_at(self) -> datetime: ...
+class ConsultFields(EventFields, Protocol):
+    """A consult's event: a Consult, or a row of these columns."""
 
     @property
     def partner_one_name(self) -> str: ...
@@ -113,9 +101,6 @@ class ConsultFields(Protocol):
 
     @property
     def partner_email(self) -> str | None: ...
-
-    @property
-    def status(self) -> str: ...
 
 
 # ---------------------------------------------------------------- reading what people send

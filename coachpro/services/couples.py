@@ -24,6 +24,7 @@ from coachpro.models import (
     StatusChange,
     User,
 )
+from coachpro.models.couple import couple_name
 from coachpro.models.types import utcnow
 from coachpro.services.homework_tallies import homework_changed
 from coachpro.services.sql import count
@@ -164,7 +165,7 @@ def couple_names(ids: set[int]) -> dict[int, str]:
         .order_by(Partner.couple_id, Partner.position)
     ):
         first_names.setdefault(couple_id, []).append(first_name)
-    return {cid: " & ".join(first_names.get(cid, ())) or f"Couple {cid}" for cid in ids}
+    return {cid: couple_name(first_names.get(cid, ()), cid) for cid in ids}
 
 
 def current_enrollment(couple_id: int) -> Enrollment | None:

@@ -2,12 +2,34 @@
 end in, and the organizer. Worked out once per feed, not once per event."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import parseaddr
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from flask import current_app
 
 from coachpro.domain.invites import Person
+
+
+class EventFields(Protocol):
+    """What every calendar event is made of, consult or session: an ORM object, or a row of
+    these columns (the feed reads thousands)."""
+
+    @property
+    def public_id(self) -> str: ...
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def start_at(self) -> datetime: ...
+
+    @property
+    def end_at(self) -> datetime: ...
+
+    @property
+    def status(self) -> str: ...
 
 
 @dataclass(frozen=True)

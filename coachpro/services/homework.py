@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from coachpro.domain.occurrences import MISSED_WINDOW_DAYS, Cadence, Schedule, occurrences
+from coachpro.domain.occurrences import (
+    MISSED_WINDOW_DAYS,
+    Cadence,
+    Schedule,
+    occurrences,
+    stored_schedule,
+)
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.domain.rich_text import plain_steps
 from coachpro.extensions import db
@@ -112,14 +118,14 @@ def end(assignment: Assignment, today: date) -> None:
 
 
 def schedule_of(assignment: Assignment) -> Schedule:
-    return Schedule(
-        Cadence(assignment.cadence),
+    return stored_schedule(
+        assignment.cadence,
         assignment.start_date,
-        end=assignment.end_date,
-        count=assignment.occurrences_limit,
-        weekdays=frozenset(int(d) for d in assignment.weekdays.split(",") if d),
-        pauses=tuple((p.paused_on, p.resumed_on) for p in assignment.pauses),
-        ended_on=assignment.ended_on,
+        assignment.end_date,
+        assignment.occurrences_limit,
+        assignment.weekdays,
+        [(p.paused_on, p.resumed_on) for p in assignment.pauses],
+        assignment.ended_on,
     )
 
 

@@ -18,7 +18,11 @@ from sqlalchemy import ColumnElement, Table, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from coachpro.domain.occurrences import MISSED_WINDOW_DAYS, Cadence, Schedule, occurrences
+from coachpro.domain.occurrences import (
+    MISSED_WINDOW_DAYS,
+    occurrences,
+    stored_schedule,
+)
 from coachpro.extensions import db
 from coachpro.models import (
     Assignment,
@@ -267,14 +271,14 @@ def weekly_tallies(zones: Mapping[int, str], now: datetime) -> dict[int, WeekTal
         people = partners[a.couple_id]
         their_today = today_of[a.couple_id]
         their_first = their_today - timedelta(days=MISSED_WINDOW_DAYS - 1)
-        schedule = Schedule(
-            Cadence(a.cadence),
+        schedule = stored_schedule(
+            a.cadence,
             a.start_date,
-            end=a.end_date,
-            count=a.occurrences_limit,
-            weekdays=frozenset(int(d) for d in a.weekdays.split(",") if d),
-            pauses=tuple(pauses.get(a.id, ())),
-            ended_on=a.ended_on,
+            a.end_date,
+            a.occurrences_limit,
+            a.weekdays,
+            pauses.get(a.id, ()),
+            a.ended_on,
         )
         tally = tallies[a.couple_id]
         for day in occurrences(schedule, their_first, their_today):
