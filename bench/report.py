@@ -139,7 +139,8 @@ def render(
         if block.fresh:
             lines += [
                 "Right after a write the page must show (one client, one request at a time, "
-                f"{next(iter(block.fresh.values())).samples} requests each):",
+                f"{next(iter(block.fresh.values())).samples} requests each, after 16 requests "
+                "at once have reached every worker):",
                 "",
                 "| page | p50 ms | p95 ms | showed the write | status |",
                 "|---|--:|--:|---|--:|",

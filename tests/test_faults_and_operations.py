@@ -78,3 +78,15 @@ def test_request_logs_carry_no_personal_data(app, client, coach, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     for secret in (coach.email, coach.password, "maya@example.com", "some-secret-token"):
         assert secret not in text
+
+
+def test_a_worker_compiles_every_template_while_it_boots(app):
+    """A template that would not compile stops the worker from starting, instead of failing
+    the first visitor to that page; and no visitor waits for the compiling."""
+    from coachpro.warmup import warm_up
+
+    compiled = warm_up(app)
+    assert compiled >= 80  # every page and email in templates/
+    loaded = {key[1] for key in app.jinja_env.cache}
+    assert "coach/couple.html" in loaded and "email/consult_booked.txt" in loaded
+    assert len(loaded) == compiled

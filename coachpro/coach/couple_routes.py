@@ -38,7 +38,7 @@ from coachpro.services import (
     privacy,
 )
 from coachpro.services.calendar import practice_today, practice_zone
-from coachpro.services.couple_page import couple_page
+from coachpro.services.couple_page import Pages, couple_page
 from coachpro.services.couple_search import CoupleFilters, CoupleSort, list_couples
 from coachpro.services.lookup import get_or_404
 
@@ -141,7 +141,8 @@ def edit_couple(couple_id: int):
 @bp.get("/couples/<int:couple_id>")
 @role_required(Role.COACH)
 def couple(couple_id: int):
-    page = couple_page(couple_id, utcnow(), notes_page=int_arg("notes_page", 1) or 1)
+    pages = Pages(*(int_arg(f"{name}_page", 1) or 1 for name in ("notes", "sessions", "timeline")))
+    page = couple_page(couple_id, utcnow(), pages)
     enroll_form = EnrollForm(formdata=None)
     enroll_form.package.choices = package_choices(blank=None)
     enroll_form.start_date.data = practice_today()

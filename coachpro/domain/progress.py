@@ -1,6 +1,6 @@
 """Streaks and milestones ("celebrate small wins"), from dates and counts only."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,6 +18,30 @@ def assignment_streak(due: Sequence[date], done: set[date], today: date) -> int:
         if day not in done:
             break
         streak += 1
+    return streak
+
+
+# How far back a streak is first looked for. A streak ends at the latest missed occurrence,
+# so what came before it never matters: only an unbroken streak needs the rest.
+STREAK_WINDOW = timedelta(weeks=8)
+
+
+def recent_streak(
+    due_from: Callable[[date], Sequence[date]],
+    start: date,
+    done: set[date],
+    today: date,
+    window: timedelta = STREAK_WINDOW,
+) -> int:
+    """`assignment_streak` of the occurrences due from `start` to today, without listing two
+    years of them for a streak that broke last week. `due_from(first)`: the due dates from
+    `first` to today."""
+    first = max(start, today - window)
+    due = due_from(first)
+    streak = assignment_streak(due, done, today)
+    counted = sum(1 for d in due if d < today or (d == today and d in done))
+    if first > start and streak == counted:
+        return assignment_streak(due_from(start), done, today)  # unbroken so far: look further
     return streak
 
 

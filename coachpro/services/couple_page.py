@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coachpro.extensions import db
 from coachpro.models import (
@@ -30,26 +30,28 @@ from coachpro.services.couples import SessionUsage, TimelineItem, noon, session_
 from coachpro.services.homework import ReadableEntry
 from coachpro.services.intake import IntakeRow
 from coachpro.services.lookup import get_or_404
+from coachpro.services.paging import Paged, last_page
 from coachpro.services.payments import PaymentRow
 from coachpro.services.progress import CoupleProgress, GridRow
 from coachpro.services.sql import count
 
 NOTES_PER_PAGE = 10
+SESSIONS_PER_PAGE = 10
+TIMELINE_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
-class NotesPage:
-    notes: list[CoachNote]
-    page: int  # from 1
-    total: int
+class Pages:
+    """Which page of each growing list the coach is on (from 1)."""
 
-    @property
-    def has_newer(self) -> bool:
-        return self.page > 1
+    notes: int = 1
+    sessions: int = 1
+    timeline: int = 1
 
-    @property
-    def has_older(self) -> bool:
-        return self.page * NOTES_PER_PAGE < self.total
+    def query(self, **change: int) -> dict[str, int]:
+        """URL arguments for these pages with `change` applied (`notes=2` → notes_page=2)."""
+        pages = {**self.__dict__, **change}
+        return {f"{name}_page": n for name, n in pages.items() if n != 1}
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,9 @@ class CouplePage:
     usage: SessionUsage | None
     history: list[Enrollment]  # ended enrollments, newest first
     status_changes: list[StatusChange]
-    notes: NotesPage
-    timeline: list[TimelineItem]
-    sessions: list[CoachingSession]
+    notes: Paged[CoachNote]
+    timeline: Paged[TimelineItem]
+    sessions: Paged[CoachingSession]  # upcoming soonest first, then past newest first
     session_actions: dict[int, SessionActions]  # by session id
     intake: list[IntakeRow]
     assignments: list[Assignment]
@@ -75,14 +77,18 @@ class CouplePage:
     payment_link: str | None
     cards: bool
     comments: list[CoachComment]
+    pages: Pages
 
     def for_template(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePage:
-    """The couple's page as the coach sees it (NotFound for an unknown couple)."""
-    couple = get_or_404(Couple, couple_id)
+def couple_page(couple_id: int, now: datetime, pages: Pages = Pages()) -> CouplePage:
+    """The couple's page as the coach sees it (NotFound for an unknown couple).
+
+    Every session and timeline entry is loaded (the timeline and the package's usage are
+    built from them, in a fixed number of queries), but only a page of each is shown."""
+    couple = get_or_404(Couple, couple_id, options=[joinedload(Couple.partners)])
     enrollments = db.session.scalars(
         select(Enrollment)
         .where(Enrollment.couple_id == couple.id)
@@ -126,6 +132,13 @@ def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePag
         TimelineItem(noon(m.reached_on), "milestone", f"Milestone: {m.title}")
         for m in couple_progress.milestones
     ]
+    upcoming = [s for s in sessions if s.end_at >= now]
+    past = [s for s in sessions if s.end_at < now][::-1]
+    shown_sessions = Paged.of(upcoming + past, pages.sessions, SESSIONS_PER_PAGE)
+    shown_timeline = Paged.of(
+        sorted(events, key=lambda item: item.when, reverse=True), pages.timeline, TIMELINE_PER_PAGE
+    )
+    notes = _notes(couple.id, pages.notes)
     return CouplePage(
         couple=couple,
         access={
@@ -136,10 +149,10 @@ def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePag
         usage=session_usage(current) if current else None,
         history=[e for e in enrollments if e.ended_at is not None],
         status_changes=list(status_changes),
-        notes=_notes(couple.id, notes_page),
-        timeline=sorted(events, key=lambda item: item.when, reverse=True),
-        sessions=list(sessions),
-        session_actions={s.id: session_actions(s, now) for s in sessions},
+        notes=notes,
+        timeline=shown_timeline,
+        sessions=shown_sessions,
+        session_actions={s.id: session_actions(s, now) for s in shown_sessions.items},
         intake=intake.answers_side_by_side(couple),
         assignments=assignments,
         progress=couple_progress,
@@ -151,20 +164,26 @@ def couple_page(couple_id: int, now: datetime, notes_page: int = 1) -> CouplePag
         payment_link=payments.payment_link(current) if current else None,
         cards=payments.card_payments_enabled(),
         comments=progress.recent_comments(couple.id),
+        pages=Pages(notes.page, shown_sessions.page, shown_timeline.page),
     )
 
 
-def _notes(couple_id: int, page: int) -> NotesPage:
-    total = count(
-        select(func.count()).select_from(CoachNote).where(CoachNote.couple_id == couple_id)
-    )
-    last_page = max(1, -(-total // NOTES_PER_PAGE))
-    page = min(max(page, 1), last_page)
-    notes = db.session.scalars(
-        select(CoachNote)
+def _notes(couple_id: int, page: int) -> Paged[CoachNote]:
+    """One page of the coach's notes and how many there are, in one query (a page past the
+    last one, from an old link or a deleted note, shows the last page instead)."""
+    page = max(page, 1)
+    rows = db.session.execute(
+        select(CoachNote, func.count().over().label("total"))
         .where(CoachNote.couple_id == couple_id)
         .order_by(CoachNote.created_at.desc(), CoachNote.id.desc())
         .limit(NOTES_PER_PAGE)
         .offset((page - 1) * NOTES_PER_PAGE)
     ).all()
-    return NotesPage(list(notes), page, total)
+    if rows:
+        return Paged([row.CoachNote for row in rows], page, rows[0].total, NOTES_PER_PAGE)
+    total = count(
+        select(func.count()).select_from(CoachNote).where(CoachNote.couple_id == couple_id)
+    )
+    if total == 0:
+        return Paged([], 1, 0, NOTES_PER_PAGE)
+    return _notes(couple_id, last_page(total, NOTES_PER_PAGE))

@@ -5,6 +5,7 @@ that couple, so a URL that pairs one couple with another couple's note, session 
 looks exactly like one that names nothing.
 """
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from werkzeug.exceptions import NotFound
@@ -14,9 +15,12 @@ from coachpro.extensions import db
 M = TypeVar("M")
 
 
-def get_or_404(model: type[M], object_id: Any, *, couple: Any = None) -> M:
-    """The `model` row with this id (belonging to `couple`, when given), or NotFound."""
-    found = db.session.get(model, object_id)
+def get_or_404(
+    model: type[M], object_id: Any, *, couple: Any = None, options: Sequence[Any] = ()
+) -> M:
+    """The `model` row with this id (belonging to `couple`, when given), or NotFound.
+    `options`: loader options for what the caller will read from it anyway."""
+    found = db.session.get(model, object_id, options=options)
     if found is None or (couple is not None and getattr(found, "couple_id", None) != couple.id):
         raise NotFound()
     return found

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, case, func, select
 
 from coachpro.domain.occurrences import occurrences
-from coachpro.domain.progress import Milestone, assignment_streak, day_streak, milestones
+from coachpro.domain.progress import Milestone, day_streak, milestones, recent_streak
 from coachpro.extensions import db
 from coachpro.links import absolute_url
 from coachpro.models import (
@@ -33,8 +34,9 @@ from coachpro.services.unit_of_work import transactional
 def countable_completions(
     couple_id: int, viewer_partner_id: int | None, since: date | None = None
 ) -> list[Row]:
-    """(assignment_id, partner_id, occurrence, reflected) of every finished entry the viewer
-    may count (None: the coach), or of those from `since` on.
+    """(assignment_id, partner_id, occurrence, reflected, promise) of every finished entry the
+    viewer may count (None: the coach), or of those from `since` on. `promise` is the entry's
+    data when it is a promise (it says whether the promise was kept), otherwise None.
 
     Plain columns, not Completion objects: two years of practice is thousands of entries,
     and building an ORM object (and decoding its JSON) for each was most of the page's time.
@@ -45,8 +47,10 @@ def countable_completions(
             Completion.partner_id,
             Completion.occurrence,
             (func.coalesce(func.length(Completion.reflection), 0) > 0).label("reflected"),
+            case((Exercise.kind == ExerciseKind.PROMISE, Completion.data)).label("promise"),
         )
         .join(Assignment, Assignment.id == Completion.assignment_id)
+        .join(Exercise, Exercise.id == Assignment.exercise_id)
         .where(
             Assignment.couple_id == couple_id,
             Completion.done.is_(True),
@@ -56,21 +60,6 @@ def countable_completions(
     if since is not None:
         query = query.where(Completion.occurrence >= since)
     return list(db.session.execute(query))
-
-
-def _kept_promise_days(couple_id: int, viewer_partner_id: int | None) -> list[date]:
-    rows = db.session.execute(
-        select(Completion.occurrence, Completion.data)
-        .join(Assignment, Assignment.id == Completion.assignment_id)
-        .join(Exercise, Exercise.id == Assignment.exercise_id)
-        .where(
-            Assignment.couple_id == couple_id,
-            Completion.done.is_(True),
-            Exercise.kind == ExerciseKind.PROMISE,
-            countable_by(viewer_partner_id),
-        )
-    )
-    return [row.occurrence for row in rows if kept_promise(row.data)]
 
 
 @dataclass(frozen=True)
@@ -102,7 +91,6 @@ def couple_progress(
         by_assignment.setdefault(c.assignment_id, []).append(c)
     streaks = {}
     for a in assignments:
-        due = occurrences(schedule_of(a), a.start_date, today)
         entries = by_assignment.get(a.id, [])
         finished = {c.occurrence for c in entries}
         if a.mode == Mode.EACH:
@@ -111,9 +99,12 @@ def couple_progress(
             for c in entries:
                 by_partner.setdefault(c.occurrence, set()).add(c.partner_id)
             finished = {d for d, who in by_partner.items() if len(who) >= len(couple.partners)}
-        streaks[a.id] = assignment_streak(due, finished, today)
+        schedule = schedule_of(a)
+        streaks[a.id] = recent_streak(
+            partial(occurrences, schedule, last=today), a.start_date, finished, today
+        )
     practice_days = [c.occurrence for c in done]
-    promises = _kept_promise_days(couple.id, viewer_id)
+    promises = [c.occurrence for c in done if kept_promise(c.promise)]
     reflections = [c.occurrence for c in done if c.reflected]
     custom = db.session.scalars(
         select(CustomMilestone)

@@ -18,7 +18,7 @@ from coachpro.domain.availability import (
 from coachpro.domain.invites import CalendarEvent, InviteMethod, Person, _calendar, _event, feed_ics
 from coachpro.domain.money import MAX_MINOR_UNITS, format_money, parse_major_units
 from coachpro.domain.occurrences import Cadence, Schedule, occurrences
-from coachpro.domain.progress import day_streak, milestones
+from coachpro.domain.progress import assignment_streak, day_streak, milestones, recent_streak
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Tokyo", "Pacific/Auckland", "UTC"]
 # Windows around DST changes in those zones, and an ordinary week.
@@ -213,3 +213,28 @@ def test_occurrences_in_a_window_are_the_full_list_cut_to_it(schedule, offset, s
     assert all(not schedule.paused_on(d) for d in everything)
     if schedule.count is not None:
         assert len(everything) <= schedule.count
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    schedule=schedules(),
+    age=st.integers(0, 700),
+    missed=st.sets(st.integers(0, 700), max_size=6),
+    window=st.integers(1, 120),
+)
+def test_a_streak_read_from_recent_weeks_is_the_streak_of_the_whole_history(
+    schedule, age, missed, window
+):
+    """The couple's page looks back a few weeks first: the streak it shows is the same as
+    counting every occurrence since the assignment began, however long ago that was."""
+    today = schedule.start + timedelta(days=age)
+    everything = occurrences(schedule, schedule.start, today)
+    done = {d for i, d in enumerate(everything) if i not in missed}
+    shown = recent_streak(
+        lambda first: occurrences(schedule, first, today),
+        schedule.start,
+        done,
+        today,
+        window=timedelta(days=window),
+    )
+    assert shown == assignment_streak(everything, done, today)

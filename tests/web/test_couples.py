@@ -1,6 +1,8 @@
 """The coach's couples: list, create, edit, status, enrollment, notes, export, erase."""
 
 import json
+import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -8,6 +10,7 @@ from sqlalchemy import func, select
 from coachpro.extensions import db
 from coachpro.models import (
     AuditEvent,
+    CoachingSession,
     CoachNote,
     Couple,
     Enrollment,
@@ -16,7 +19,9 @@ from coachpro.models import (
     StatusChange,
     User,
 )
+from coachpro.models.types import utcnow
 from coachpro.services.calendar import practice_today
+from coachpro.services.unit_of_work import unit_of_work
 from tests.web.test_coach_dashboard import count_queries
 
 
@@ -177,14 +182,49 @@ def test_a_long_history_of_notes_is_paged_and_costs_the_same_queries(signed_in, 
         signed_in.post(f"{page_url}/notes", data={"body": f"Note {n}"})
     with count_queries(app) as many:
         newest = signed_in.get(page_url).text
-    assert len(few) == len(many) <= 30
+    assert len(few) == len(many) <= 25
     assert "Note 24" in newest and "Note 15" in newest and "Note 14" not in newest
     assert "25 notes" in newest and "Older notes" in newest and "Newer notes" not in newest
     oldest = signed_in.get(f"{page_url}?notes_page=3").text
     assert "Note 0" in oldest and "Note 5" not in oldest and "Newer notes" in oldest
     # A page past the last shows the last; nonsense shows the first.
-    assert "Note 0" in signed_in.get(f"{page_url}?notes_page=99").text
+    for past_the_end in (99, 2**31 - 1):
+        assert "Note 0" in signed_in.get(f"{page_url}?notes_page={past_the_end}").text
     assert "Note 24" in signed_in.get(f"{page_url}?notes_page=-1").text
+
+
+def test_sessions_and_timeline_are_paged_upcoming_first_and_cost_the_same_queries(signed_in, app):
+    couple_id = add_couple(signed_in)
+    page_url = f"/coach/couples/{couple_id}"
+    with count_queries(app) as few:
+        assert signed_in.get(page_url).status_code == 200
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    with app.app_context(), unit_of_work():
+        # 2 upcoming sessions and 23 held ones, a week apart; each is also a timeline event.
+        for n in range(-23, 2):
+            start = now + timedelta(weeks=n, days=1)
+            db.session.add(
+                CoachingSession(
+                    public_id=f"s{n + 30}", couple_id=couple_id, start_at=start,
+                    end_at=start + timedelta(hours=1), location=f"Room {n + 30}",
+                    status="scheduled" if n >= 0 else "held",
+                )
+            )  # fmt: skip
+    with count_queries(app) as many:
+        first = signed_in.get(f"{page_url}?notes_page=1").text
+    assert len(many) == len(few)
+    rooms = [int(r) for r in re.findall(r"Room (\d+)", first)]
+    # The next session leads; then the most recent held one, going back.
+    assert rooms == [30, 31, 29, 28, 27, 26, 25, 24, 23, 22]
+    assert "25 sessions" in first and "Older sessions" in first
+    assert first.count('<li class="timeline-') == 20  # of the 25 sessions and the status
+    assert "Older events" in first
+    third = signed_in.get(f"{page_url}?sessions_page=3&timeline_page=2").text
+    assert [int(r) for r in re.findall(r"Room (\d+)", third)] == [11, 10, 9, 8, 7]
+    assert "Older sessions" not in third and "Newer sessions" in third
+    # Each list's links keep the other list where it was.
+    assert f"{page_url}?sessions_page=2&amp;timeline_page=2#sessions" in third
+    assert "Newer events" in third and "Older events" not in third
 
 
 def test_couples_list_filters_searches_sorts_and_counts(signed_in, app, create_couple):
