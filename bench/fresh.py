@@ -28,9 +28,9 @@ from sqlalchemy.engine import make_url
 from bench.seed import CLIENT_EMAIL, COACH_EMAIL, MEASURED_COUPLE_ID
 from coachpro.extensions import db
 from coachpro.models import Couple, CoupleStatus, Package, Partner, User
-from coachpro.services import consults, couples, progress
+from coachpro.services import consult_requests, consults, couples, progress
 from coachpro.services.accounts import request_password_reset
-from coachpro.services.consults import ConsultRequest
+from coachpro.services.consult_requests import ConsultRequest
 from coachpro.services.unit_of_work import unit_of_work
 
 SAMPLES = 40
@@ -130,7 +130,7 @@ class Writer:
         with self.app.app_context():
             consults.book_consult(
                 ConsultRequest(
-                    start=consults.parse_start(next(self.starts)),
+                    start=consult_requests.parse_start(next(self.starts)),
                     timezone="America/New_York",
                     partner_names=(name, "Partner"),
                     email=f"{name.lower()}@bench.example",

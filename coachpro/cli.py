@@ -9,7 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from coachpro.demo import seed_demo
 from coachpro.services.accounts import AccountError, create_coach
 from coachpro.services.backup import BackupUnsupported, backup_sqlite
-from coachpro.services.consults import send_due_reminders
+from coachpro.services.consult_notices import send_due_reminders
 from coachpro.services.homework_digests import send_homework_digests
 from coachpro.services.mail_delivery import deliver_due
 from coachpro.services.retention import purge_expired

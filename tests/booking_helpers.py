@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import open_slots, practice_zone
-from coachpro.services.consults import ConsultRequest
+from coachpro.services.consult_requests import ConsultRequest
 
 
 def free_slots_ahead(app, days: int = 14):

@@ -16,7 +16,7 @@ from coachpro.domain.calendar_bounds import parse_day
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import csrf, limiter
 from coachpro.models.types import utcnow
-from coachpro.services import consults
+from coachpro.services import consult_links, consult_requests, consults
 from coachpro.services.calendar import slots_for_visitor
 
 MAX_RANGE_DAYS = 62
@@ -103,8 +103,8 @@ def _consult_json(consult, zone: ZoneInfo, status: int = 200):
         status=consult.status,
         start=consult.start_at.astimezone(zone).isoformat(),
         end=consult.end_at.astimezone(zone).isoformat(),
-        manage_url=consults.manage_url(consult),
-        invite_url=consults.invite_url(consult),
+        manage_url=consult_links.manage_url(consult),
+        invite_url=consult_links.invite_url(consult),
     ), status
 
 
@@ -134,9 +134,9 @@ def create_consult():
     if body is None:
         return _malformed()
     try:
-        booking = consults.parse_consult_request(body)
+        booking = consult_requests.parse_consult_request(body)
         consult = consults.book_consult(booking)
-    except consults.InvalidConsult as exc:
+    except consult_requests.InvalidConsult as exc:
         return _error(422, "invalid", str(exc), fields=exc.fields)
     except consults.SlotUnavailable as exc:
         return _slot_taken(exc, ZoneInfo(_zone_or_practice(body)))
@@ -151,7 +151,7 @@ def _zone_or_practice(body: dict) -> str:
 
 
 def _consult_for(token: str):
-    consult = consults.consult_for_token(token)
+    consult = consult_links.consult_for_token(token)
     if consult is None:
         return None, _error(404, "not_found", "No consult has this link.")
     return consult, None
@@ -184,7 +184,7 @@ def reschedule_consult(token: str):
     if body is None:
         return _malformed()
     try:
-        new_start = consults.parse_start(body.get("start"))
+        new_start = consult_requests.parse_start(body.get("start"))
     except ValueError as exc:
         return _error(422, "invalid", "Some fields are not valid.", fields={"start": str(exc)})
     zone = ZoneInfo(consult.visitor_timezone)

@@ -23,7 +23,7 @@ from coachpro.domain.invites import google_calendar_url
 from coachpro.extensions import limiter
 from coachpro.models.types import utcnow
 from coachpro.services import calendar_feed as feed_service
-from coachpro.services import consults
+from coachpro.services import consult_links, consult_notices, consult_requests, consults
 from coachpro.services.calendar import booking_settings, practice_zone
 
 REMEMBER_ZONE_SECONDS = 365 * 24 * 3600
@@ -65,7 +65,7 @@ def details():
         form.timezone.data = zone.key
         form.package.data = request.args.get("package", "")
     try:
-        start = consults.parse_start(form.start.data)
+        start = consult_requests.parse_start(form.start.data)
     except ValueError:
         flash("Please choose a time first.", "info")
         return redirect(url_for("booking.book"))
@@ -74,9 +74,9 @@ def details():
         if form.website.data:
             abort(400)  # the honeypot was filled in: a bot
         try:
-            request_data = consults.parse_consult_request(form.as_request_data())
+            request_data = consult_requests.parse_consult_request(form.as_request_data())
             consult = consults.book_consult(request_data)
-        except consults.InvalidConsult as exc:
+        except consult_requests.InvalidConsult as exc:
             form.show_errors(exc.fields)
             status = 422
         except consults.SlotUnavailable as exc:
@@ -85,7 +85,7 @@ def details():
             ), 409
         else:
             flash("You're booked! A confirmation is on its way to your inbox.", "success")
-            return redirect(url_for("booking.manage", token=consults.manage_token(consult)))
+            return redirect(url_for("booking.manage", token=consult_links.manage_token(consult)))
     elif request.method == "POST":
         status = 422
     return render_template(
@@ -94,10 +94,10 @@ def details():
 
 
 def _consult_or_404(token: str):
-    consult = consults.consult_for_token(token)
+    consult = consult_links.consult_for_token(token)
     if consult is None:
         abort(404)
-    if consults.manage_link_expired(consult, utcnow()):
+    if consult_links.manage_link_expired(consult, utcnow()):
         # Past its use: say so without a name, an address or a time in it.
         abort(Response(render_template("booking/link_expired.html"), status=410))
     return consult
@@ -106,7 +106,7 @@ def _consult_or_404(token: str):
 @bp.get("/book/<token>")
 def manage(token: str):
     consult = _consult_or_404(token)
-    event = consults.consult_event(consult)
+    event = consult_notices.consult_event(consult)
     return render_template(
         "booking/manage.html",
         consult=consult,
@@ -131,7 +131,7 @@ def cancel(token: str):
     if CancelForm().validate_on_submit():
         try:
             consults.cancel_consult(consult, by="visitor")
-        except consults.ConsultError as exc:
+        except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
             flash("Your consult is cancelled. We have emailed you the calendar update.", "info")
@@ -148,13 +148,13 @@ def reschedule(token: str):
     form = RescheduleForm()
     if form.validate_on_submit():
         try:
-            new_start = consults.parse_start(form.start.data)
+            new_start = consult_requests.parse_start(form.start.data)
             consults.reschedule_consult(consult, new_start, by="visitor")
         except ValueError as exc:
             flash(str(exc), "error")
         except consults.SlotUnavailable as exc:
             flash(str(exc), "error")
-        except consults.ConsultError as exc:
+        except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
             return redirect(url_for("booking.manage", token=token))
         else:
@@ -176,7 +176,7 @@ def reschedule(token: str):
 def invite(token: str):
     consult = _consult_or_404(token)
     return Response(
-        consults.consult_invite(consult).data,
+        consult_notices.consult_invite(consult).data,
         mimetype="text/calendar",
         headers={
             "Content-Disposition": 'attachment; filename="free-consult.ics"',

@@ -21,7 +21,7 @@ from coachpro.links import safe_next_path
 from coachpro.models import Consult, ConsultStatus, Package, Role
 from coachpro.models.types import utcnow
 from coachpro.query_args import int_arg
-from coachpro.services import consults, privacy, working_hours
+from coachpro.services import consult_requests, consults, privacy, working_hours
 from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.calendar_feed import feed_urls
 from coachpro.services.consult_followup import (
@@ -184,7 +184,7 @@ def cancel_consult(consult_id: int):
     if ActionForm().validate_on_submit():
         try:
             consults.cancel_consult(consult, by="coach")
-        except consults.ConsultError as exc:
+        except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
             flash(f"Cancelled the consult with {consult.names}; they have been emailed.", "info")
@@ -198,7 +198,7 @@ def no_show(consult_id: int):
     if ActionForm().validate_on_submit():
         try:
             mark_no_show(consult)
-        except consults.ConsultError as exc:
+        except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
             flash(f"Marked {consult.names} as a no-show.", "info")
@@ -212,7 +212,7 @@ def held(consult_id: int):
     if ActionForm().validate_on_submit():
         try:
             mark_held(consult)
-        except consults.ConsultError as exc:
+        except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
             flash(f"Marked the consult with {consult.names} as held.", "info")
@@ -229,7 +229,7 @@ def convert(consult_id: int):
         package = get_or_404(Package, int(form.package.data)) if form.package.data else None
         try:
             convert_to_couple(consult, package)
-        except consults.ConsultError as exc:
+        except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
             flash(f"{consult.names} are now a client couple.", "success")
@@ -269,10 +269,12 @@ def reschedule_consult(consult_id: int):
     form = CoachRescheduleForm()
     if form.validate_on_submit():
         try:
-            consults.reschedule_consult(consult, consults.parse_start(form.start.data), by="coach")
+            consults.reschedule_consult(
+                consult, consult_requests.parse_start(form.start.data), by="coach"
+            )
         except ValueError as exc:
             flash(str(exc), "error")
-        except consults.ConsultError as exc:
+        except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
             flash(f"Moved the consult with {consult.names}; they have the new invite.", "success")

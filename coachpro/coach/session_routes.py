@@ -14,7 +14,7 @@ from coachpro.models import CoachingSession, Couple, Role, SessionStatus
 from coachpro.models.types import utcnow
 from coachpro.services import coaching
 from coachpro.services.calendar import practice_zone
-from coachpro.services.consults import parse_start
+from coachpro.services.consult_requests import parse_start
 from coachpro.services.lookup import get_or_404
 
 

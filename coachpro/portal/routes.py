@@ -11,7 +11,7 @@ from coachpro.portal import bp
 from coachpro.portal.forms import BookSessionForm, IntakeForm
 from coachpro.services import coaching, homework, intake, pulse
 from coachpro.services.balances import balance
-from coachpro.services.consults import parse_start
+from coachpro.services.consult_requests import parse_start
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.portal_home import other_partner, partner_for
 from coachpro.services.progress import countable_completions, couple_progress, recent_comments

@@ -14,7 +14,7 @@ from coachpro.models.couple import couple_name
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import CALENDAR_CHANGED, practice_zone
 from coachpro.services.coaching import session_event
-from coachpro.services.consults import consult_event
+from coachpro.services.consult_notices import consult_event
 from coachpro.services.event_context import event_context
 
 HISTORY = timedelta(days=180)

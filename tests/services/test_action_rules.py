@@ -20,6 +20,7 @@ from coachpro.models import (
 from coachpro.services import (
     coaching,
     consult_followup,
+    consult_requests,
     consult_rules,
     consults,
     homework,
@@ -36,7 +37,7 @@ CONSULT_STATES = [ConsultStatus.BOOKED, ConsultStatus.HELD, ConsultStatus.NO_SHO
 def _refused(action) -> bool:
     try:
         action()
-    except (consults.ConsultError, privacy.EraseRefused, coaching.SessionError,
+    except (consult_requests.ConsultError, privacy.EraseRefused, coaching.SessionError,
             homework.HomeworkError):  # fmt: skip
         return True
     return False

@@ -11,7 +11,7 @@ from coachpro.domain.availability import SlotProblem
 from coachpro.extensions import db
 from coachpro.models import BookingSettings, Consult, DateOverride, OutboxMessage
 from coachpro.models.types import utcnow
-from coachpro.services import consults
+from coachpro.services import consult_links, consult_notices, consult_requests, consults
 from coachpro.services.calendar import practice_zone
 from coachpro.services.mail_delivery import deliver_due
 from tests.booking_helpers import booking, free_slots_ahead
@@ -32,7 +32,7 @@ def test_booking_sends_the_couple_and_the_coach_a_calendar_invite(smtp_app, smtp
     slot = free_slots_ahead(smtp_app)[3]
     with smtp_app.app_context():
         consult = consults.book_consult(booking(slot.start))
-        token = consults.manage_token(consult)
+        token = consult_links.manage_token(consult)
         deliver_due()
     by_recipient = {tuple(rcpts): message for rcpts, message in smtp_server.envelopes}
     couple_mail = by_recipient[("maya@example.com", "jordan@example.com")]
@@ -98,7 +98,7 @@ def test_cancelling_sends_a_cancel_and_the_consult_cannot_be_moved_after(
         with pytest.raises(consults.ConsultClosed):
             consults.cancel_consult(consult, by="visitor")
         deliver_due()
-        invite = consults.consult_invite(consult)
+        invite = consult_notices.consult_invite(consult)
     assert invite.calendar_method == "CANCEL"
     assert str(Calendar.from_ical(invite.data).walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
     cancel_mail = [m for m in smtp_server.messages if "cancelled" in m["Subject"]]
@@ -172,8 +172,8 @@ def test_daily_cap_and_buffers_come_from_the_coachs_settings(app):
 
 
 def test_invalid_requests_say_what_is_wrong_per_field(app):
-    with app.app_context(), pytest.raises(consults.InvalidConsult) as invalid:
-        consults.parse_consult_request(
+    with app.app_context(), pytest.raises(consult_requests.InvalidConsult) as invalid:
+        consult_requests.parse_consult_request(
             {
                 "start": "2026-12-07T10:00:00",
                 "timezone": "Mars/Base",
@@ -191,7 +191,7 @@ def test_invalid_requests_say_what_is_wrong_per_field(app):
 def test_unknown_package_is_refused_without_booking(app):
     slot = free_slots_ahead(app)[0]
     with app.app_context():
-        with pytest.raises(consults.InvalidConsult) as invalid:
+        with pytest.raises(consult_requests.InvalidConsult) as invalid:
             consults.book_consult(booking(slot.start, package="platinum"))
         assert "package" in invalid.value.fields
         assert db.session.scalar(select(func.count()).select_from(Consult)) == 0
@@ -201,11 +201,11 @@ def test_manage_tokens_cannot_be_forged(app):
     slot = free_slots_ahead(app)[0]
     with app.app_context():
         consult = consults.book_consult(booking(slot.start))
-        token = consults.manage_token(consult)
-        assert consults.consult_for_token(token).id == consult.id
-        assert consults.consult_for_token(consult.public_id) is None
-        assert consults.consult_for_token(consult.public_id + ".forged") is None
-        assert consults.consult_for_token(token[:-2] + "xx") is None
+        token = consult_links.manage_token(consult)
+        assert consult_links.consult_for_token(token).id == consult.id
+        assert consult_links.consult_for_token(consult.public_id) is None
+        assert consult_links.consult_for_token(consult.public_id + ".forged") is None
+        assert consult_links.consult_for_token(token[:-2] + "xx") is None
 
 
 def test_reminder_goes_out_once_however_often_the_scheduler_runs(app):
@@ -215,11 +215,11 @@ def test_reminder_goes_out_once_however_often_the_scheduler_runs(app):
         consult.created_at = slot.start - timedelta(days=5)
         db.session.commit()
         early = slot.start - timedelta(hours=30)
-        assert consults.send_due_reminders(now=early) == 0  # not yet
+        assert consult_notices.send_due_reminders(now=early) == 0  # not yet
         inside = slot.start - timedelta(hours=23)
-        assert consults.send_due_reminders(now=inside) == 1
-        assert consults.send_due_reminders(now=inside) == 0
-        assert consults.send_due_reminders(now=inside + timedelta(minutes=5)) == 0
+        assert consult_notices.send_due_reminders(now=inside) == 1
+        assert consult_notices.send_due_reminders(now=inside) == 0
+        assert consult_notices.send_due_reminders(now=inside + timedelta(minutes=5)) == 0
         reminders = db.session.scalars(
             select(OutboxMessage).where(OutboxMessage.subject.startswith("Reminder"))
         ).all()
@@ -236,7 +236,7 @@ def test_a_consult_booked_inside_the_reminder_window_gets_no_extra_reminder(app)
     slot = free_slots_ahead(app)[0]
     with app.app_context():
         consults.book_consult(booking(slot.start))
-        assert consults.send_due_reminders(now=slot.start - timedelta(hours=1)) == 0
+        assert consult_notices.send_due_reminders(now=slot.start - timedelta(hours=1)) == 0
 
 
 def test_reminders_command_is_safe_to_run_repeatedly(app):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from coachpro.domain.retention import months_before
 from coachpro.extensions import db
 from coachpro.models import AuditEvent, Consult, Couple, OutboxMessage, OutboxStatus, User
-from coachpro.services import consults, privacy
+from coachpro.services import consult_requests, consults, privacy
 from coachpro.services.accounts import request_password_reset
 from coachpro.services.mail_delivery import deliver_due
 from coachpro.services.outbox import enqueue_email
@@ -25,7 +25,7 @@ def test_a_name_with_a_line_break_still_books_and_mails_cleanly(
     slot = free_slots_ahead(smtp_app)[2]
     with smtp_app.app_context():
         consult = consults.book_consult(
-            consults.parse_consult_request(
+            consult_requests.parse_consult_request(
                 api_body(slot.start, partner_names=[f"Maya{separator}Bcc: x@evil.test", "Jo"])
             )
         )

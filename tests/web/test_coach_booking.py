@@ -10,7 +10,7 @@ from sqlalchemy import select
 from coachpro.extensions import db
 from coachpro.models import BookingSettings, Consult, Couple, OutboxMessage, Package
 from coachpro.models.types import utcnow
-from coachpro.services import consults
+from coachpro.services import consult_links, consults
 from tests.booking_helpers import booking, free_slots_ahead
 from tests.web.test_coach_dashboard import count_queries
 
@@ -263,7 +263,7 @@ def test_a_consult_converted_before_it_happens_stays_on_the_calendar(signed_in, 
     signed_in.post(f"/coach/consults/{consult_id}/convert", data={"package": ""})
     with app.app_context():
         consult = db.session.get(Consult, consult_id)
-        token = consults.manage_token(consult)
+        token = consult_links.manage_token(consult)
         couple_id = consult.couple_id
     # On the agenda, in the feed, not offered to anyone else, and still movable.
     agenda = signed_in.get("/coach/").text.split('id="agenda-heading"')[1].split("</section>")[0]

@@ -20,7 +20,7 @@ from coachpro.models import (
     Enrollment,
     Payment,
 )
-from coachpro.services import consults
+from coachpro.services import consult_links, consults
 from tests.booking_helpers import api_body, booking, free_slots_ahead
 from tests.conftest import PASSWORD, app_for_test
 from tests.homework_helpers import assign_builtin, couple_today
@@ -74,7 +74,7 @@ def world(app, coach, create_couple):
     slot = free_slots_ahead(app)[1]
     with app.app_context():
         consult = consults.book_consult(booking(slot.start))
-        token, consult_id = consults.manage_token(consult), consult.id
+        token, consult_id = consult_links.manage_token(consult), consult.id
     coach_client = app.test_client()
     coach_client.post("/login", data={"email": coach.email, "password": PASSWORD})
     partner = app.test_client()

@@ -14,7 +14,7 @@ from coachpro.domain.spreadsheets import spreadsheet_text
 from coachpro.extensions import db
 from coachpro.links import safe_next_path
 from coachpro.models import Consult, Couple, Partner, Payment
-from coachpro.services import consults
+from coachpro.services import consult_links, consults
 from tests.booking_helpers import booking, free_slots_ahead
 from tests.conftest import PASSWORD, ROOT, app_for_test
 
@@ -68,7 +68,7 @@ def test_the_coachs_next_fields_stay_inside_the_app(app, client, auth, coach):
 def test_pages_reached_by_a_token_are_never_cached(app, client, create_couple):
     slot = free_slots_ahead(app)[1]
     with app.app_context():
-        token = consults.manage_token(consults.book_consult(booking(slot.start)))
+        token = consult_links.manage_token(consults.book_consult(booking(slot.start)))
     paths = [f"/book/{token}", f"/book/{token}/invite.ics", f"/book/{token}/reschedule"]
     paths += ["/pay/not-a-token", "/invite/not-a-token", "/password/reset/not-a-token"]
     for path in paths:
@@ -79,7 +79,7 @@ def test_a_manage_link_stops_showing_names_a_week_after_the_consult(app, client)
     slot = free_slots_ahead(app)[1]
     with app.app_context():
         consult = consults.book_consult(booking(slot.start))
-        token = consults.manage_token(consult)
+        token = consult_links.manage_token(consult)
     assert "Maya" in client.get(f"/book/{token}").text
     with app.app_context():
         long_ago = slot.start - timedelta(days=30)
@@ -161,20 +161,20 @@ def test_the_csv_download_name_takes_only_a_real_month(client, auth, coach):
 def test_a_crash_on_a_token_page_logs_the_route_not_the_token(app, client, caplog):
     slot = free_slots_ahead(app)[1]
     with app.app_context():
-        token = consults.manage_token(consults.book_consult(booking(slot.start)))
+        token = consult_links.manage_token(consults.book_consult(booking(slot.start)))
 
     def boom(consult):
         raise RuntimeError("broken")
 
     from coachpro.booking import routes
 
-    original = routes.consults.consult_event
-    routes.consults.consult_event = boom
+    original = routes.consult_notices.consult_event
+    routes.consult_notices.consult_event = boom
     try:
         with caplog.at_level(logging.INFO):
             assert client.get(f"/book/{token}").status_code == 500
     finally:
-        routes.consults.consult_event = original
+        routes.consult_notices.consult_event = original
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "/book/<token>" in text
     assert token not in text and token not in caplog.text

@@ -1,0 +1,151 @@
+"""What a consult sends: its calendar event and invite, the emails about each change, and
+the reminders before it."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from coachpro.domain.invites import CalendarEvent, Person
+from coachpro.extensions import db
+from coachpro.integrations.mailer import Attachment
+from coachpro.models import Consult, ConsultStatus
+from coachpro.models.types import utcnow
+from coachpro.services.calendar import booking_settings, practice_zone
+from coachpro.services.calendar_notices import coach_emails, invite_attachment, send_notice, when
+from coachpro.services.consult_links import ConsultFields, manage_url
+from coachpro.services.event_context import EventContext, event_context
+from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import transactional
+
+
+def consult_event(
+    consult: ConsultFields, *, for_coach: bool = False, context: EventContext | None = None
+) -> CalendarEvent:
+    """The calendar event for a consult; the same UID for everyone, forever.
+
+    `consult` may be a row of the consult's columns (the feed reads thousands of them).
+    """
+    context = context or event_context()
+    names = f"{consult.partner_one_name} & {consult.partner_two_name}"
+    if for_coach:
+        summary = f"Free consult: {names}"
+        description = f"Free consult with {names} <{consult.email}>."
+    else:
+        summary = f"Free consult with {context.practice}"
+        description = (
+            f"Your free consult with {context.practice}.\n"
+            f"To reschedule or cancel: {manage_url(consult)}"
+        )
+    return CalendarEvent(
+        uid=f"consult-{consult.public_id}@{context.host}",
+        sequence=consult.sequence,
+        start=consult.start_at,
+        end=consult.end_at,
+        summary=summary,
+        description=description,
+        organizer=context.organizer,
+        attendees=tuple(
+            Person(name, email)
+            for name, email in (
+                (consult.partner_one_name, consult.email),
+                (consult.partner_two_name, consult.partner_email),
+            )
+            if email
+        ),
+        cancelled=consult.status == ConsultStatus.CANCELLED,
+        url=None if for_coach else manage_url(consult),
+    )
+
+
+def consult_invite(consult: Consult, *, for_coach: bool = False) -> Attachment:
+    """The consult's invite as it stands (REQUEST, or CANCEL once cancelled)."""
+    return invite_attachment(consult_event(consult, for_coach=for_coach))
+
+
+SUBJECTS = {
+    "booked": "Your free consult is booked: {when}",
+    "rescheduled": "Your free consult has moved to {when}",
+    "cancelled": "Your free consult on {when} is cancelled",
+    "reminder": "Reminder: your free consult is {when}",
+}
+COACH_SUBJECTS = {
+    "booked": "New consult: {names}, {when}",
+    "rescheduled": "Consult moved: {names}, now {when}",
+    "cancelled": "Consult cancelled: {names}, {when}",
+}
+
+
+def send_consult_notice(consult: Consult, kind: str) -> None:
+    """Email the couple (and, for a change, the coach) about a consult, with its invite."""
+    visitor_zone = ZoneInfo(consult.visitor_timezone)
+    key = f"consult:{consult.public_id}:{consult.sequence}:{kind}"
+    send_notice(
+        to=[e for e in (consult.email, consult.partner_email) if e],
+        subject=SUBJECTS[kind].format(when=when(consult.start_at, visitor_zone)),
+        template=f"consult_{kind}",
+        event=consult_event(consult, for_coach=False),
+        dedupe_key=f"{key}:couple",
+        consult_id=consult.id,
+        couple_id=consult.couple_id,
+        consult=consult,
+        visitor_zone=visitor_zone,
+        practice_zone=practice_zone(),
+        manage_url=manage_url(consult),
+    )
+    if kind in COACH_SUBJECTS:
+        send_notice(
+            to=coach_emails(),
+            subject=COACH_SUBJECTS[kind].format(
+                names=consult.names, when=when(consult.start_at, practice_zone())
+            ),
+            template="consult_coach_notice",
+            event=consult_event(consult, for_coach=True),
+            dedupe_key=f"{key}:coach",
+            consult_id=consult.id,
+            couple_id=consult.couple_id,
+            consult=consult,
+            kind=kind,
+            practice_zone=practice_zone(),
+        )
+
+
+@transactional()
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Enqueue a reminder for each booked consult entering its reminder window.
+
+    Safe to run as often as you like: a consult is reminded once per start time, and the
+    outbox's de-duplication key catches a race between two schedulers.
+    """
+    now = now or utcnow()
+    window = timedelta(hours=booking_settings().reminder_hours)
+    due = db.session.scalars(
+        select(Consult).where(
+            Consult.status == ConsultStatus.BOOKED,
+            Consult.start_at > now,
+            Consult.start_at <= now + window,
+        )
+    ).all()
+    sent = 0
+    for consult in due:
+        if consult.reminder_sent_for == consult.start_at:
+            continue
+        consult.reminder_sent_for = consult.start_at
+        # Booked inside the window: the confirmation that just went out is reminder enough.
+        if consult.created_at >= consult.start_at - window:
+            continue
+        visitor_zone = ZoneInfo(consult.visitor_timezone)
+        enqueue_templated(
+            to=[e for e in (consult.email, consult.partner_email) if e],
+            subject=SUBJECTS["reminder"].format(when=when(consult.start_at, visitor_zone)),
+            template="consult_reminder",
+            dedupe_key=f"consult:{consult.public_id}:reminder:{consult.start_at.isoformat()}",
+            consult_id=consult.id,
+            couple_id=consult.couple_id,
+            consult=consult,
+            visitor_zone=visitor_zone,
+            practice_zone=practice_zone(),
+            manage_url=manage_url(consult),
+        )
+        sent += 1
+    return sent
