@@ -1,5 +1,9 @@
 """`flask --app coachpro …` commands."""
 
+import os
+import signal
+import socket
+import threading
 import time
 
 import click
@@ -7,10 +11,12 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from coachpro.demo import seed_demo
+from coachpro.models.types import utcnow
 from coachpro.services.accounts import AccountError, create_coach
 from coachpro.services.backup import BackupUnsupported, backup_sqlite
 from coachpro.services.consult_notices import send_due_reminders
 from coachpro.services.homework_digests import send_homework_digests
+from coachpro.services.jobs import beat, ensure_jobs, run_due_jobs, run_worker
 from coachpro.services.mail_delivery import deliver_due
 from coachpro.services.retention import purge_expired
 
@@ -49,6 +55,29 @@ def seed_demo_command() -> None:
     click.echo(f"  Coach sign-in:  {summary.coach_email}  /  {summary.password}")
     for email in summary.client_emails:
         click.echo(f"  Client sign-in: {email}  /  {summary.password}")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run what is due now, then exit.")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between passes.")
+@with_appcontext
+def worker_command(once: bool, poll: float) -> None:
+    """Deliver email, send reminders and homework emails, and purge old data, each on its
+    own schedule, until stopped (SIGTERM or Ctrl+C finish the job under way first).
+
+    Several workers may run at once: each job is run by one of them at a time."""
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    if once:
+        now = utcnow()
+        ensure_jobs(now)
+        beat(name, now)
+        for run in run_due_jobs(name, now):
+            click.echo(f"{run.job}: {run.error or run.result}")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    run_worker(name, stop, poll)
 
 
 @outbox.command("send")
@@ -107,6 +136,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(reminders)
     app.cli.add_command(retention)
     app.cli.add_command(backup_command)
+    app.cli.add_command(worker_command)
 
 
 @click.command("backup")

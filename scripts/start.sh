@@ -8,8 +8,12 @@ flask db upgrade
 echo "==> Adding the demo practice"
 flask seed-demo
 
-# Without MAIL_SERVER, mail is written to instance/mail/*.eml by this worker.
-flask outbox send --watch >instance/outbox-worker.log 2>&1 &
+# Links in emails point at the address this script serves, unless BASE_URL says otherwise.
+export BASE_URL="${BASE_URL:-http://127.0.0.1:${PORT:-5000}}"
+
+# The worker delivers email (without MAIL_SERVER it is written to instance/mail/*.eml),
+# sends reminders and homework emails, and purges old data, each on its own schedule.
+flask worker >instance/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 
@@ -18,7 +22,8 @@ cat <<MSG
 ==> CoachPro is starting at http://127.0.0.1:${PORT:-5000}
     Sign in as the coach:  coach@example.com  /  coachpro-demo
     Sign in as a client:   maya@example.com   /  coachpro-demo
-    Emails that would be sent are saved in instance/mail/ (the mail worker is running).
+    Emails that would be sent are saved in instance/mail/ (the worker is running; its log
+    is instance/worker.log).
     Press Ctrl+C to stop.
 
 MSG

@@ -40,6 +40,7 @@ from coachpro.models.payment import (
     StripeEvent,
 )
 from coachpro.models.user import RecoveryCode, Role, User
+from coachpro.models.worker import ScheduledJob, WorkerHeartbeat
 from coachpro.models.workspace import (
     AuditEvent,
     CoachNote,
@@ -87,10 +88,12 @@ __all__ = [
     "Refund",
     "RefundStatus",
     "Role",
+    "ScheduledJob",
     "SessionStatus",
     "StatusChange",
     "StripeEvent",
     "User",
     "Visibility",
     "WeeklyHours",
+    "WorkerHeartbeat",
 ]
