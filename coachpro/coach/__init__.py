@@ -10,4 +10,5 @@ from coachpro.coach import (  # noqa: E402, F401
     routes,
     security_routes,
     session_routes,
+    settings_routes,
 )

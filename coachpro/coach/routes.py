@@ -33,13 +33,18 @@ from coachpro.services.consult_followup import (
 )
 from coachpro.services.lookup import get_or_404
 from coachpro.services.practice_overview import practice_overview
+from coachpro.services.practice_status import dashboard_banners
 
 
 @bp.get("/")
 @role_required(Role.COACH)
 def dashboard():
+    now = utcnow()
     return render_template(
-        "coach/dashboard.html", overview=practice_overview(utcnow()), zone=practice_zone()
+        "coach/dashboard.html",
+        overview=practice_overview(now),
+        banners=dashboard_banners(now),
+        zone=practice_zone(),
     )
 
 

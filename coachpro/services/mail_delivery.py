@@ -204,3 +204,18 @@ def _record_outcome(message_id: int, lease: datetime, values: dict) -> None:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+
+
+@transactional()
+def retry_failed(message_id: int, now: datetime) -> bool:
+    """Give a failed message a fresh set of attempts, due now; False if it is not failed
+    (already retried, sent meanwhile, or erased)."""
+    return (
+        changed(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.FAILED)
+            .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        == 1
+    )

@@ -80,6 +80,7 @@ def world(app, create_couple, coach):
             "session_id": session.id,
             "note_id": note.id,
             "payment_id": 1,
+            "message_id": 1,
             "consult_id": 1,
             "exercise_id": 1,
             "package_id": 1,

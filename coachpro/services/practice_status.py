@@ -1,0 +1,200 @@
+"""Whether the parts a practice runs on are working, in words a coach can act on: email, the
+worker, card payments, the address links are built from, and which secrets are set."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from coachpro.extensions import db
+from coachpro.models import OutboxMessage, OutboxStatus, ScheduledJob, StripeEvent, User
+from coachpro.services.calendar import practice_zone
+from coachpro.services.jobs import JOBS, last_beat
+from coachpro.services.outbox import enqueue_templated
+from coachpro.services.unit_of_work import transactional
+from config import DEV_SECRET_KEY
+
+# The worker notes it is alive every 15 s; after this long without a word, nothing is going
+# out and the coach is told so on the dashboard.
+WORKER_QUIET_AFTER = timedelta(minutes=5)
+FAILED_SHOWN = 20
+
+
+class CardMode(StrEnum):
+    OFF = "off"
+    TEST = "test"
+    LIVE = "live"
+
+
+def card_mode(secret_key: str) -> CardMode:
+    """Stripe's keys say their mode: sk_test_… / rk_test_… or sk_live_… / rk_live_…."""
+    if not secret_key:
+        return CardMode.OFF
+    return CardMode.TEST if "_test_" in secret_key[:8] else CardMode.LIVE
+
+
+def worker_quiet(beat: datetime | None, now: datetime) -> bool:
+    return beat is None or now - beat > WORKER_QUIET_AFTER
+
+
+@dataclass(frozen=True)
+class JobState:
+    title: str
+    row: ScheduledJob | None  # None until a worker has started once
+
+
+@dataclass(frozen=True)
+class WorkerState:
+    last_beat: datetime | None
+    quiet: bool
+    jobs: list[JobState]
+
+
+@dataclass(frozen=True)
+class MailState:
+    to_files: bool  # no MAIL_SERVER: messages are written to a folder instead
+    destination: str  # "smtp.example.com:587" or the folder
+    waiting: int
+    failed_total: int
+    failed: list[OutboxMessage]  # the newest FAILED_SHOWN, newest first
+
+
+@dataclass(frozen=True)
+class CardState:
+    mode: CardMode
+    webhook_secret_set: bool
+    last_webhook_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AddressState:
+    links_use: str  # BASE_URL: the address every email links to
+    browsing_at: str  # the address the coach has open now
+    differs: bool
+
+
+@dataclass(frozen=True)
+class Secret:
+    label: str
+    is_set: bool
+    why: str  # what it is for, in plain words
+
+
+@dataclass(frozen=True)
+class PracticeStatus:
+    mail: MailState
+    worker: WorkerState
+    cards: CardState
+    address: AddressState
+    secrets: list[Secret]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def practice_status(now: datetime, browsing_at: str) -> PracticeStatus:
+    config = current_app.config
+    by_status = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]))
+            .group_by(OutboxMessage.status)
+        ).all()
+    )
+    failed = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(FAILED_SHOWN)
+    ).all()
+    rows = {row.name: row for row in db.session.scalars(select(ScheduledJob))}
+    beat = last_beat()
+    server = config.get("MAIL_SERVER") or ""
+    destination = f"{server}:{config.get('MAIL_PORT')}" if server else config["MAIL_FILE_DIR"]
+    return PracticeStatus(
+        mail=MailState(
+            to_files=not server,
+            destination=destination,
+            waiting=by_status.get(OutboxStatus.PENDING, 0),
+            failed_total=by_status.get(OutboxStatus.FAILED, 0),
+            failed=list(failed),
+        ),
+        worker=WorkerState(
+            last_beat=beat,
+            quiet=worker_quiet(beat, now),
+            jobs=[JobState(job.title, rows.get(job.name)) for job in JOBS],
+        ),
+        cards=CardState(
+            mode=card_mode(config.get("STRIPE_SECRET_KEY", "")),
+            webhook_secret_set=bool(config.get("STRIPE_WEBHOOK_SECRET")),
+            last_webhook_at=db.session.scalar(select(func.max(StripeEvent.received_at))),
+        ),
+        address=AddressState(
+            links_use=config["BASE_URL"],
+            browsing_at=browsing_at.rstrip("/"),
+            differs=_origin(config["BASE_URL"]) != _origin(browsing_at),
+        ),
+        secrets=[
+            Secret(
+                "Secret key",
+                config["SECRET_KEY"] != DEV_SECRET_KEY,
+                "signs sign-in cookies and the links in emails",
+            ),
+            Secret(
+                "Email password",
+                bool(config.get("MAIL_PASSWORD")),
+                "signs in to your email provider to send mail",
+            ),
+            Secret(
+                "Stripe secret key",
+                bool(config.get("STRIPE_SECRET_KEY")),
+                "takes card payments",
+            ),
+            Secret(
+                "Stripe webhook secret",
+                bool(config.get("STRIPE_WEBHOOK_SECRET")),
+                "lets Stripe tell CoachPro a payment went through",
+            ),
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Banner:
+    level: str  # "error" or "info": the flash message styles
+    text: str
+
+
+def dashboard_banners(now: datetime) -> list[Banner]:
+    """What the dashboard warns about: one query (the worker's last beat)."""
+    banners = []
+    beat = last_beat()
+    if worker_quiet(beat, now):
+        banners.append(
+            Banner(
+                "error",
+                "Emails and reminders are not going out: the background worker "
+                + ("has never run." if beat is None else "has not run for over 5 minutes."),
+            )
+        )
+    if card_mode(current_app.config.get("STRIPE_SECRET_KEY", "")) is CardMode.TEST:
+        banners.append(Banner("info", "Card payments are in test mode: no real money moves yet."))
+    return banners
+
+
+@transactional()
+def send_test_email(coach: User, now: datetime) -> OutboxMessage:
+    """A test email to the coach, through the outbox and the worker like every other."""
+    asked_at = now.astimezone(practice_zone()).strftime("%-d %B %Y at %H:%M %Z")
+    return enqueue_templated(
+        to=[coach.email],
+        subject=f"Test email from {current_app.config['PRACTICE_NAME']}",
+        template="test_email",
+        name=coach.display_name,
+        asked_at=asked_at,
+    )
