@@ -190,7 +190,8 @@ def run_due_jobs(worker: str, now: datetime, jobs: tuple[Job, ...] = JOBS) -> li
             result = job.run(now)
         except Exception as exc:  # any failure is recorded, not raised
             log.exception("job %s failed", job.name)
-            error = f"{type(exc).__name__}: {exc}"[:2000]
+            # The status page shows it to the coach; the log above has the type and traceback.
+            error = (str(exc) or type(exc).__name__)[:2000]
         ms = (time.perf_counter() - started) * 1000
         finish(job, worker, now, result, error)
         run = JobRun(job.name, result, error, ms)

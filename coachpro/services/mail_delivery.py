@@ -63,7 +63,9 @@ def transport_from_config() -> Transport:
             use_ssl=config["MAIL_USE_SSL"],
         )
     if not config["MAIL_FILE_DIR"]:
-        raise RuntimeError("No MAIL_SERVER and no MAIL_FILE_DIR: there is nowhere to send mail.")
+        # Said on the status page: in words for the coach (the settings are MAIL_SERVER and
+        # MAIL_FILE_DIR).
+        raise RuntimeError("Email has nowhere to go: no mail server and no folder for it are set.")
     return FileTransport(Path(config["MAIL_FILE_DIR"]))
 
 

@@ -68,11 +68,11 @@ def test_a_failing_job_is_recorded_and_the_others_still_run(app):
     with app.app_context():
         ensure_jobs(now, schedule)
         runs = {r.job: r for r in run_due_jobs("w", now, schedule)}
-    assert runs["breaks"].error == "RuntimeError: the mail server said no"
+    assert runs["breaks"].error == "the mail server said no"
     assert runs["works"].result == "did 3 things"
     rows = job_rows(app)
     assert (rows["breaks"].failures, rows["breaks"].runs) == (1, 1)
-    assert rows["breaks"].last_error == "RuntimeError: the mail server said no"
+    assert rows["breaks"].last_error == "the mail server said no"
     assert rows["breaks"].next_run_at == now + timedelta(minutes=1)  # tried again when due
     assert (rows["works"].failures, rows["works"].last_result) == (0, "did 3 things")
     repaired = (Job("breaks", "Breaks", timedelta(minutes=1), lambda _now: "fine now"),)
