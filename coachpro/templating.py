@@ -4,19 +4,21 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 
 from coachpro.domain.money import format_money
 from coachpro.domain.timezones import timezone_choices
+from coachpro.services.practice_settings import practice
 
 
 def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     """Show an instant in the viewer's zone (the practice's for visitors)."""
     if value is None:
         return ""
-    zone = getattr(current_user, "timezone", None) or current_app.config["PRACTICE_TIMEZONE"]
+    zone = getattr(current_user, "timezone", None) or practice().timezone
     return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
@@ -43,8 +45,12 @@ def register(app: Flask) -> None:
     app.add_template_filter(in_zone, "in_zone")
 
     @app.context_processor
-    def practice():
-        return {"practice_name": app.config["PRACTICE_NAME"]}
+    def practice_context():
+        try:
+            settings = practice()
+        except SQLAlchemyError:  # the error page of a database that is down still renders
+            return {"practice_name": app.config["PRACTICE_NAME"], "practice": None}
+        return {"practice_name": settings.name, "practice": settings}
 
 
 def in_zone(value: datetime | None, zone: str | ZoneInfo, fmt: str = "%A %-d %B %Y, %H:%M") -> str:

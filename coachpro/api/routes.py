@@ -18,6 +18,7 @@ from coachpro.extensions import csrf, limiter
 from coachpro.models.types import utcnow
 from coachpro.services import consult_links, consult_requests, consults
 from coachpro.services.calendar import slots_for_visitor
+from coachpro.services.practice_settings import practice
 
 MAX_RANGE_DAYS = 62
 
@@ -54,7 +55,7 @@ def slots():
     if request.method == "OPTIONS":
         return "", 204
     fields = {}
-    zone_name = request.args.get("tz") or current_app.config["PRACTICE_TIMEZONE"]
+    zone_name = request.args.get("tz") or practice().timezone
     if not is_valid_timezone(zone_name):
         fields["tz"] = "Use an IANA time zone such as Europe/Berlin."
     zone = ZoneInfo(zone_name) if "tz" not in fields else None
@@ -147,7 +148,7 @@ def _zone_or_practice(body: dict) -> str:
     name = body.get("timezone")
     if isinstance(name, str) and is_valid_timezone(name):
         return name
-    return current_app.config["PRACTICE_TIMEZONE"]
+    return practice().timezone
 
 
 def _consult_for(token: str):

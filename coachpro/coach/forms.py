@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -317,3 +318,26 @@ class ManualPaymentForm(Form):
 
 class RefundForm(Form):
     amount = StringField("Amount to refund", validators=[DataRequired("Enter an amount.")])
+
+
+class PracticeForm(Form):
+    name = StringField(
+        "Practice name",
+        validators=[DataRequired("Give the practice a name."), Length(max=120)],
+    )
+    tagline = StringField("Tagline", validators=[Optional(), Length(max=200)])
+    timezone = SelectField("The practice's time zone", choices=[])
+    currency = SelectField("Currency", choices=[SelectChoice(code) for code in CURRENCIES])
+    contact_email = EmailField(
+        "Contact email", validators=[Optional(), Email("Enter an email address."), Length(max=254)]
+    )
+    reply_to = EmailField(
+        "Replies to emails go to",
+        validators=[Optional(), Email("Enter an email address."), Length(max=254)],
+    )
+    sender_name = StringField("Sender name on emails", validators=[Optional(), Length(max=120)])
+    bank_transfer_instructions = TextAreaField(
+        "Bank-transfer details", validators=[Optional(), Length(max=2000)]
+    )
+    cards_offered = BooleanField("Offer card payments")
+    submit = SubmitField("Save settings")

@@ -1,6 +1,6 @@
 """The coach's own sign-in security: two-factor on or off."""
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user
 
 from coachpro.auth.forms import CodeForm
@@ -10,6 +10,7 @@ from coachpro.coach.forms import ActionForm
 from coachpro.domain import totp
 from coachpro.models import Role
 from coachpro.services import two_factor
+from coachpro.services.practice_settings import practice
 
 
 @bp.get("/security")
@@ -48,7 +49,7 @@ def confirm_two_factor():
             login_user(current_user._get_current_object())
             flash("Two-factor sign-in is on.", "success")
             return render_template("coach/recovery_codes.html", codes=codes)
-    uri = totp.provisioning_uri(secret, current_user.email, current_app.config["PRACTICE_NAME"])
+    uri = totp.provisioning_uri(secret, current_user.email, practice().name)
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return render_template("coach/two_factor_setup.html", form=form, uri=uri, secret=grouped)
 

@@ -1,17 +1,74 @@
-"""The practice's settings area: for now its status page (email, the worker, card
-payments, the public address, which secrets are set)."""
+"""The practice's settings, edited in the browser, and its status page (email, the worker,
+card payments, the public address, which secrets are set)."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
+from coachpro.choices import as_choices
 from coachpro.coach import bp
-from coachpro.coach.forms import ActionForm
+from coachpro.coach.forms import ActionForm, PracticeForm
+from coachpro.domain.timezones import timezone_choices
 from coachpro.models import Role
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import practice_zone
 from coachpro.services.mail_delivery import retry_failed
+from coachpro.services.payments import card_payments_configured
+from coachpro.services.practice_settings import Practice, SettingsError, practice, save_practice
 from coachpro.services.practice_status import practice_status, send_test_email
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def settings_page():
+    current = practice()
+    form = PracticeForm(obj=current)
+    form.timezone.choices = as_choices((z, z.replace("_", " ")) for z in timezone_choices())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changed = save_practice(_from_form(form, current), current_user, utcnow())
+        except SettingsError as exc:
+            for name, problem in exc.problems.items():
+                getattr(form, name).errors.append(problem)
+            status = 422
+        else:
+            if not changed:
+                flash("Nothing was changed.", "info")
+            else:
+                message = f"Saved: {', '.join(changed)}."
+                if "time zone" in changed:
+                    message += (
+                        f" Your working hours are now read in {form.timezone.data}; every "
+                        "booked consult and session keeps its time."
+                    )
+                flash(message, "success")
+            return redirect(url_for("coach.settings_page"))
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "coach/settings.html", form=form, cards_configured=card_payments_configured()
+    ), status
+
+
+def _from_form(form: PracticeForm, current: Practice) -> Practice:
+    def text(value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    return Practice(
+        name=form.name.data.strip(),  # (the form has made every one-line field one line)
+        tagline=(form.tagline.data or "").strip(),
+        timezone=form.timezone.data,
+        currency=form.currency.data,
+        contact_email=text(form.contact_email.data),
+        reply_to=text(form.reply_to.data),
+        sender_name=text(form.sender_name.data),
+        bank_transfer_instructions=text(form.bank_transfer_instructions.data),
+        # Without Stripe's keys the box is not shown: keep the choice for when they are set.
+        cards_offered=(
+            bool(form.cards_offered.data) if card_payments_configured() else current.cards_offered
+        ),
+    )
 
 
 @bp.get("/settings/status")

@@ -34,6 +34,7 @@ class OutgoingEmail:
     date: datetime
     # Optional mail only: where one click unsubscribes (RFC 8058).
     unsubscribe_url: str | None = None
+    reply_to: str | None = None  # the practice's reply-to address, when it has one
 
 
 def build_mime(email: OutgoingEmail) -> EmailMessage:
@@ -52,6 +53,8 @@ def build_mime(email: OutgoingEmail) -> EmailMessage:
     msg["Subject"] = single_line(email.subject)[:300]
     msg["Date"] = format_datetime(email.date)
     msg["Message-ID"] = single_line(email.message_id)
+    if email.reply_to:
+        msg["Reply-To"] = single_line(email.reply_to)
     # Every message CoachPro sends is automatic: out-of-office replies should not answer it.
     msg["Auto-Submitted"] = "auto-generated"
     if email.unsubscribe_url:

@@ -40,6 +40,7 @@ class OutboxMessage(Model):
     # Enqueuing twice with the same key yields one message (e.g. one reminder per booking).
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     sender: Mapped[str] = mapped_column(String(254))
+    reply_to: Mapped[str | None] = mapped_column(String(254))  # fixed when it was written
     recipients: Mapped[list[str]] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)

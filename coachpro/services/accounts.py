@@ -18,6 +18,7 @@ from coachpro.links import absolute_url
 from coachpro.models import Partner, Role, User
 from coachpro.models.types import utcnow
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.practice_settings import practice
 from coachpro.services.unit_of_work import transactional
 
 RESET_SALT = "coachpro.password-reset"
@@ -60,7 +61,7 @@ def create_user(
     email = checked_email(email)
     if not display_name.strip():
         raise AccountError("A name is required.")
-    timezone = timezone or current_app.config["PRACTICE_TIMEZONE"]
+    timezone = timezone or practice().timezone
     if not is_valid_timezone(timezone):
         raise AccountError(f"{timezone!r} is not a time zone we know.")
     if find_user_by_email(email) is not None:
@@ -146,7 +147,7 @@ def request_password_reset(email: str) -> None:
     link = absolute_url("auth.reset_password", token=token)
     enqueue_templated(
         to=[user.email],
-        subject=f"Reset your {current_app.config['PRACTICE_NAME']} password",
+        subject=f"Reset your {practice().name} password",
         template="password_reset",
         couple_id=db.session.scalar(select(Partner.couple_id).where(Partner.user_id == user.id)),
         user=user,

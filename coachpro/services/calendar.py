@@ -37,8 +37,10 @@ from coachpro.models import (
     Couple,
     DateOverride,
     Partner,
+    PracticeSettings,
     WeeklyHours,
 )
+from coachpro.services.practice_settings import practice
 
 # Set on a session whose transaction has changed the calendar (and bumped its version):
 # what that transaction sees may still roll back, so it neither bumps again nor fills caches.
@@ -54,7 +56,7 @@ _HOLDS_TIME = (ConsultStatus.BOOKED, ConsultStatus.NO_SHOW, ConsultStatus.HELD)
 
 
 def practice_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["PRACTICE_TIMEZONE"])
+    return practice().zone
 
 
 def practice_today(now: datetime | None = None) -> date:
@@ -136,6 +138,11 @@ def _shows_on_calendar(session: Session, obj) -> bool:
             or obj in session.deleted
             or inspect(obj).attrs.first_name.history.has_changes()
         )
+    if isinstance(obj, PracticeSettings):  # its zone places the hours; its name titles events
+        state = inspect(obj)
+        return obj in session.new or any(
+            state.attrs[name].history.has_changes() for name in ("name", "timezone")
+        )
     return False
 
 
@@ -170,7 +177,7 @@ def load_rules(
     for day in closed_days:  # a date marked closed stays closed, whatever else it holds
         overrides[day] = []
     return AvailabilityRules(
-        timezone=current_app.config["PRACTICE_TIMEZONE"],
+        timezone=practice().timezone,
         weekly_hours=weekly,
         overrides=overrides,
         consult_minutes=minutes or settings.consult_minutes,

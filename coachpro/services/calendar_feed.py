@@ -16,6 +16,7 @@ from coachpro.services.calendar import CALENDAR_CHANGED, practice_zone
 from coachpro.services.coaching import session_event
 from coachpro.services.consult_notices import consult_event
 from coachpro.services.event_context import event_context
+from coachpro.services.practice_settings import practice
 
 HISTORY = timedelta(days=180)
 _EVENT_TEXTS = "coachpro.feed_event_texts"
@@ -40,7 +41,7 @@ def feed_etag(secret: str) -> str | None:
     if version is None:
         return None
     today = utcnow().astimezone(practice_zone()).date()
-    seed = (version, today.isoformat(), _feed_name(), current_app.config["PRACTICE_TIMEZONE"])
+    seed = (version, today.isoformat(), _feed_name(), practice().timezone)
     return hashlib.sha256(repr(seed).encode()).hexdigest()[:32]
 
 
@@ -59,7 +60,7 @@ def feed_body(etag: str) -> bytes:
 
 
 def _feed_name() -> str:
-    return f"{current_app.config['PRACTICE_NAME']} consults and sessions"
+    return f"{practice().name} consults and sessions"
 
 
 def _build(now: datetime) -> bytes:
@@ -128,5 +129,5 @@ def _build(now: datetime) -> bytes:
     events.sort(key=lambda pair: pair[0])
     if not db.session.info.get(CALENDAR_CHANGED):
         current_app.extensions[_EVENT_TEXTS] = (context, kept)
-    zone = current_app.config["PRACTICE_TIMEZONE"]
+    zone = practice().timezone
     return feed_document((text for _, text in events), _feed_name(), zone, now)

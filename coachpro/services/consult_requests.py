@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 
 from coachpro.domain.calendar_bounds import instant_in_range
 from coachpro.domain.text import multi_line, single_line
 from coachpro.domain.timezones import is_valid_timezone
+from coachpro.services.practice_settings import practice
 
 
 class ConsultError(Exception):
@@ -78,7 +78,7 @@ def parse_consult_request(raw: Mapping[str, Any]) -> ConsultRequest:
         errors["start"] = str(exc)
         start = None
 
-    timezone = text("timezone", 64) or current_app.config["PRACTICE_TIMEZONE"]
+    timezone = text("timezone", 64) or practice().timezone
     if not is_valid_timezone(timezone):
         errors["timezone"] = "Choose a time zone from the list (like Europe/Berlin)."
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from coachpro.domain.invites import Person
+from coachpro.services.practice_settings import practice
 
 
 class EventFields(Protocol):
@@ -42,8 +43,9 @@ class EventContext:
 def event_context() -> EventContext:
     config = current_app.config
     _, address = parseaddr(config["MAIL_DEFAULT_SENDER"])
+    name = practice().name
     return EventContext(
-        practice=config["PRACTICE_NAME"],
+        practice=name,
         host=urlsplit(config["BASE_URL"]).hostname or "coachpro.local",
-        organizer=Person(config["PRACTICE_NAME"], address or "hello@example.com"),
+        organizer=Person(name, address or "hello@example.com"),
     )

@@ -138,6 +138,7 @@ def _build(message: OutboxMessage) -> EmailMessage:
             message_id=message.message_id,
             date=message.created_at,
             unsubscribe_url=message.unsubscribe_url,
+            reply_to=message.reply_to,
         )
     )
 

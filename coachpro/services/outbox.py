@@ -17,6 +17,7 @@ from coachpro.domain.text import single_line
 from coachpro.extensions import db
 from coachpro.integrations.mailer import Attachment
 from coachpro.models import OutboxMessage
+from coachpro.services.practice_settings import practice
 
 
 def enqueue_email(
@@ -46,7 +47,8 @@ def enqueue_email(
         if existing is not None:
             return existing
     message = OutboxMessage(
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        sender=practice().sender(),
+        reply_to=practice().reply_to,
         recipients=recipients,
         # One clean line that fits the column, however long the names in it were.
         subject=single_line(subject)[:300],
@@ -87,7 +89,7 @@ def enqueue_templated(
     **context: object,
 ) -> OutboxMessage:
     """Render `email/<template>.txt` and `.html` and enqueue them as one multipart message."""
-    context.setdefault("practice_name", current_app.config["PRACTICE_NAME"])
+    context.setdefault("practice_name", practice().name)
     context.setdefault("unsubscribe_url", unsubscribe_url)
     context.setdefault("base_url", current_app.config["BASE_URL"])
     return enqueue_email(

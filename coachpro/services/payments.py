@@ -33,6 +33,7 @@ from coachpro.services.balances import balance
 from coachpro.services.calendar import practice_today
 from coachpro.services.lookup import existing
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.practice_settings import practice
 from coachpro.services.sql import count
 from coachpro.services.unit_of_work import in_unit, transactional
 
@@ -57,8 +58,14 @@ class MoreThanDue(PaymentError):
         )
 
 
-def card_payments_enabled() -> bool:
+def card_payments_configured() -> bool:
+    """Stripe's keys are on the server (whether or not the coach offers cards now)."""
     return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+
+
+def card_payments_enabled() -> bool:
+    """Couples can pay by card: the keys are set and the coach offers cards."""
+    return card_payments_configured() and practice().cards_offered
 
 
 def gateway() -> StripeGateway:
@@ -292,7 +299,7 @@ def _send_receipt(payment: Payment) -> None:
     _send_payment_mail(
         payment,
         subject=f"Receipt: {format_money(payment.amount_cents, payment.currency)} "
-        f"to {current_app.config['PRACTICE_NAME']}",
+        f"to {practice().name}",
         template="receipt",
         dedupe_key=f"receipt:{payment.id}",
     )
@@ -351,7 +358,7 @@ def _record_refund(
             f"You can refund at most {format_money(available, payment.currency)} of this payment."
         )
     if payment.method == PaymentMethod.CARD and (
-        not card_payments_enabled() or not payment.stripe_payment_intent_id
+        not card_payments_configured() or not payment.stripe_payment_intent_id
     ):
         raise PaymentError("Card refunds need the Stripe connection; it is not set up.")
     row = Refund(payment_id=payment.id, amount_cents=amount_cents, reason=reason)

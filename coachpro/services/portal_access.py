@@ -18,6 +18,7 @@ from coachpro.models import Partner, Role, User
 from coachpro.models.types import utcnow
 from coachpro.services.accounts import set_password
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.practice_settings import practice
 from coachpro.services.unit_of_work import transactional
 
 INVITE_SALT = "coachpro.portal-invite"
@@ -49,7 +50,7 @@ def invite_partner(partner: Partner, now: datetime | None = None) -> str:
     link = absolute_url("auth.accept_invite", token=token)
     enqueue_templated(
         to=[partner.email],
-        subject=f"Your private space at {current_app.config['PRACTICE_NAME']}",
+        subject=f"Your private space at {practice().name}",
         template="portal_invite",
         dedupe_key=f"invite:{partner.id}:{partner.invite_nonce}",
         couple_id=partner.couple_id,

@@ -14,6 +14,7 @@ from coachpro.models import OutboxMessage, OutboxStatus, ScheduledJob, StripeEve
 from coachpro.services.calendar import practice_zone
 from coachpro.services.jobs import JOBS, last_beat
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.practice_settings import practice
 from coachpro.services.unit_of_work import transactional
 from config import DEV_SECRET_KEY
 
@@ -193,7 +194,7 @@ def send_test_email(coach: User, now: datetime) -> OutboxMessage:
     asked_at = now.astimezone(practice_zone()).strftime("%-d %B %Y at %H:%M %Z")
     return enqueue_templated(
         to=[coach.email],
-        subject=f"Test email from {current_app.config['PRACTICE_NAME']}",
+        subject=f"Test email from {practice().name}",
         template="test_email",
         name=coach.display_name,
         asked_at=asked_at,

@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Row, case, func, select
 
 from coachpro.domain.occurrences import occurrences
@@ -28,6 +27,7 @@ from coachpro.models.types import utcnow
 from coachpro.services.entry_privacy import countable_by
 from coachpro.services.homework import couple_assignments, kept_promise, schedule_of
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.practice_settings import practice
 from coachpro.services.unit_of_work import transactional
 
 
@@ -187,7 +187,7 @@ def send_encouragement(couple: Couple, coach: User, body: str) -> CoachComment:
     if emails:
         enqueue_templated(
             to=emails,
-            subject=f"A note from your coach at {current_app.config['PRACTICE_NAME']}",
+            subject=f"A note from your coach at {practice().name}",
             template="coach_comment",
             dedupe_key=f"comment:{comment.id}",
             couple_id=couple.id,

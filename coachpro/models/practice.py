@@ -1,0 +1,34 @@
+"""The practice's own settings, edited by the coach in the browser (one row)."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coachpro.extensions import Model
+from coachpro.models.types import UTCDateTime
+
+
+class PracticeSettings(Model):
+    """Absent until the coach first saves the settings page: until then the practice runs on
+    the defaults the server was started with (PRACTICE_NAME, PRACTICE_TIMEZONE). Secrets are
+    never here: they stay in the environment."""
+
+    __tablename__ = "practice_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("length(name) > 0", name="has_name"),
+        CheckConstraint("length(currency) = 3 AND currency = upper(currency)", name="currency_iso"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    tagline: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))  # for new packages and manual payments
+    contact_email: Mapped[str | None] = mapped_column(String(254))  # shown to clients
+    reply_to: Mapped[str | None] = mapped_column(String(254))  # where replies to emails go
+    sender_name: Mapped[str | None] = mapped_column(String(120))  # None: the practice's name
+    bank_transfer_instructions: Mapped[str | None] = mapped_column(Text)
+    cards_offered: Mapped[bool] = mapped_column(default=True)  # when Stripe keys are set
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,144 @@
+"""The practice's settings as the rest of the app reads them, and the coach's changes to them.
+
+Read once per request (or per worker pass) at most: the value is kept on the database
+session, which every request and every worker pass ends by removing, and a save replaces it.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from email.headerregistry import Address
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from coachpro.domain.money import CURRENCIES
+from coachpro.domain.text import single_line
+from coachpro.domain.timezones import is_valid_timezone
+from coachpro.extensions import db
+from coachpro.models import AuditEvent, PracticeSettings, User
+from coachpro.services.unit_of_work import transactional
+
+_KEPT = "coachpro.practice"
+
+
+@dataclass(frozen=True)
+class Practice:
+    name: str
+    tagline: str
+    timezone: str
+    currency: str
+    contact_email: str | None
+    reply_to: str | None
+    sender_name: str | None
+    bank_transfer_instructions: str | None
+    cards_offered: bool
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def sender(self) -> str:
+        """The From header: the sender name (or the practice's) with the server's address,
+        unencoded (the email library encodes it when sending) and short enough to store."""
+        configured = current_app.config["MAIL_DEFAULT_SENDER"]
+        _, address = parseaddr(configured)
+        if not address:
+            return configured
+        name = single_line(self.sender_name or self.name)
+        while len(sender := str(Address(display_name=name, addr_spec=address))) > 254:
+            name = name[:-10]
+        return sender
+
+
+# What the coach sees in the audit log for each field.
+LABELS = {
+    "name": "practice name",
+    "tagline": "tagline",
+    "timezone": "time zone",
+    "currency": "currency",
+    "contact_email": "contact email",
+    "reply_to": "reply-to address",
+    "sender_name": "sender name",
+    "bank_transfer_instructions": "bank-transfer instructions",
+    "cards_offered": "card payments offered",
+}
+
+
+def _defaults() -> Practice:
+    config = current_app.config
+    return Practice(
+        name=config["PRACTICE_NAME"],
+        tagline="Relationship coaching for couples",
+        timezone=config["PRACTICE_TIMEZONE"],
+        currency="USD",
+        contact_email=None,
+        reply_to=None,
+        sender_name=None,
+        bank_transfer_instructions=None,
+        cards_offered=True,
+    )
+
+
+def practice() -> Practice:
+    """The practice's settings: those the coach saved, or the server's defaults."""
+    kept = db.session.info.get(_KEPT)
+    if kept is None:
+        row = db.session.get(PracticeSettings, 1)
+        if row is None:
+            kept = _defaults()
+        else:
+            kept = Practice(**{f.name: getattr(row, f.name) for f in fields(Practice)})
+        db.session.info[_KEPT] = kept
+    return kept
+
+
+class SettingsError(ValueError):
+    """`fields`: what is wrong, per field, in words for the coach."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("Please correct the highlighted fields.")
+        self.problems = problems
+
+
+def _check(new: Practice) -> None:
+    problems = {}
+    if not new.name.strip():
+        problems["name"] = "Give the practice a name."
+    if not is_valid_timezone(new.timezone):
+        problems["timezone"] = "Choose a time zone from the list."
+    if new.currency not in CURRENCIES:
+        problems["currency"] = "Choose a currency from the list."
+    if problems:
+        raise SettingsError(problems)
+
+
+@transactional()
+def save_practice(new: Practice, by: User, now: datetime) -> list[str]:
+    """Save the coach's settings; returns the labels of what changed, as the audit log
+    records them. A new time zone or name moves the calendar's version on (the calendar's
+    flush listener sees it): every booked instant stays where it is, and the free times and
+    the feed are worked out again."""
+    _check(new)
+    old = practice()
+    changed = [f.name for f in fields(Practice) if getattr(old, f.name) != getattr(new, f.name)]
+    if not changed:
+        return []
+    row = db.session.get(PracticeSettings, 1)
+    if row is None:
+        row = PracticeSettings(id=1)
+        db.session.add(row)
+    for name in (f.name for f in fields(Practice)):
+        setattr(row, name, getattr(new, name))
+    row.updated_at = now
+    db.session.add(
+        AuditEvent(
+            actor_id=by.id,
+            action="settings.changed",
+            subject="practice",
+            # Which fields, not their values: the log is for "who changed what, when".
+            details={"fields": [LABELS[name] for name in changed]},
+        )
+    )
+    db.session.info.pop(_KEPT, None)  # read afresh, from what this transaction wrote
+    return [LABELS[name] for name in changed]

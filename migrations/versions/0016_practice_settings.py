@@ -1,0 +1,47 @@
+"""Practice settings the coach edits in the browser: name, tagline, time zone, currency,
+contact and reply-to addresses, the sender name on emails, bank-transfer instructions and
+whether cards are offered. No row until the coach first saves them. Each email keeps the
+reply-to address it was written with.
+
+Revision ID: 0016_practice_settings
+Revises: 0015_worker
+Create Date: 2026-11-27
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0016_practice_settings'
+down_revision = '0015_worker'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('practice_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('tagline', sa.String(length=200), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('contact_email', sa.String(length=254), nullable=True),
+    sa.Column('reply_to', sa.String(length=254), nullable=True),
+    sa.Column('sender_name', sa.String(length=120), nullable=True),
+    sa.Column('bank_transfer_instructions', sa.Text(), nullable=True),
+    sa.Column('cards_offered', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('id = 1', name=op.f('ck_practice_settings_single_row')),
+    sa.CheckConstraint('length(name) > 0', name=op.f('ck_practice_settings_has_name')),
+    sa.CheckConstraint('length(currency) = 3 AND currency = upper(currency)', name=op.f('ck_practice_settings_currency_iso')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_settings'))
+    )
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reply_to', sa.String(length=254), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_column('reply_to')
+    op.drop_table('practice_settings')
