@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from coachpro.auth import routes  # noqa: E402, F401
+from coachpro.auth import routes, setup_routes  # noqa: E402, F401

@@ -1,4 +1,4 @@
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from coachpro.domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -79,3 +79,36 @@ class CodeForm(Form):
         validators=[DataRequired("Enter the code."), Length(max=20)],
     )
     submit = SubmitField("Continue")
+
+
+class SetupForm(Form):
+    code = StringField(
+        "Setup code",
+        validators=[DataRequired("Enter the setup code from the server's log."), Length(max=40)],
+    )
+    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    email = EmailField(
+        "Your email",
+        validators=[
+            DataRequired("Enter the email address you will sign in with."),
+            Email("That does not look like an email address."),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        "Choose a password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+    )
+    practice_name = StringField(
+        "Your practice's name",
+        validators=[DataRequired("Give the practice a name."), Length(max=120)],
+    )
+    timezone = SelectField("The practice's time zone", choices=[])
+    submit = SubmitField("Set up CoachPro")

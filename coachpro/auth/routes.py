@@ -14,6 +14,7 @@ from coachpro.extensions import limiter
 from coachpro.links import safe_next_path
 from coachpro.request_log import failure_for_log
 from coachpro.services import accounts, portal_access, two_factor
+from coachpro.services.first_run import needs_setup
 
 
 def _form_email() -> str:
@@ -57,7 +58,7 @@ def login():
             return redirect(safe_next_path(request.args.get("next")) or home_url_for(user))
         form.password.errors.append("That email and password do not match an account.")
     status = 401 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, setup_needed=needs_setup()), status
 
 
 @bp.post("/logout")

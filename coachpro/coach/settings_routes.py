@@ -15,7 +15,7 @@ from coachpro.services.calendar import practice_zone
 from coachpro.services.mail_delivery import retry_failed
 from coachpro.services.payments import card_payments_configured
 from coachpro.services.practice_settings import Practice, SettingsError, practice, save_practice
-from coachpro.services.practice_status import practice_status, send_test_email
+from coachpro.services.practice_status import getting_started, practice_status, send_test_email
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -47,7 +47,10 @@ def settings_page():
     elif request.method == "POST":
         status = 422
     return render_template(
-        "coach/settings.html", form=form, cards_configured=card_payments_configured()
+        "coach/settings.html",
+        form=form,
+        cards_configured=card_payments_configured(),
+        steps=getting_started(utcnow()),
     ), status
 
 

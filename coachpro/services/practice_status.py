@@ -199,3 +199,43 @@ def send_test_email(coach: User, now: datetime) -> OutboxMessage:
         name=coach.display_name,
         asked_at=asked_at,
     )
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    done: bool
+    endpoint: str  # where it is done
+    anchor: str = ""
+
+
+def getting_started(now: datetime) -> list[Step]:
+    """What a new practice still has to set up, as far as the app can tell."""
+    config = current_app.config
+    settings = practice()
+    return [
+        Step(
+            "Connect email to your mail provider",
+            bool(config.get("MAIL_SERVER")),
+            "coach.status_page",
+            "email",
+        ),
+        Step(
+            "Keep the background worker running (it sends email and reminders)",
+            not worker_quiet(last_beat(), now),
+            "coach.status_page",
+            "worker",
+        ),
+        Step(
+            "Say how couples pay: bank-transfer details, or Stripe for cards",
+            bool(settings.bank_transfer_instructions or config.get("STRIPE_SECRET_KEY")),
+            "coach.settings_page",
+            "payments-heading",
+        ),
+        Step(
+            "Give clients a contact email",
+            bool(settings.contact_email),
+            "coach.settings_page",
+            "practice-heading",
+        ),
+    ]

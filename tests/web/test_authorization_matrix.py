@@ -24,6 +24,7 @@ ACCESS = {
     **dict.fromkeys(
         [
             "static", "public.index", "public.healthz", "public.unsubscribe", "auth.login",
+            "auth.setup",
             "auth.logout",
             "auth.forgot_password", "auth.reset_password", "auth.accept_invite", "auth.verify_code",
             "booking.book", "booking.details", "booking.manage", "booking.cancel",

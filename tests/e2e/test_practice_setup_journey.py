@@ -1,0 +1,49 @@
+"""A new installation, in a real browser: the first run through /setup, then the settings
+page, and what the coach changed there showing on the public page and in an email."""
+
+import pytest
+
+from coachpro.services.first_run import setup_code
+from coachpro.services.mail_delivery import deliver_due
+
+pytestmark = pytest.mark.browser
+
+
+def test_first_run_then_settings_show_on_the_public_page_and_in_an_email(page, app, tmp_path):
+    with app.app_context():
+        code = setup_code()
+    page.goto("/login")
+    page.get_by_role("link", name="Set it up").click()
+    page.wait_for_url("**/setup")
+    page.get_by_label("Setup code").fill(code)
+    page.get_by_label("Your name").fill("Rosa Delgado")
+    page.get_by_label("Your email").fill("rosa@example.com")
+    page.get_by_label("Choose a password").fill("a calm long password")
+    page.get_by_label("Your practice's name").fill("Harbour Light Coaching")
+    page.get_by_label("The practice's time zone").select_option("Europe/Lisbon")
+    page.get_by_role("button", name="Set up CoachPro").click()
+    page.wait_for_url("**/coach/settings")
+    assert page.get_by_role("heading", name="Getting started").is_visible()
+    assert page.get_by_role("link", name="Give clients a contact email").is_visible()
+
+    page.get_by_label("Tagline").fill("Couples, calmly")
+    page.get_by_label("Contact email").fill("hello@harbourlight.example")
+    page.get_by_label("Sender name on emails").fill("Rosa at Harbour Light")
+    page.get_by_role("button", name="Save settings").click()
+    assert "Saved: tagline, contact email, sender name." in page.get_by_role("status").inner_text()
+
+    page.goto("/")
+    assert page.locator(".hero .eyebrow").text_content() == "Couples, calmly"
+    assert "Harbour Light Coaching" in page.title()
+    assert page.get_by_role("link", name="hello@harbourlight.example").is_visible()
+
+    page.goto("/coach/settings/status")
+    page.get_by_role("button", name="Send me a test email").click()
+    with app.app_context():
+        report = deliver_due()
+    assert len(report.sent) == 1
+    (sent,) = (tmp_path / "mail").glob("*.eml")
+    text = sent.read_text()
+    assert "From: Rosa at Harbour Light" in text
+    assert "Subject: Test email from Harbour Light Coaching" in text
+    assert page.console_errors == []
