@@ -340,4 +340,11 @@ class PracticeForm(Form):
         "Bank-transfer details", validators=[Optional(), Length(max=2000)]
     )
     cards_offered = BooleanField("Offer card payments")
+    sent_email_retention_days = IntegerField(
+        "Delete sent emails after (days)",
+        validators=[
+            InputRequired("Enter a number of days."),
+            NumberRange(7, 3650, "Use 7 to 3650."),
+        ],
+    )
     submit = SubmitField("Save settings")

@@ -11,7 +11,7 @@ from coachpro.coach.forms import ActionForm, PracticeForm
 from coachpro.domain.timezones import timezone_choices
 from coachpro.models import Role
 from coachpro.models.types import utcnow
-from coachpro.services.calendar import practice_zone
+from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.mail_delivery import retry_failed
 from coachpro.services.payments import card_payments_configured
 from coachpro.services.practice_settings import Practice, SettingsError, practice, save_practice
@@ -51,6 +51,7 @@ def settings_page():
         form=form,
         cards_configured=card_payments_configured(),
         steps=getting_started(utcnow()),
+        prospect_months=booking_settings().prospect_retention_months,
     ), status
 
 
@@ -71,6 +72,7 @@ def _from_form(form: PracticeForm, current: Practice) -> Practice:
         cards_offered=(
             bool(form.cards_offered.data) if card_payments_configured() else current.cards_offered
         ),
+        sent_email_retention_days=form.sent_email_retention_days.data,
     )
 
 

@@ -19,6 +19,9 @@ class PracticeSettings(Model):
         CheckConstraint("id = 1", name="single_row"),
         CheckConstraint("length(name) > 0", name="has_name"),
         CheckConstraint("length(currency) = 3 AND currency = upper(currency)", name="currency_iso"),
+        CheckConstraint(
+            "sent_email_retention_days BETWEEN 7 AND 3650", name="sent_email_retention_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,4 +34,6 @@ class PracticeSettings(Model):
     sender_name: Mapped[str | None] = mapped_column(String(120))  # None: the practice's name
     bank_transfer_instructions: Mapped[str | None] = mapped_column(Text)
     cards_offered: Mapped[bool] = mapped_column(default=True)  # when Stripe keys are set
+    # Sent (and failed) emails are deleted this long after they were written.
+    sent_email_retention_days: Mapped[int] = mapped_column(default=90)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -33,6 +33,7 @@ class Practice:
     sender_name: str | None
     bank_transfer_instructions: str | None
     cards_offered: bool
+    sent_email_retention_days: int
 
     @property
     def zone(self) -> ZoneInfo:
@@ -62,6 +63,7 @@ LABELS = {
     "sender_name": "sender name",
     "bank_transfer_instructions": "bank-transfer instructions",
     "cards_offered": "card payments offered",
+    "sent_email_retention_days": "how long sent emails are kept",
 }
 
 
@@ -77,6 +79,7 @@ def _defaults() -> Practice:
         sender_name=None,
         bank_transfer_instructions=None,
         cards_offered=True,
+        sent_email_retention_days=config["SENT_EMAIL_RETENTION_DAYS"],
     )
 
 
@@ -109,6 +112,8 @@ def _check(new: Practice) -> None:
         problems["timezone"] = "Choose a time zone from the list."
     if new.currency not in CURRENCIES:
         problems["currency"] = "Choose a currency from the list."
+    if not 7 <= new.sent_email_retention_days <= 3650:
+        problems["sent_email_retention_days"] = "Use 7 to 3650 days."
     if problems:
         raise SettingsError(problems)
 

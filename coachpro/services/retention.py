@@ -7,7 +7,6 @@ audit event with counts only.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 
 from coachpro.domain.retention import months_before
@@ -15,6 +14,7 @@ from coachpro.extensions import db
 from coachpro.models import AuditEvent, Consult, OutboxMessage, OutboxStatus
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import booking_settings
+from coachpro.services.practice_settings import practice
 from coachpro.services.privacy import erase_prospects
 from coachpro.services.sql import changed
 from coachpro.services.unit_of_work import transactional
@@ -36,7 +36,7 @@ def purge_expired(now: datetime | None = None) -> PurgeReport:
 
 
 def _purge_sent_email(now: datetime) -> int:
-    cutoff = now - timedelta(days=current_app.config["SENT_EMAIL_RETENTION_DAYS"])
+    cutoff = now - timedelta(days=practice().sent_email_retention_days)
     removed = changed(
         delete(OutboxMessage).where(
             OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED]),

@@ -1,6 +1,6 @@
 """Practice settings the coach edits in the browser: name, tagline, time zone, currency,
-contact and reply-to addresses, the sender name on emails, bank-transfer instructions and
-whether cards are offered. No row until the coach first saves them. Each email keeps the
+contact and reply-to addresses, the sender name on emails, bank-transfer instructions,
+whether cards are offered and how long sent emails are kept. No row until the coach first saves them. Each email keeps the
 reply-to address it was written with.
 
 Revision ID: 0016_practice_settings
@@ -31,10 +31,12 @@ def upgrade():
     sa.Column('sender_name', sa.String(length=120), nullable=True),
     sa.Column('bank_transfer_instructions', sa.Text(), nullable=True),
     sa.Column('cards_offered', sa.Boolean(), nullable=False),
+    sa.Column('sent_email_retention_days', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint('id = 1', name=op.f('ck_practice_settings_single_row')),
     sa.CheckConstraint('length(name) > 0', name=op.f('ck_practice_settings_has_name')),
     sa.CheckConstraint('length(currency) = 3 AND currency = upper(currency)', name=op.f('ck_practice_settings_currency_iso')),
+    sa.CheckConstraint('sent_email_retention_days BETWEEN 7 AND 3650', name=op.f('ck_practice_settings_sent_email_retention_range')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_settings'))
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:

@@ -2,21 +2,26 @@
 in emails and on the pay page; every change is in the audit log, and a new time zone keeps
 every booked instant."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from coachpro.extensions import db
 from coachpro.models import AuditEvent, Consult, Couple
+from coachpro.models.types import utcnow
 from coachpro.services import consults
 from coachpro.services.accounts import create_coach
 from coachpro.services.couples import current_enrollment
 from coachpro.services.mail_delivery import deliver_due
+from coachpro.services.outbox import enqueue_email
 from coachpro.services.payments import payment_link
+from coachpro.services.retention import purge_expired
+from coachpro.services.unit_of_work import unit_of_work
 from tests.booking_helpers import booking, free_slots_ahead
 
 SETTINGS = {
+    "sent_email_retention_days": "90",
     "name": "Harbour Light Coaching",
     "tagline": "Couples, calmly",
     "timezone": "America/New_York",
@@ -107,3 +112,17 @@ def test_bank_transfer_details_are_on_the_pay_page(app, client, auth, coach, cre
     page = client.get(link.replace("http://coachpro.test", "")).text
     assert "Pay by bank transfer" in page
     assert "IBAN NL00 BANK 0123 4567 89" in page
+
+
+def test_the_coach_sets_how_long_sent_emails_are_kept(app, client, auth, coach):
+    auth.login(coach)
+    assert "how long sent emails are kept" in save(client, sent_email_retention_days="30").text
+    with app.app_context():
+        with unit_of_work():
+            enqueue_email(to=["kept@example.com"], subject="Hello", text_body="Hi")
+        deliver_due()  # (to files: the test app has no mail server)
+        sent_at = utcnow()
+        assert purge_expired(now=sent_at + timedelta(days=29)).emails == 0
+        assert purge_expired(now=sent_at + timedelta(days=31)).emails == 1
+    refused = save(client, sent_email_retention_days="3")
+    assert refused.status_code == 422 and "Use 7 to 3650." in refused.text
