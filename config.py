@@ -88,8 +88,9 @@ class Config:
     # addresses (used for throttling) and https come from its X-Forwarded-* headers.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
-    # Nothing CoachPro accepts comes near this; bigger bodies are refused with 413.
-    MAX_CONTENT_LENGTH = 1_000_000
+    # The largest thing CoachPro accepts is a 1 MB logo with its form (a bigger logo gets a
+    # message saying so); bigger bodies are refused with 413.
+    MAX_CONTENT_LENGTH = 2_000_000
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -4,6 +4,8 @@ from flask import Response, current_app, g, request
 from flask_login import current_user
 
 # Only our own origin: no CDNs, no inline script or style.
+SHARED_FILES = frozenset({"static", "public.logo", "public.accent_css"})
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -56,7 +58,9 @@ def apply_security_headers(response: Response) -> Response:
     # Pages for a signed-in person hold private data, and a page reached by a token (manage,
     # pay, invitation and reset links) is as private as a signed-in one: never keep either
     # in a cache, shared or not.
-    if (
+    # Files that are the same for everyone (the stylesheet, the practice's logo and colour)
+    # may be kept whoever asks: they hold nothing private.
+    if request.endpoint not in SHARED_FILES and (
         current_user.is_authenticated
         or request.path.startswith(("/portal", "/coach", "/password", "/login"))
         or (request.view_args and "token" in request.view_args)

@@ -1,3 +1,4 @@
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -340,6 +341,9 @@ class PracticeForm(Form):
         "Bank-transfer details", validators=[Optional(), Length(max=2000)]
     )
     cards_offered = BooleanField("Offer card payments")
+    accent_color = StringField("Accent colour", validators=[Optional(), Length(max=7)])
+    logo = FileField("Logo")
+    remove_logo = BooleanField("Remove the logo")
     sent_email_retention_days = IntegerField(
         "Delete sent emails after (days)",
         validators=[

@@ -8,6 +8,7 @@ from coachpro.auth.sessions import role_required
 from coachpro.choices import as_choices
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, PracticeForm
+from coachpro.domain.images import MAX_UPLOAD_BYTES, ImageRefused, Logo, reencode_logo
 from coachpro.domain.timezones import timezone_choices
 from coachpro.models import Role
 from coachpro.models.types import utcnow
@@ -26,8 +27,19 @@ def settings_page():
     form.timezone.choices = as_choices((z, z.replace("_", " ")) for z in timezone_choices())
     status = 200
     if form.validate_on_submit():
+        upload = form.logo.data
         try:
-            changed = save_practice(_from_form(form, current), current_user, utcnow())
+            logo = _logo_from(upload)
+            changed = save_practice(
+                _from_form(form, current),
+                current_user,
+                utcnow(),
+                logo=logo,
+                remove_logo=bool(form.remove_logo.data),
+            )
+        except ImageRefused as exc:
+            form.logo.errors.append(str(exc))
+            status = 422
         except SettingsError as exc:
             for name, problem in exc.problems.items():
                 getattr(form, name).errors.append(problem)
@@ -55,6 +67,17 @@ def settings_page():
     ), status
 
 
+def _logo_from(upload) -> Logo | None:
+    """The uploaded logo, re-encoded (ImageRefused says why not); None when none was sent."""
+    if not upload or not upload.filename:
+        return None
+    try:
+        # One byte more than allowed is enough to say it is too big.
+        return reencode_logo(upload.stream.read(MAX_UPLOAD_BYTES + 1))
+    finally:
+        upload.close()  # a large upload is a temporary file: let it go now
+
+
 def _from_form(form: PracticeForm, current: Practice) -> Practice:
     def text(value: str | None) -> str | None:
         return (value or "").strip() or None
@@ -73,6 +96,8 @@ def _from_form(form: PracticeForm, current: Practice) -> Practice:
             bool(form.cards_offered.data) if card_payments_configured() else current.cards_offered
         ),
         sent_email_retention_days=form.sent_email_retention_days.data,
+        accent_color=text(form.accent_color.data),
+        logo_sha256=current.logo_sha256,  # (a new logo or its removal is save_practice's)
     )
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachpro.extensions import Model
@@ -22,6 +22,7 @@ class PracticeSettings(Model):
         CheckConstraint(
             "sent_email_retention_days BETWEEN 7 AND 3650", name="sent_email_retention_range"
         ),
+        CheckConstraint("accent_color IS NULL OR length(accent_color) = 7", name="accent_hex"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,4 +37,21 @@ class PracticeSettings(Model):
     cards_offered: Mapped[bool] = mapped_column(default=True)  # when Stripe keys are set
     # Sent (and failed) emails are deleted this long after they were written.
     sent_email_retention_days: Mapped[int] = mapped_column(default=90)
+    accent_color: Mapped[str | None] = mapped_column(String(7))  # "#6b3a6e"; None: ours
+    # The logo's fingerprint, in its address: a new logo is a new address, cached for ever.
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PracticeLogo(Model):
+    """The logo as CoachPro re-encoded it (PNG, at most 600×200): never the uploaded file.
+    Apart from the settings so that reading them each request does not carry the image."""
+
+    __tablename__ = "practice_logos"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int]
+    height: Mapped[int]

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from coachpro.public import routes  # noqa: E402, F401
+from coachpro.public import brand_routes, routes  # noqa: E402, F401

@@ -4,7 +4,7 @@ Read once per request (or per worker pass) at most: the value is kept on the dat
 session, which every request and every worker pass ends by removing, and a save replaces it.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from email.headerregistry import Address
 from email.utils import parseaddr
@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from coachpro.domain.colors import AA_TEXT, accent_contrast, parse_hex
+from coachpro.domain.images import Logo
 from coachpro.domain.money import CURRENCIES
 from coachpro.domain.text import single_line
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
-from coachpro.models import AuditEvent, PracticeSettings, User
+from coachpro.models import AuditEvent, PracticeLogo, PracticeSettings, User
 from coachpro.services.unit_of_work import transactional
 
 _KEPT = "coachpro.practice"
@@ -34,6 +36,8 @@ class Practice:
     bank_transfer_instructions: str | None
     cards_offered: bool
     sent_email_retention_days: int
+    accent_color: str | None  # None: CoachPro's own plum
+    logo_sha256: str | None  # None: no logo (the brand mark and the name)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -64,6 +68,8 @@ LABELS = {
     "bank_transfer_instructions": "bank-transfer instructions",
     "cards_offered": "card payments offered",
     "sent_email_retention_days": "how long sent emails are kept",
+    "accent_color": "accent colour",
+    "logo_sha256": "logo",
 }
 
 
@@ -80,6 +86,8 @@ def _defaults() -> Practice:
         bank_transfer_instructions=None,
         cards_offered=True,
         sent_email_retention_days=config["SENT_EMAIL_RETENTION_DAYS"],
+        accent_color=None,
+        logo_sha256=None,
     )
 
 
@@ -114,17 +122,36 @@ def _check(new: Practice) -> None:
         problems["currency"] = "Choose a currency from the list."
     if not 7 <= new.sent_email_retention_days <= 3650:
         problems["sent_email_retention_days"] = "Use 7 to 3650 days."
+    if new.accent_color is not None:
+        try:
+            ratio = accent_contrast(parse_hex(new.accent_color))
+        except ValueError as exc:
+            problems["accent_color"] = str(exc)
+        else:
+            if ratio < AA_TEXT:
+                problems["accent_color"] = (
+                    f"Text on this colour would be hard to read ({ratio:.1f}:1; it needs "
+                    f"{AA_TEXT}:1). Choose a darker shade."
+                )
     if problems:
         raise SettingsError(problems)
 
 
 @transactional()
-def save_practice(new: Practice, by: User, now: datetime) -> list[str]:
+def save_practice(
+    new: Practice, by: User, now: datetime, *, logo: Logo | None = None, remove_logo: bool = False
+) -> list[str]:
     """Save the coach's settings; returns the labels of what changed, as the audit log
     records them. A new time zone or name moves the calendar's version on (the calendar's
     flush listener sees it): every booked instant stays where it is, and the free times and
     the feed are worked out again."""
+    if new.accent_color is not None:
+        new = replace(new, accent_color=new.accent_color.strip().lower())
     _check(new)
+    if logo is not None:
+        new = replace(new, logo_sha256=logo.sha256)
+    elif remove_logo:
+        new = replace(new, logo_sha256=None)
     old = practice()
     changed = [f.name for f in fields(Practice) if getattr(old, f.name) != getattr(new, f.name)]
     if not changed:
@@ -135,6 +162,17 @@ def save_practice(new: Practice, by: User, now: datetime) -> list[str]:
         db.session.add(row)
     for name in (f.name for f in fields(Practice)):
         setattr(row, name, getattr(new, name))
+    if "logo_sha256" in changed:
+        stored = db.session.get(PracticeLogo, 1)
+        if logo is None:
+            if stored is not None:
+                db.session.delete(stored)
+        elif stored is None:
+            db.session.add(PracticeLogo(id=1, png=logo.png, sha256=logo.sha256,
+                                        width=logo.width, height=logo.height))  # fmt: skip
+        else:
+            stored.png, stored.sha256 = logo.png, logo.sha256
+            stored.width, stored.height = logo.width, logo.height
     row.updated_at = now
     db.session.add(
         AuditEvent(
@@ -147,3 +185,7 @@ def save_practice(new: Practice, by: User, now: datetime) -> list[str]:
     )
     db.session.info.pop(_KEPT, None)  # read afresh, from what this transaction wrote
     return [LABELS[name] for name in changed]
+
+
+def stored_logo() -> PracticeLogo | None:
+    return db.session.get(PracticeLogo, 1)

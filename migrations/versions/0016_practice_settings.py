@@ -1,6 +1,7 @@
 """Practice settings the coach edits in the browser: name, tagline, time zone, currency,
 contact and reply-to addresses, the sender name on emails, bank-transfer instructions,
-whether cards are offered and how long sent emails are kept. No row until the coach first saves them. Each email keeps the
+whether cards are offered, how long sent emails are kept, an accent colour and a logo (the
+re-encoded image in a table of its own). No row until the coach first saves them. Each email keeps the
 reply-to address it was written with.
 
 Revision ID: 0016_practice_settings
@@ -32,12 +33,24 @@ def upgrade():
     sa.Column('bank_transfer_instructions', sa.Text(), nullable=True),
     sa.Column('cards_offered', sa.Boolean(), nullable=False),
     sa.Column('sent_email_retention_days', sa.Integer(), nullable=False),
+    sa.Column('accent_color', sa.String(length=7), nullable=True),
+    sa.Column('logo_sha256', sa.String(length=64), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint('id = 1', name=op.f('ck_practice_settings_single_row')),
     sa.CheckConstraint('length(name) > 0', name=op.f('ck_practice_settings_has_name')),
     sa.CheckConstraint('length(currency) = 3 AND currency = upper(currency)', name=op.f('ck_practice_settings_currency_iso')),
     sa.CheckConstraint('sent_email_retention_days BETWEEN 7 AND 3650', name=op.f('ck_practice_settings_sent_email_retention_range')),
+    sa.CheckConstraint('accent_color IS NULL OR length(accent_color) = 7', name=op.f('ck_practice_settings_accent_hex')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_settings'))
+    )
+    op.create_table('practice_logos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('png', sa.LargeBinary(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.CheckConstraint('id = 1', name=op.f('ck_practice_logos_single_row')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_logos'))
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reply_to', sa.String(length=254), nullable=True))
@@ -46,4 +59,5 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_column('reply_to')
+    op.drop_table('practice_logos')
     op.drop_table('practice_settings')

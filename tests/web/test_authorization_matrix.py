@@ -24,7 +24,7 @@ ACCESS = {
     **dict.fromkeys(
         [
             "static", "public.index", "public.healthz", "public.unsubscribe", "auth.login",
-            "auth.setup",
+            "auth.setup", "public.logo", "public.accent_css",
             "auth.logout",
             "auth.forgot_password", "auth.reset_password", "auth.accept_invite", "auth.verify_code",
             "booking.book", "booking.details", "booking.manage", "booking.cancel",
@@ -82,6 +82,8 @@ def world(app, create_couple, coach):
             "note_id": note.id,
             "payment_id": 1,
             "message_id": 1,
+            "sha256": "0" * 64,
+            "colour": "6b3a6e",
             "consult_id": 1,
             "exercise_id": 1,
             "package_id": 1,
