@@ -352,3 +352,14 @@ class PracticeForm(Form):
         ],
     )
     submit = SubmitField("Save settings")
+
+
+class EmailTemplateForm(Form):
+    subject = StringField("Subject", validators=[DataRequired("Write a subject."), Length(max=200)])
+    body = TextAreaField(
+        "Email",
+        validators=[DataRequired("Write the email."), Length(max=10_000)],
+        render_kw={"rows": 14},
+    )
+    preview = SubmitField("Preview")
+    save = SubmitField("Save this email")

@@ -1,17 +1,18 @@
 """The practice's settings, edited in the browser, and its status page (email, the worker,
 card payments, the public address, which secrets are set)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
 from coachpro.choices import as_choices
 from coachpro.coach import bp
-from coachpro.coach.forms import ActionForm, PracticeForm
+from coachpro.coach.forms import ActionForm, EmailTemplateForm, PracticeForm
 from coachpro.domain.images import MAX_UPLOAD_BYTES, ImageRefused, Logo, reencode_logo
 from coachpro.domain.timezones import timezone_choices
 from coachpro.models import Role
 from coachpro.models.types import utcnow
+from coachpro.services import email_templates
 from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.mail_delivery import retry_failed
 from coachpro.services.payments import card_payments_configured
@@ -134,3 +135,66 @@ def retry_email(message_id: int):
         else:
             flash("That email is no longer waiting to be retried.", "info")
     return redirect(url_for("coach.status_page") + "#email")
+
+
+# ---------------------------------------------------------------- emails in the coach's words
+
+
+@bp.get("/settings/emails")
+@role_required(Role.COACH)
+def email_templates_page():
+    return render_template(
+        "coach/email_templates.html",
+        kinds=email_templates.KINDS,
+        edited=email_templates.overrides(),
+    )
+
+
+@bp.route("/settings/emails/<kind>", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def edit_email_template(kind: str):
+    if kind not in email_templates.KINDS:
+        abort(404)
+    spec = email_templates.KINDS[kind]
+    own = email_templates.override_for(kind)
+    form = EmailTemplateForm()
+    if request.method == "GET":
+        form.subject.data = own.subject if own else spec.subject
+        form.body.data = own.body if own else spec.body
+    status, shown = 200, None
+    if form.validate_on_submit():
+        try:
+            if form.save.data:
+                email_templates.save_template(
+                    kind, form.subject.data, form.body.data, current_user, utcnow()
+                )
+                flash(f"Saved: “{spec.title}” now goes out in your words.", "success")
+                return redirect(url_for("coach.email_templates_page"))
+            shown = email_templates.preview(kind, form.subject.data, form.body.data)
+        except email_templates.TemplateRefused as exc:
+            for name, problem in exc.problems.items():
+                getattr(form, name).errors.append(problem)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    if shown is None and status == 200:
+        shown = email_templates.preview(kind, form.subject.data, form.body.data)
+    return render_template(
+        "coach/email_template.html",
+        form=form,
+        kind=kind,
+        spec=spec,
+        own=own,
+        shown=shown,
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.post("/settings/emails/<kind>/restore")
+@role_required(Role.COACH)
+def restore_email_template(kind: str):
+    if kind not in email_templates.KINDS:
+        abort(404)
+    if ActionForm().validate_on_submit() and email_templates.restore_default(kind, current_user):
+        flash(f"“{email_templates.KINDS[kind].title}” is back to CoachPro's wording.", "info")
+    return redirect(url_for("coach.email_templates_page"))

@@ -48,3 +48,29 @@ def plain_steps(text: str) -> list[str]:
         if match:
             steps.append(re.sub(r"\*+", "", match[1]).strip())
     return steps
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+
+
+def _linked(line: str) -> str:
+    """One line, escaped, with its web addresses made clickable."""
+    out, last = [], 0
+    for match in _URL.finditer(line):
+        out.append(html.escape(line[last : match.start()], quote=True))
+        url = html.escape(match[0], quote=True)
+        out.append(f'<a href="{url}">{url}</a>')
+        last = match.end()
+    out.append(html.escape(line[last:], quote=True))
+    return "".join(out)
+
+
+def render_email_text(text: str) -> str:
+    """An email's plain text as HTML: paragraphs, line breaks and clickable web addresses,
+    everything else escaped."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines:
+            blocks.append("<p>" + "<br>".join(_linked(line) for line in lines) + "</p>")
+    return "\n".join(blocks)

@@ -39,7 +39,7 @@ from coachpro.models.payment import (
     RefundStatus,
     StripeEvent,
 )
-from coachpro.models.practice import PracticeLogo, PracticeSettings
+from coachpro.models.practice import EmailTemplate, PracticeLogo, PracticeSettings
 from coachpro.models.user import RecoveryCode, Role, User
 from coachpro.models.worker import ScheduledJob, WorkerHeartbeat
 from coachpro.models.workspace import (
@@ -68,6 +68,7 @@ __all__ = [
     "CoupleStatus",
     "CustomMilestone",
     "DateOverride",
+    "EmailTemplate",
     "Enrollment",
     "Exercise",
     "ExerciseKind",

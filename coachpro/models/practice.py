@@ -55,3 +55,18 @@ class PracticeLogo(Model):
     sha256: Mapped[str] = mapped_column(String(64))
     width: Mapped[int]
     height: Mapped[int]
+
+
+class EmailTemplate(Model):
+    """The coach's own subject and body for one kind of email (services/email_templates);
+    deleting the row restores the built-in email."""
+
+    __tablename__ = "email_templates"
+    __table_args__ = (
+        CheckConstraint("length(subject) > 0 AND length(body) > 0", name="not_empty"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ from coachpro.domain.text import single_line
 from coachpro.extensions import db
 from coachpro.integrations.mailer import Attachment
 from coachpro.models import OutboxMessage
+from coachpro.services.email_templates import rendered_override
 from coachpro.services.practice_settings import practice
 
 
@@ -92,11 +93,18 @@ def enqueue_templated(
     context.setdefault("practice_name", practice().name)
     context.setdefault("unsubscribe_url", unsubscribe_url)
     context.setdefault("base_url", current_app.config["BASE_URL"])
+    own = rendered_override(template, context)
+    if own is not None:  # the coach's wording, in the practice's email layout
+        subject, text_body = own.subject, own.text
+        html_body = render_template("email/_own_words.html", own_words=own.html, **context)
+    else:
+        text_body = render_template(f"email/{template}.txt", **context)
+        html_body = render_template(f"email/{template}.html", **context)
     return enqueue_email(
         to=to,
         subject=subject,
-        text_body=render_template(f"email/{template}.txt", **context),
-        html_body=render_template(f"email/{template}.html", **context),
+        text_body=text_body,
+        html_body=html_body,
         attachments=attachments,
         dedupe_key=dedupe_key,
         couple_id=couple_id,

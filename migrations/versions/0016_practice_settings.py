@@ -1,7 +1,7 @@
 """Practice settings the coach edits in the browser: name, tagline, time zone, currency,
 contact and reply-to addresses, the sender name on emails, bank-transfer instructions,
 whether cards are offered, how long sent emails are kept, an accent colour and a logo (the
-re-encoded image in a table of its own). No row until the coach first saves them. Each email keeps the
+re-encoded image in a table of its own); and the coach's own wording of emails. No row until the coach first saves them. Each email keeps the
 reply-to address it was written with.
 
 Revision ID: 0016_practice_settings
@@ -52,6 +52,14 @@ def upgrade():
     sa.CheckConstraint('id = 1', name=op.f('ck_practice_logos_single_row')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_logos'))
     )
+    op.create_table('email_templates',
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('length(subject) > 0 AND length(body) > 0', name=op.f('ck_email_templates_not_empty')),
+    sa.PrimaryKeyConstraint('kind', name=op.f('pk_email_templates'))
+    )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reply_to', sa.String(length=254), nullable=True))
 
@@ -60,4 +68,5 @@ def downgrade():
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_column('reply_to')
     op.drop_table('practice_logos')
+    op.drop_table('email_templates')
     op.drop_table('practice_settings')

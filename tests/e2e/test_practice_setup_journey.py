@@ -3,8 +3,10 @@ page, and what the coach changed there showing on the public page and in an emai
 
 import pytest
 
+from coachpro.services import consults
 from coachpro.services.first_run import setup_code
 from coachpro.services.mail_delivery import deliver_due
+from tests.booking_helpers import booking, free_slots_ahead
 
 pytestmark = pytest.mark.browser
 
@@ -46,4 +48,32 @@ def test_first_run_then_settings_show_on_the_public_page_and_in_an_email(page, a
     text = sent.read_text()
     assert "From: Rosa at Harbour Light" in text
     assert "Subject: Test email from Harbour Light Coaching" in text
+    assert page.console_errors == []
+
+
+def test_the_coach_rewrites_an_email_previews_it_and_it_goes_out(page, app, coach, tmp_path):
+    page.goto("/login")
+    page.get_by_label("Email").fill(coach.email)
+    page.get_by_label("Password").fill(coach.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/coach/")
+    page.goto("/coach/settings")
+    page.get_by_role("link", name="Emails in your words").click()
+    page.get_by_role("link", name="Free consult booked").click()
+    page.get_by_label("Subject").fill("See you {{ when }}")
+    page.get_by_label("Email").fill("Dear {{ partner_names }},\n\nBring a cup of tea.\n\nRosa")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator(".email-preview")
+    assert "Dear Maya and Jordan," in preview.inner_text()
+    assert "Bring a cup of tea." in preview.inner_text()
+    page.get_by_role("button", name="Save this email").click()
+    assert "now goes out in your words" in page.get_by_role("status").inner_text()
+
+    slot = free_slots_ahead(app)[0]
+    with app.app_context():
+        consults.book_consult(booking(slot.start, partner_names=("Ana", "Ben")))
+        deliver_due()
+    texts = [p.read_text() for p in (tmp_path / "mail").glob("*.eml")]
+    (to_couple,) = [t for t in texts if "Subject: See you" in t]
+    assert "Dear Ana and Ben," in to_couple and "Bring a cup of tea." in to_couple
     assert page.console_errors == []

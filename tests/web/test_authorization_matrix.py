@@ -84,6 +84,7 @@ def world(app, create_couple, coach):
             "message_id": 1,
             "sha256": "0" * 64,
             "colour": "6b3a6e",
+            "kind": "portal_invite",
             "consult_id": 1,
             "exercise_id": 1,
             "package_id": 1,

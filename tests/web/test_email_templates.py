@@ -1,0 +1,102 @@
+"""The coach rewrites an email in their own words: previewed with sample details, refused
+when it does not render (never discovered when sending), sent in their words through the
+real SMTP server, and back to CoachPro's wording on request."""
+
+from sqlalchemy import select
+
+from coachpro.extensions import db
+from coachpro.models import AuditEvent, EmailTemplate
+from coachpro.services import consults
+from coachpro.services.accounts import create_coach
+from coachpro.services.mail_delivery import deliver_due
+from tests.booking_helpers import booking, free_slots_ahead
+
+OWN_WORDS = (
+    "Dear {{ partner_names }},\n\n"
+    "We meet {{ when }} for {{ minutes }} minutes. Bring a cup of tea.\n\n"
+    "Change of plans? {{ manage_url }}\n\n"
+    "Warmly, Rosa"
+)
+
+
+def sign_in(app):
+    with app.app_context():
+        create_coach(email="rosa@example.com", display_name="Rosa Delgado", password="pw-long-1234")
+    client = app.test_client()
+    client.post("/login", data={"email": "rosa@example.com", "password": "pw-long-1234"})
+    return client
+
+
+def test_an_email_in_the_coachs_words_is_previewed_then_sent(smtp_app, smtp_server):
+    client = sign_in(smtp_app)
+    listing = client.get("/coach/settings/emails").text
+    assert "Free consult booked" in listing and "In your words" not in listing
+    page = client.get("/coach/settings/emails/consult_booked").text
+    assert "Your free consult is booked: {{ when }}" in page  # starts from CoachPro's wording
+    assert "Maya and Jordan" in page  # and its preview, with sample details
+
+    preview = client.post(
+        "/coach/settings/emails/consult_booked",
+        data={"subject": "See you {{ when }}", "body": OWN_WORDS, "preview": "Preview"},
+    )
+    assert preview.status_code == 200
+    assert "See you Tuesday 8 December 2026, 18:30 CET" in preview.text
+    assert "Bring a cup of tea." in preview.text
+    assert '<a href="https://coaching.example.com/book/sample-link">' in preview.text
+    with smtp_app.app_context():
+        assert db.session.scalar(select(EmailTemplate)) is None  # a preview saves nothing
+
+    saved = client.post(
+        "/coach/settings/emails/consult_booked",
+        data={"subject": "See you {{ when }}", "body": OWN_WORDS, "save": "Save"},
+        follow_redirects=True,
+    )
+    assert "now goes out in your words" in saved.text and "In your words" in saved.text
+
+    slot = free_slots_ahead(smtp_app)[0]
+    with smtp_app.app_context():
+        consults.book_consult(booking(slot.start))
+        deliver_due()
+    to_couple = next(m for m in smtp_server.messages if "maya@example.com" in m["To"])
+    assert to_couple["Subject"].startswith("See you ")
+    text = to_couple.get_body(("plain",)).get_content()
+    assert "Dear Maya and Jordan," in text and "Bring a cup of tea." in text
+    html = to_couple.get_body(("html",)).get_content()
+    assert "Bring a cup of tea." in html and "<a href=" in html
+    ics = [p for p in to_couple.walk() if p.get_filename() == "invite.ics"]
+    assert ics, "the calendar invite still goes with it"
+
+
+def test_a_template_that_does_not_render_is_refused_on_save(app, client, auth, coach):
+    auth.login(coach)
+    for body, problem in (
+        ("Hello {{ partner_nmes }}", "does not work as a template"),  # not a variable it has
+        ("Hello {{ partner_names ", "does not work as a template"),  # broken syntax
+        ("{{ ''.__class__.__mro__ }}", "does not work as a template"),  # the sandbox says no
+        ("   ", "Write the email."),
+    ):
+        answer = client.post(
+            "/coach/settings/emails/portal_invite",
+            data={"subject": "Welcome", "body": body, "save": "Save"},
+        )
+        assert answer.status_code == 422, body
+        assert problem in answer.text, body
+    with app.app_context():
+        assert db.session.scalar(select(EmailTemplate)) is None
+    assert client.get("/coach/settings/emails/no_such_kind").status_code == 404
+
+
+def test_restoring_the_default_deletes_the_coachs_wording(app, client, auth, coach):
+    auth.login(coach)
+    client.post(
+        "/coach/settings/emails/portal_invite",
+        data={"subject": "Welcome, {{ first_name }}", "body": "Step in: {{ link }}", "save": "S"},
+    )
+    page = client.get("/coach/settings/emails/portal_invite").text
+    assert "Welcome, {{ first_name }}" in page and "cannot be brought back" in page
+    restored = client.post("/coach/settings/emails/portal_invite/restore", follow_redirects=True)
+    assert "back to CoachPro" in restored.text
+    with app.app_context():
+        assert db.session.scalar(select(EmailTemplate)) is None
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"email_template.saved", "email_template.restored"} <= actions
