@@ -226,7 +226,7 @@ def run_worker(worker: str, stop: Event, poll_seconds: float = 1.0) -> None:
                 last = now
             run_due_jobs(worker, now)
         except OperationalError as exc:
-            log.warning("worker %s cannot reach the database: %s", worker, exc.orig)
+            log.warning("worker %s could not use the database: %s", worker, exc.orig)
         finally:
             db.session.remove()  # no transaction, and no connection, held between passes
         stop.wait(poll_seconds)
