@@ -1,7 +1,7 @@
 """The practice's settings, edited in the browser, and its status page (email, the worker,
 card payments, the public address, which secrets are set)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
@@ -198,3 +198,23 @@ def restore_email_template(kind: str):
     if ActionForm().validate_on_submit() and email_templates.restore_default(kind, current_user):
         flash(f"“{email_templates.KINDS[kind].title}” is back to CoachPro's wording.", "info")
     return redirect(url_for("coach.email_templates_page"))
+
+
+@bp.post("/settings/emails/<kind>/preview")
+@role_required(Role.COACH)
+def preview_email_template(kind: str):
+    """The live preview as the coach types (static/js/email_preview.js): JSON, saves nothing."""
+    if kind not in email_templates.KINDS:
+        abort(404)
+    sent = request.get_json(silent=True)
+    if not isinstance(sent, dict):
+        return jsonify(error="bad_request", message="Send the subject and body as JSON."), 400
+    subject, body = sent.get("subject"), sent.get("body")
+    if not isinstance(subject, str) or not isinstance(body, str):
+        return jsonify(error="bad_request", message="Send the subject and body as text."), 400
+    try:
+        shown = email_templates.preview(kind, subject, body)
+    except email_templates.TemplateRefused as exc:
+        # The preview worked: what it shows is what is wrong (saving would be refused).
+        return jsonify(problems=exc.problems)
+    return jsonify(subject=shown.subject, html=shown.html)

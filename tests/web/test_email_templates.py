@@ -100,3 +100,20 @@ def test_restoring_the_default_deletes_the_coachs_wording(app, client, auth, coa
         assert db.session.scalar(select(EmailTemplate)) is None
         actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"email_template.saved", "email_template.restored"} <= actions
+
+
+def test_the_live_preview_answers_json_and_saves_nothing(app, client, auth, coach):
+    auth.login(coach)
+    url = "/coach/settings/emails/consult_reminder/preview"
+    good = client.post(url, json={"subject": "Soon: {{ when }}", "body": "Hi {{ partner_names }}"})
+    assert good.status_code == 200
+    assert good.get_json() == {
+        "subject": "Soon: Tuesday 8 December 2026, 18:30 CET",
+        "html": "<p>Hi Maya and Jordan</p>",
+    }
+    broken = client.post(url, json={"subject": "x", "body": "{% for %}"})
+    assert broken.status_code == 200 and "body" in broken.get_json()["problems"]
+    for nonsense in ([1, 2], {"subject": 3, "body": None}, "text"):
+        assert client.post(url, json=nonsense).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(EmailTemplate)) is None
