@@ -44,3 +44,9 @@ class Form(FlaskForm):
             ):
                 options["filters"] = (*unbound_field.kwargs.get("filters", ()), _single_line)
             return unbound_field.bind(form=form, **options)
+
+
+def show_problems(form: FlaskForm, problems: dict[str, str]) -> None:
+    """Put a service's per-field problems (FieldProblems) beside the fields they are about."""
+    for name, problem in problems.items():
+        getattr(form, name).errors.append(problem)

@@ -5,6 +5,21 @@ from coachpro.domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from coachpro.forms import Form
 
 
+def new_password_field(label: str) -> PasswordField:
+    """A password being chosen: the length rules every account follows, said in words."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+    )
+
+
 class LoginForm(Form):
     email = EmailField(
         "Email", validators=[DataRequired("Enter your email address."), Length(max=254)]
@@ -30,17 +45,7 @@ class ForgotPasswordForm(Form):
 
 
 class ResetPasswordForm(Form):
-    password = PasswordField(
-        "New password",
-        validators=[
-            DataRequired("Choose a new password."),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-                message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.",
-            ),
-        ],
-    )
+    password = new_password_field("New password")
     confirm = PasswordField(
         "Repeat the new password",
         validators=[
@@ -52,17 +57,7 @@ class ResetPasswordForm(Form):
 
 
 class AcceptInviteForm(Form):
-    password = PasswordField(
-        "Choose a password",
-        validators=[
-            DataRequired("Choose a password."),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-                message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.",
-            ),
-        ],
-    )
+    password = new_password_field("Choose a password")
     confirm = PasswordField(
         "Repeat it",
         validators=[
@@ -95,17 +90,7 @@ class SetupForm(Form):
             Length(max=254),
         ],
     )
-    password = PasswordField(
-        "Choose a password",
-        validators=[
-            DataRequired("Choose a password."),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-                message=f"Use between {MIN_PASSWORD_LENGTH} and {MAX_PASSWORD_LENGTH} characters.",
-            ),
-        ],
-    )
+    password = new_password_field("Choose a password")
     practice_name = StringField(
         "Your practice's name",
         validators=[DataRequired("Give the practice a name."), Length(max=120)],

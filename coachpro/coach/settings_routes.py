@@ -10,6 +10,7 @@ from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, EmailTemplateForm, PracticeForm
 from coachpro.domain.images import MAX_UPLOAD_BYTES, ImageRefused, Logo, reencode_logo
 from coachpro.domain.timezones import timezone_choices
+from coachpro.forms import show_problems
 from coachpro.models import Role
 from coachpro.models.types import utcnow
 from coachpro.services import email_templates
@@ -42,8 +43,7 @@ def settings_page():
             form.logo.errors.append(str(exc))
             status = 422
         except SettingsError as exc:
-            for name, problem in exc.problems.items():
-                getattr(form, name).errors.append(problem)
+            show_problems(form, exc.problems)
             status = 422
         else:
             if not changed:
@@ -172,8 +172,7 @@ def edit_email_template(kind: str):
                 return redirect(url_for("coach.email_templates_page"))
             shown = email_templates.preview(kind, form.subject.data, form.body.data)
         except email_templates.TemplateRefused as exc:
-            for name, problem in exc.problems.items():
-                getattr(form, name).errors.append(problem)
+            show_problems(form, exc.problems)
             status = 422
     elif request.method == "POST":
         status = 422

@@ -21,6 +21,7 @@ from coachpro.domain.rich_text import render_email_text
 from coachpro.domain.text import single_line
 from coachpro.extensions import db
 from coachpro.models import AuditEvent, EmailTemplate, User
+from coachpro.services.field_problems import FieldProblems
 from coachpro.services.unit_of_work import transactional
 
 _SANDBOX = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
@@ -125,12 +126,8 @@ KINDS: dict[str, EmailKind] = {
 }
 
 
-class TemplateRefused(ValueError):
-    """`problems`: per field ("subject", "body"), what is wrong, in words for the coach."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__("Please correct the highlighted fields.")
-        self.problems = problems
+class TemplateRefused(FieldProblems):
+    """The wording cannot be used: `problems` for "subject" and "body"."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
 from coachpro.models import BookingSettings, Role, User
 from coachpro.services.accounts import AccountError, checked_email, create_user
+from coachpro.services.field_problems import FieldProblems
 from coachpro.services.practice_settings import practice, save_practice
 from coachpro.services.sql import changed
 from coachpro.services.unit_of_work import transactional
@@ -72,12 +73,8 @@ def announce_at_start(app: Flask) -> None:
             db.session.remove()
 
 
-class SetupRefused(ValueError):
-    """`problems`: per field, in words for the person setting up."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__("Please correct the highlighted fields.")
-        self.problems = problems
+class SetupRefused(FieldProblems):
+    """The first run cannot go ahead: `problems` per field of the setup form."""
 
 
 @dataclass(frozen=True)

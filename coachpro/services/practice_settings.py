@@ -19,6 +19,7 @@ from coachpro.domain.text import single_line
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
 from coachpro.models import AuditEvent, PracticeLogo, PracticeSettings, User
+from coachpro.services.field_problems import FieldProblems
 from coachpro.services.unit_of_work import transactional
 
 _KEPT = "coachpro.practice"
@@ -104,12 +105,8 @@ def practice() -> Practice:
     return kept
 
 
-class SettingsError(ValueError):
-    """`fields`: what is wrong, per field, in words for the coach."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__("Please correct the highlighted fields.")
-        self.problems = problems
+class SettingsError(FieldProblems):
+    """The settings cannot be saved: `problems` per field of the settings form."""
 
 
 def _check(new: Practice) -> None:
