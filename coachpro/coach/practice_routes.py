@@ -9,6 +9,7 @@ from coachpro.domain.money import InvalidMoney, format_money, minor_digits, pars
 from coachpro.models import Package, Role
 from coachpro.services import intake, packages
 from coachpro.services.lookup import get_or_404
+from coachpro.services.practice_settings import practice
 
 
 @bp.get("/packages")
@@ -17,6 +18,27 @@ def packages_page():
     return render_template(
         "coach/packages.html", packages=packages.all_packages(), action_form=ActionForm()
     )
+
+
+@bp.route("/packages/new", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def new_package():
+    form = PackageForm()
+    if request.method == "GET":
+        form.currency.data = practice().currency  # the practice's currency, from its settings
+        form.active.data = True
+    status = 200
+    if form.validate_on_submit():
+        details = _details(form)
+        if details is not None:
+            package = packages.create_package(details)
+            flash(f"{package.name} added: {format_money(package.price_cents, package.currency)}.",
+                  "success")  # fmt: skip
+            return redirect(url_for("coach.packages_page"))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("coach/package_form.html", form=form, package=None), status
 
 
 @bp.route("/packages/<int:package_id>", methods=["GET", "POST"])
@@ -30,30 +52,35 @@ def edit_package(package_id: int):
         form.price.data = f"{amount:.{digits}f}"
     status = 200
     if form.validate_on_submit():
-        try:
-            price = parse_major_units(form.price.data, form.currency.data)
-        except InvalidMoney as exc:
-            form.price.errors.append(str(exc).capitalize() + ".")
-            status = 422
-        else:
-            packages.update_package(
-                package,
-                packages.PackageDetails(
-                    name=form.name.data.strip(),
-                    audience=form.audience.data.strip(),
-                    description=form.description.data.strip(),
-                    price_cents=price,
-                    currency=form.currency.data,
-                    sessions_included=form.sessions_included.data,
-                    session_minutes=form.session_minutes.data,
-                    active=form.active.data,
-                ),
-            )
-            flash(f"{package.name} saved: {format_money(price, package.currency)}.", "success")
+        details = _details(form)
+        if details is not None:
+            packages.update_package(package, details)
+            money = format_money(details.price_cents, package.currency)
+            flash(f"{package.name} saved: {money}.", "success")
             return redirect(url_for("coach.packages_page"))
+        status = 422
     elif request.method == "POST":
         status = 422
     return render_template("coach/package_form.html", form=form, package=package), status
+
+
+def _details(form: PackageForm) -> packages.PackageDetails | None:
+    """What the package form says, or None with the price's problem shown on the form."""
+    try:
+        price = parse_major_units(form.price.data, form.currency.data)
+    except InvalidMoney as exc:
+        form.price.errors.append(str(exc).capitalize() + ".")
+        return None
+    return packages.PackageDetails(
+        name=form.name.data.strip(),
+        audience=form.audience.data.strip(),
+        description=form.description.data.strip(),
+        price_cents=price,
+        currency=form.currency.data,
+        sessions_included=form.sessions_included.data,
+        session_minutes=form.session_minutes.data,
+        active=form.active.data,
+    )
 
 
 @bp.post("/packages/<int:package_id>/delete")

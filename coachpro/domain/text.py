@@ -43,3 +43,16 @@ def without_surrogates(value: str) -> str:
     if not any("\ud800" <= ch <= "\udfff" for ch in value):
         return value
     return "".join(ch for ch in value if not "\ud800" <= ch <= "\udfff")
+
+
+def slug_for(name: str, taken: set[str]) -> str:
+    """A short lower-case address part for `name` ("Weekend Reset" → "weekend-reset"), made
+    unique against `taken` with -2, -3…; letters outside ASCII lose their accents or go."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = "".join(c if c.isalnum() else " " for c in plain).split()
+    base = "-".join(words)[:50].strip("-") or "package"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

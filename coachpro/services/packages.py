@@ -1,9 +1,10 @@
-"""The coach's packages: edit, deactivate, and delete only when nobody ever used one."""
+"""The coach's packages: add, edit, deactivate, and delete only when nobody ever used one."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from coachpro.domain.text import slug_for
 from coachpro.extensions import db
 from coachpro.models import Consult, Couple, Enrollment, Package
 from coachpro.services.unit_of_work import transactional
@@ -34,6 +35,21 @@ def all_packages() -> list[tuple[Package, int]]:
     )
     packages = db.session.scalars(select(Package).order_by(Package.position, Package.id))
     return [(p, counts.get(p.id, 0)) for p in packages]
+
+
+@transactional(retry=True)
+def create_package(details: PackageDetails) -> Package:
+    """A new package, listed after the others, with an address made from its name (two
+    coaches' tabs adding the same name at once: the unique slug makes the second "-2")."""
+    taken = set(db.session.scalars(select(Package.slug)))
+    last = db.session.scalar(select(func.max(Package.position))) or 0
+    package = Package(slug=slug_for(details.name, taken), position=last + 1)
+    for name, value in vars(details).items():
+        setattr(package, name, value)
+    package.currency = details.currency.upper()
+    db.session.add(package)
+    db.session.flush()
+    return package
 
 
 @transactional()

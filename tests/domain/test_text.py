@@ -56,3 +56,13 @@ def test_without_surrogates():
 @pytest.mark.parametrize("alone", ["\ud800", "\udfff", "x\ud800", "\udfffx"])
 def test_the_first_and_last_surrogates_are_found_on_their_own(alone):
     assert without_surrogates(alone) == alone.replace("\ud800", "").replace("\udfff", "")
+
+
+def test_slugs_are_short_plain_and_unique():
+    from coachpro.domain.text import slug_for
+
+    assert slug_for("Weekend Reset", set()) == "weekend-reset"
+    assert slug_for("Zoë & Ana's Retreat!", set()) == "zoe-ana-s-retreat"
+    assert slug_for("Weekend Reset", {"weekend-reset", "weekend-reset-2"}) == "weekend-reset-3"
+    assert slug_for("💞", set()) == "package"
+    assert len(slug_for("x" * 500, set())) <= 50

@@ -126,3 +126,29 @@ def test_the_coach_sets_how_long_sent_emails_are_kept(app, client, auth, coach):
         assert purge_expired(now=sent_at + timedelta(days=31)).emails == 1
     refused = save(client, sent_email_retention_days="3")
     assert refused.status_code == 422 and "Use 7 to 3650." in refused.text
+
+
+def test_a_new_package_starts_in_the_practices_currency_and_is_offered(client, auth, coach):
+    auth.login(coach)
+    save(client)  # the practice's currency is EUR
+    form = client.get("/coach/packages/new").text
+    assert '<option selected value="EUR">' in form or 'value="EUR" selected' in form
+    added = client.post(
+        "/coach/packages/new",
+        data={
+            "name": "Weekend Reset", "audience": "Couples who need a pause together",
+            "description": "Two long sessions on one weekend.", "price": "450.00",
+            "currency": "EUR", "sessions_included": "2", "session_minutes": "120",
+            "active": "y",
+        },
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "Weekend Reset added: €450." in added.text
+    public = client.get("/").text
+    assert "Weekend Reset" in public and "package-weekend-reset" in public
+    again = client.post(
+        "/coach/packages/new",
+        data={"name": "Weekend Reset", "audience": "a", "description": "b", "price": "1,2,3",
+              "currency": "EUR", "sessions_included": "2", "session_minutes": "120"},
+    )  # fmt: skip
+    assert again.status_code == 422
