@@ -93,10 +93,77 @@ KINDS: dict[str, EmailKind] = {
         _CONSULT_SAMPLE,
         "Reminder: your free consult is {{ when }}",
         "Hello {{ partner_names }},\n\n"
-        "A friendly reminder: your free consult with {{ practice_name }} is {{ when }}.\n\n"
+        "A friendly reminder: your free consult with {{ practice_name }} is {{ when }}, for "
+        "{{ minutes }} minutes.\n\n"
         "Can't make it? Move or cancel it here: {{ manage_url }}\n\n"
         "{{ practice_name }}",
         _consult_values,
+    ),
+    "consult_rescheduled": EmailKind(
+        "Free consult moved",
+        "to the couple, when their free consult moves to another time (with the updated invite)",
+        _CONSULT_VARIABLES,
+        _CONSULT_SAMPLE,
+        "Your free consult has moved to {{ when }}",
+        "Hello {{ partner_names }},\n\n"
+        "Your free consult with {{ practice_name }} has a new time: {{ when }}, for "
+        "{{ minutes }} minutes. The attached invite updates your calendar.\n\n"
+        "Your link still works for any further change: {{ manage_url }}\n\n"
+        "{{ practice_name }}",
+        _consult_values,
+    ),
+    "consult_cancelled": EmailKind(
+        "Free consult cancelled",
+        "to the couple, when their free consult is cancelled (the update removes it from their "
+        "calendar)",
+        {
+            **{k: v for k, v in _CONSULT_VARIABLES.items() if k not in ("manage_url", "minutes")},
+            "book_url": "the page where they can book a new time",
+        },
+        {
+            **{k: v for k, v in _CONSULT_SAMPLE.items() if k not in ("manage_url", "minutes")},
+            "book_url": "https://coaching.example.com/book",
+        },
+        "Your free consult on {{ when }} is cancelled",
+        "Hello {{ partner_names }},\n\n"
+        "Your free consult with {{ practice_name }} on {{ when }} is cancelled.\n\n"
+        "Whenever you are ready, you can book a new time: {{ book_url }}\n\n"
+        "{{ practice_name }}",
+        lambda context: {
+            **_consult_values(context),
+            "book_url": f"{context['base_url']}/book",
+        },
+    ),
+    "coach_comment": EmailKind(
+        "A note from you",
+        "to both partners, when you send them a note of encouragement from their page",
+        {
+            "couple_names": "the couple's names, e.g. “Maya & Jordan”",
+            "coach_name": "your name",
+            "note": "what you wrote",
+            "portal_url": "the link to their portal",
+            "practice_name": "your practice's name",
+        },
+        {
+            "couple_names": "Maya & Jordan",
+            "coach_name": "Rosa Delgado",
+            "note": "You two kept every evening check-in this week. That is the work.",
+            "portal_url": "https://coaching.example.com/portal/",
+            "practice_name": "Kindred Coaching",
+        },
+        "A note from your coach at {{ practice_name }}",
+        "Hello {{ couple_names }},\n\n"
+        "A note from {{ coach_name }}:\n\n"
+        "{{ note }}\n\n"
+        "Your portal: {{ portal_url }}\n\n"
+        "{{ practice_name }}",
+        lambda context: {
+            "couple_names": context["couple"].display_name,
+            "coach_name": context["coach"].display_name,
+            "note": context["comment"].body,
+            "portal_url": context["portal_url"],
+            "practice_name": context["practice_name"],
+        },
     ),
     "portal_invite": EmailKind(
         "Portal invitation",

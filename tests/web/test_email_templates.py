@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from coachpro.extensions import db
 from coachpro.models import AuditEvent, EmailTemplate
+from coachpro.models.types import utcnow
 from coachpro.services import consults
 from coachpro.services.accounts import create_coach
 from coachpro.services.mail_delivery import deliver_due
@@ -117,3 +118,46 @@ def test_the_live_preview_answers_json_and_saves_nothing(app, client, auth, coac
         assert client.post(url, json=nonsense).status_code == 400
     with app.app_context():
         assert db.session.scalar(select(EmailTemplate)) is None
+
+
+def test_each_kinds_own_wording_default_uses_every_variable_it_documents():
+    from coachpro.services.email_templates import KINDS
+
+    for name, kind in KINDS.items():
+        for variable in kind.variables:
+            assert "{{ " + variable + " }}" in kind.subject + kind.body, (name, variable)
+        assert set(kind.sample) == set(kind.variables), name
+
+
+def test_every_editable_email_goes_out_in_the_coachs_words(app, coach):
+    """Each kind saved as its own default wording, then sent for real: every variable is
+    filled from what the sender has (nothing left as {{ … }}, no error)."""
+    from coachpro.models import Couple, OutboxMessage, Partner, User
+    from coachpro.services import email_templates, portal_access, progress
+    from coachpro.services.unit_of_work import unit_of_work
+
+    with app.app_context():
+        rosa = db.session.get(User, coach.id)
+        for name, kind in email_templates.KINDS.items():
+            email_templates.save_template(name, kind.subject, kind.body, rosa, utcnow())
+        slots = free_slots_ahead(app)
+        consult = consults.book_consult(booking(slots[0].start))
+        consults.reschedule_consult(consult, slots[3].start, by="visitor")
+        consults.cancel_consult(consult, by="visitor")
+        with unit_of_work():
+            couple = Couple(status="active")
+            couple.partners.extend([
+                Partner(position=1, first_name="Ana", email="ana@example.com"),
+                Partner(position=2, first_name="Ben", email="ben@example.com"),
+            ])  # fmt: skip
+            db.session.add(couple)
+        progress.send_encouragement(couple, rosa, "Lovely week, you two.")
+        portal_access.invite_partner(couple.partners[0])
+        texts = {m.subject: m.text_body for m in db.session.scalars(select(OutboxMessage))}
+    assert any(s.startswith("Your free consult is booked: ") for s in texts)
+    assert any(s.startswith("Your free consult has moved to ") for s in texts)
+    assert any(s.startswith("Your free consult on ") for s in texts)
+    assert "A note from your coach at Kindred Coaching" in texts
+    assert "Lovely week, you two." in texts["A note from your coach at Kindred Coaching"]
+    assert "Your private space at Kindred Coaching" in texts
+    assert not any("{{" in t or "}}" in t for t in texts.values())
