@@ -96,3 +96,9 @@ def _without_currency(text: str, currency: str) -> str:
         if text.endswith(mark):
             return text[: -len(mark)].strip()
     return text
+
+
+def payment_reference(practice_name: str, payment_id: int) -> str:
+    """What a couple writes on a transfer and finds on their receipt: "KINDREDC-42"."""
+    letters = "".join(c for c in practice_name.upper() if c.isalnum())[:8] or "PAYMENT"
+    return f"{letters}-{payment_id}"

@@ -272,6 +272,7 @@ def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: 
         session=session,
         couple=couple,
         kind=kind,
+        audience="couple",  # (the coach's copy below stays in CoachPro's wording)
         couple_zone=couple.timezone,
         portal_url=absolute_url("portal.today"),
     )

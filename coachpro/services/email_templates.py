@@ -7,6 +7,7 @@ refused on save, never discovered at send time. Without an override, the email i
 built-in one (templates/email/<kind>.txt and .html).
 """
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,7 @@ from coachpro.domain.text import single_line
 from coachpro.extensions import db
 from coachpro.models import AuditEvent, EmailTemplate, User
 from coachpro.services.field_problems import FieldProblems
+from coachpro.services.practice_settings import practice
 from coachpro.services.unit_of_work import transactional
 
 _SANDBOX = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
@@ -61,6 +63,84 @@ _CONSULT_SAMPLE = {
 }
 
 
+_PAYMENT_VARIABLES = {
+    "amount": "the payment's amount, e.g. “$600”",
+    "package": "the package it is for",
+    "date": "the day it was paid",
+    "reference": "its reference, e.g. “KINDREDC-42”",
+    "balance": "what is still to pay (empty when nothing is)",
+    "bank_details": "your bank-transfer details (from the settings page)",
+    "practice_name": "your practice's name",
+}
+_PAYMENT_SAMPLE = {
+    "amount": "$600",
+    "package": "Old Flames",
+    "date": "27 November 2026",
+    "reference": "KINDREDC-42",
+    "balance": "$1,200",
+    "bank_details": "Kindred Coaching, IBAN NL00 BANK 0123 4567 89",
+    "practice_name": "Kindred Coaching",
+}
+
+
+def _payment_values(context: Mapping[str, Any]) -> dict[str, str]:
+    payment = context["payment"]
+    return {
+        "amount": context["amount"],
+        "package": context["package"],
+        "date": payment.paid_on.strftime("%-d %B %Y") if payment.paid_on else "",
+        "reference": context["reference"],
+        "balance": context.get("balance") or "",
+        "bank_details": practice().bank_transfer_instructions or "",
+        "practice_name": context["practice_name"],
+    }
+
+
+_SESSION_VARIABLES = {
+    "couple_names": "the couple's names, e.g. “Maya & Jordan”",
+    "when": "the session's day and time in the couple's time zone",
+    "minutes": "how long the session is",
+    "location": "where it is (a video link or an address; empty when not set)",
+    "portal_url": "the link to their portal",
+    "practice_name": "your practice's name",
+}
+_SESSION_SAMPLE = {
+    "couple_names": "Maya & Jordan",
+    "when": "Thursday 10 December 2026, 19:00 EST",
+    "minutes": "75",
+    "location": "https://meet.example.com/rosa",
+    "portal_url": "https://coaching.example.com/portal/",
+    "practice_name": "Kindred Coaching",
+}
+
+
+def _session_values(context: Mapping[str, Any]) -> dict[str, str]:
+    session = context["session"]
+    return {
+        "couple_names": context["couple"].display_name,
+        "when": _when(session.start_at, context["couple_zone"]),
+        "minutes": str(session.minutes),
+        "location": session.location or "",
+        "portal_url": context["portal_url"],
+        "practice_name": context["practice_name"],
+    }
+
+
+def _session_kind(title: str, when_sent: str, subject: str, opening: str) -> "EmailKind":
+    return EmailKind(
+        title,
+        when_sent,
+        _SESSION_VARIABLES,
+        _SESSION_SAMPLE,
+        subject,
+        "Hello {{ couple_names }},\n\n" + opening + "\n\n"
+        "When: {{ when }}\nLength: {{ minutes }} minutes\n"
+        "{% if location %}Where: {{ location }}\n{% endif %}\n"
+        "Your portal: {{ portal_url }}\n\n{{ practice_name }}",
+        _session_values,
+    )
+
+
 @dataclass(frozen=True)
 class EmailKind:
     title: str
@@ -70,6 +150,8 @@ class EmailKind:
     subject: str  # the built-in subject, as a template
     body: str  # the built-in body, as a template (a starting point for editing)
     values: Callable[[Mapping[str, Any]], dict[str, str]]  # from what the sender has
+    # Variables the email is useless without (an invitation without its link): kept in.
+    required: tuple[str, ...] = ()
 
 
 KINDS: dict[str, EmailKind] = {
@@ -165,6 +247,25 @@ KINDS: dict[str, EmailKind] = {
             "practice_name": context["practice_name"],
         },
     ),
+    "session_scheduled": _session_kind(
+        "Coaching session booked",
+        "to the couple, when a coaching session is booked (by you or by them; with the invite)",
+        "Coaching session booked: {{ when }}",
+        "A coaching session is booked for you both. The attached invite adds it to your calendar.",
+    ),
+    "session_rescheduled": _session_kind(
+        "Coaching session moved",
+        "to the couple, when a coaching session moves (with the updated invite)",
+        "Coaching session moved to {{ when }}",
+        "Your coaching session has a new time. The attached invite updates your calendar.",
+    ),
+    "session_cancelled": _session_kind(
+        "Coaching session cancelled",
+        "to the couple, when a coaching session is cancelled (it goes back to their package)",
+        "Coaching session cancelled: {{ when }}",
+        "Your coaching session is cancelled; it goes back to your package's sessions. The "
+        "attached update removes it from your calendar.",
+    ),
     "portal_invite": EmailKind(
         "Portal invitation",
         "to a partner, when you invite them to their private portal",
@@ -189,6 +290,104 @@ KINDS: dict[str, EmailKind] = {
             "link": context["link"],
             "practice_name": context["practice_name"],
         },
+        required=("link",),
+    ),
+    "password_reset": EmailKind(
+        "Password reset",
+        "to you or a client who asked to reset their password",
+        {
+            "name": "the person's name",
+            "link": "their link to choose a new password (it works once)",
+            "minutes": "how many minutes the link works for",
+            "practice_name": "your practice's name",
+        },
+        {
+            "name": "Maya Okafor",
+            "link": "https://coaching.example.com/password/reset/sample-link",
+            "minutes": "60",
+            "practice_name": "Kindred Coaching",
+        },
+        "Reset your {{ practice_name }} password",
+        "Hello {{ name }},\n\n"
+        "Someone (hopefully you) asked to reset the password for your {{ practice_name }} "
+        "account. Choose a new one here:\n{{ link }}\n\n"
+        "The link works once, for {{ minutes }} minutes. If you did not ask, ignore this "
+        "email: your password stays as it is.\n\n{{ practice_name }}",
+        lambda context: {
+            "name": context["user"].display_name,
+            "link": context["link"],
+            "minutes": str(context["minutes"]),
+            "practice_name": context["practice_name"],
+        },
+        required=("link",),
+    ),
+    "receipt": EmailKind(
+        "Payment receipt",
+        "to whoever paid, when a payment is recorded (by card, or by you for cash or a transfer)",
+        _PAYMENT_VARIABLES,
+        _PAYMENT_SAMPLE,
+        "Receipt: {{ amount }} to {{ practice_name }}",
+        "Thank you for your payment.\n\n"
+        "Amount: {{ amount }}\nFor: {{ package }}\nDate: {{ date }}\n"
+        "Reference: {{ reference }}\n"
+        "{% if balance %}Still to pay: {{ balance }}\n{% endif %}"
+        "{% if balance and bank_details %}\nTo pay the rest by bank transfer:\n"
+        "{{ bank_details }}\n{% endif %}\n"
+        "Keep this email as your receipt.\n\n{{ practice_name }}",
+        lambda context: _payment_values(context),
+    ),
+    "payment_voided": EmailKind(
+        "Payment taken back",
+        "to whoever paid, when you void a payment you recorded by mistake",
+        {k: v for k, v in _PAYMENT_VARIABLES.items() if k != "date"},
+        {k: v for k, v in _PAYMENT_SAMPLE.items() if k != "date"},
+        "A correction to your payments",
+        "A correction to your payments.\n\n"
+        "The {{ amount }} payment for {{ package }} (reference {{ reference }}) was recorded by "
+        "mistake and has been taken off your account; its receipt no longer stands.\n"
+        "{% if balance %}\nStill to pay now: {{ balance }}\n"
+        "{% if bank_details %}To pay by bank transfer:\n{{ bank_details }}\n{% endif %}"
+        "{% endif %}\n"
+        "If this looks wrong, reply to this email and we will sort it out.\n\n"
+        "{{ practice_name }}",
+        lambda context: _payment_values(context),
+    ),
+    "homework_digest": EmailKind(
+        "Daily homework email",
+        "each morning, to a partner who asked for it, when something is due that day",
+        {
+            "first_name": "the partner's first name",
+            "today": "the day's exercises, one per line",
+            "portal_url": "the link to their portal",
+            "unsubscribe_url": "the link that stops this email (the law asks for it)",
+            "practice_name": "your practice's name",
+        },
+        {
+            "first_name": "Maya",
+            "today": "- Evening check-in (together, about 10 minutes)\n"
+            "- Gratitude moment (just you, about 2 minutes)",
+            "portal_url": "https://coaching.example.com/portal/",
+            "unsubscribe_url": "https://coaching.example.com/email/unsubscribe/sample",
+            "practice_name": "Kindred Coaching",
+        },
+        "Today's practice with {{ practice_name }}",
+        "Hello {{ first_name }},\n\n"
+        "Today's practice:\n{{ today }}\n\n"
+        "Open your portal: {{ portal_url }}\n\n"
+        "You asked for this daily email. To stop it: {{ unsubscribe_url }}\n"
+        "{{ practice_name }}",
+        lambda context: {
+            "first_name": context["partner"].first_name,
+            "today": "\n".join(
+                f"- {item.exercise.title} ({'together' if item.together else 'just you'}, "
+                f"about {item.exercise.duration_minutes} minutes)"
+                for item in context["items"]
+            ),
+            "portal_url": context["portal_url"],
+            "unsubscribe_url": context["unsubscribe_url"],
+            "practice_name": context["practice_name"],
+        },
+        required=("unsubscribe_url",),
     ),
 }
 
@@ -212,7 +411,17 @@ def render(kind: EmailKind, subject: str, body: str, values: Mapping[str, str]) 
     """TemplateRefused, per field, when either does not render with these values."""
     problems = {}
     rendered = {}
+    missing = [
+        name for name in kind.required if not re.search(r"\{\{\s*" + name + r"\s*\}\}", body)
+    ]
+    if missing:
+        problems["body"] = (
+            f"Keep {{{{ {missing[0]} }}}} in the email: without it, it is no use to whoever "
+            "gets it."
+        )
     for field, source, limit in (("subject", subject, MAX_SUBJECT), ("body", body, MAX_BODY)):
+        if field in problems:
+            continue
         if not source.strip():
             problems[field] = "Write something here."
             continue
@@ -271,9 +480,18 @@ def restore_default(kind_name: str, by: User) -> bool:
     return True
 
 
-def rendered_override(kind_name: str, context: Mapping[str, Any]) -> Rendered | None:
+def _kind_for(template: str, context: Mapping[str, Any]) -> str:
+    """Which editable email a built-in template is sending: one session template serves
+    three kinds (and the coach's own copy, which stays CoachPro's wording)."""
+    if template == "session_update":
+        return f"session_{context['kind']}" if context.get("audience") == "couple" else ""
+    return template
+
+
+def rendered_override(template: str, context: Mapping[str, Any]) -> Rendered | None:
     """The coach's version of this email for this context, or None to send the built-in one
     (no override, or, against all checks, one that no longer renders: the email still goes)."""
+    kind_name = _kind_for(template, context)
     row = override_for(kind_name)
     if row is None:
         return None

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from coachpro.clock import timed_serializer
-from coachpro.domain.money import format_money
+from coachpro.domain.money import format_money, payment_reference
 from coachpro.extensions import db
 from coachpro.integrations.stripe_gateway import GatewayError, StripeGateway
 from coachpro.links import absolute_url
@@ -292,6 +292,7 @@ def _send_payment_mail(payment: Payment, *, subject: str, template: str, dedupe_
         package=enrollment.package.name if enrollment else "Coaching",
         balance=left.due if left and left.due_cents else None,
         credit=left.credit if left and left.credit_cents else None,
+        reference=payment_reference(practice().name, payment.id),
     )
 
 

@@ -71,9 +71,10 @@ def test_an_email_in_the_coachs_words_is_previewed_then_sent(smtp_app, smtp_serv
 def test_a_template_that_does_not_render_is_refused_on_save(app, client, auth, coach):
     auth.login(coach)
     for body, problem in (
-        ("Hello {{ partner_nmes }}", "does not work as a template"),  # not a variable it has
-        ("Hello {{ partner_names ", "does not work as a template"),  # broken syntax
-        ("{{ ''.__class__.__mro__ }}", "does not work as a template"),  # the sandbox says no
+        ("Hello {{ first_nme }}: {{ link }}", "does not work as a template"),  # no such name
+        ("Hello {{ first_name: {{ link }}", "does not work as a template"),  # broken syntax
+        ("{{ ''.__class__.__mro__ }} {{ link }}", "does not work as a template"),  # sandboxed
+        ("Hello {{ first_name }}, welcome!", "Keep {{ link }} in the email"),  # no use without
         ("   ", "Write the email."),
     ):
         answer = client.post(
@@ -129,12 +130,26 @@ def test_each_kinds_own_wording_default_uses_every_variable_it_documents():
         assert set(kind.sample) == set(kind.variables), name
 
 
-def test_every_editable_email_goes_out_in_the_coachs_words(app, coach):
+def test_every_editable_email_goes_out_in_the_coachs_words(app, coach, create_couple):
     """Each kind saved as its own default wording, then sent for real: every variable is
     filled from what the sender has (nothing left as {{ … }}, no error)."""
-    from coachpro.models import Couple, OutboxMessage, Partner, User
-    from coachpro.services import email_templates, portal_access, progress
+    from datetime import timedelta
+
+    from coachpro.models import Couple, OutboxMessage, Partner, PaymentMethod, User
+    from coachpro.services import (
+        accounts,
+        coaching,
+        email_templates,
+        homework_digests,
+        payments,
+        portal_access,
+        progress,
+    )
+    from coachpro.services.calendar import practice_today
+    from coachpro.services.couples import current_enrollment
     from coachpro.services.unit_of_work import unit_of_work
+    from tests.homework_helpers import assign_builtin
+    from tests.services.test_coaching import session_slots
 
     with app.app_context():
         rosa = db.session.get(User, coach.id)
@@ -153,6 +168,31 @@ def test_every_editable_email_goes_out_in_the_coachs_words(app, coach):
             db.session.add(couple)
         progress.send_encouragement(couple, rosa, "Lovely week, you two.")
         portal_access.invite_partner(couple.partners[0])
+        requested = rosa.email
+        accounts.request_password_reset(requested)
+    # A couple enrolled (Old Flames), paying part in cash, then the coach voids it.
+    enrolled = create_couple(("Maya", "Jordan"))
+    with app.app_context():
+        enrolled_couple = db.session.get(Couple, enrolled.couple_id)
+        enrollment = current_enrollment(enrolled_couple.id)
+        payment = payments.record_manual_payment(
+            enrolled_couple, enrollment, 60_000, PaymentMethod.CASH, practice_today(), None
+        )
+        payments.void_payment(payment)
+        # A coaching session for them, moved, then cancelled.
+        free = session_slots(app)
+        session = coaching.schedule_session(enrolled_couple, free[0].start)
+        coaching.reschedule_session(session, free[2].start)
+        coaching.cancel_session(session)
+        # Maya's daily homework email, at her chosen hour, with one exercise due.
+        maya = db.session.scalar(select(Partner).where(Partner.user_id == enrolled.partner_a.id))
+        with unit_of_work():
+            maya.reminder_hour = 0
+    assign_builtin(
+        app, enrolled.couple_id, "nervous-share", practice_today_in(app) - timedelta(days=2)
+    )
+    with app.app_context():
+        assert homework_digests.send_homework_digests(utcnow() + timedelta(hours=1)) == 1
         texts = {m.subject: m.text_body for m in db.session.scalars(select(OutboxMessage))}
     assert any(s.startswith("Your free consult is booked: ") for s in texts)
     assert any(s.startswith("Your free consult has moved to ") for s in texts)
@@ -160,4 +200,20 @@ def test_every_editable_email_goes_out_in_the_coachs_words(app, coach):
     assert "A note from your coach at Kindred Coaching" in texts
     assert "Lovely week, you two." in texts["A note from your coach at Kindred Coaching"]
     assert "Your private space at Kindred Coaching" in texts
+    assert "Reset your Kindred Coaching password" in texts
+    assert any(s.startswith("Receipt: $600 to ") for s in texts)
+    assert "A correction to your payments" in texts
+    assert "Today's practice with Kindred Coaching" in texts
+    for start in ("Coaching session booked: ", "Coaching session moved to ",
+                  "Coaching session cancelled: "):  # fmt: skip
+        (subject,) = [s for s in texts if s.startswith(start)]  # the couple's; the coach's
+        assert "Your portal: " in texts[subject]  # copy is only sent when they book
+    assert "minutes)" in texts["Today's practice with Kindred Coaching"]  # the day's list
     assert not any("{{" in t or "}}" in t for t in texts.values())
+
+
+def practice_today_in(app):
+    from coachpro.services.calendar import practice_today
+
+    with app.app_context():
+        return practice_today()

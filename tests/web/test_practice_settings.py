@@ -2,16 +2,18 @@
 in emails and on the pay page; every change is in the audit log, and a new time zone keeps
 every booked instant."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from coachpro.extensions import db
-from coachpro.models import AuditEvent, Consult, Couple
+from coachpro.models import AuditEvent, Consult, Couple, OutboxMessage
 from coachpro.models.types import utcnow
 from coachpro.services import consults
 from coachpro.services.accounts import create_coach
+from coachpro.services.calendar import practice_today
 from coachpro.services.couples import current_enrollment
 from coachpro.services.mail_delivery import deliver_due
 from coachpro.services.outbox import enqueue_email
@@ -152,3 +154,40 @@ def test_a_new_package_starts_in_the_practices_currency_and_is_offered(client, a
               "currency": "EUR", "sessions_included": "2", "session_minutes": "120"},
     )  # fmt: skip
     assert again.status_code == 422
+
+
+def test_a_receipt_with_something_still_to_pay_carries_the_bank_details(
+    app, client, auth, coach, create_couple
+):
+    couple = create_couple(("Maya", "Jordan"))  # Old Flames: $1,800
+    auth.login(coach)
+    save(client, currency="USD")
+    with app.app_context():
+        today = practice_today()
+    client.post(
+        f"/coach/couples/{couple.couple_id}/payments",
+        data={"amount": "600", "method": "cash", "paid_on": today.isoformat()},
+    )
+    with app.app_context():
+        receipt = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.subject.startswith("Receipt"))
+        )
+        text, html = receipt.text_body, receipt.html_body
+    assert "Still to pay: $1,200" in text
+    assert "IBAN NL00 BANK 0123 4567 89" in text and "IBAN NL00 BANK 0123 4567 89" in html
+    assert re.search(r"Reference: HARBOURL-\d+", text)
+    # In the coach's own wording too: the same details are one of its variables.
+    client.post(
+        "/coach/settings/emails/receipt",
+        data={"subject": "Thanks! {{ amount }}", "body": "Paid {{ amount }}.\n{{ bank_details }}",
+              "save": "Save"},
+    )  # fmt: skip
+    client.post(
+        f"/coach/couples/{couple.couple_id}/payments",
+        data={"amount": "100", "method": "cash", "paid_on": today.isoformat()},
+    )
+    with app.app_context():
+        own = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.subject == "Thanks! $100")
+        )
+        assert own is not None and "IBAN NL00 BANK 0123 4567 89" in own.text_body
