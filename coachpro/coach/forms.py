@@ -60,9 +60,6 @@ class AvailabilityForm(Form):
         validators=[Optional(), NumberRange(1, 50, "Use a number from 1 to 50.")],
     )
     reminder_hours = _minutes("Send a reminder this many hours before", 1, 168)
-    prospect_retention_months = _minutes(
-        "Erase consults that never became clients after (months)", 1, 120
-    )
     hours_0 = StringField(WEEKDAYS[0], validators=[Length(max=200), _ranges])
     hours_1 = StringField(WEEKDAYS[1], validators=[Length(max=200), _ranges])
     hours_2 = StringField(WEEKDAYS[2], validators=[Length(max=200), _ranges])
@@ -344,6 +341,13 @@ class PracticeForm(Form):
     accent_color = StringField("Accent colour", validators=[Optional(), Length(max=7)])
     logo = FileField("Logo")
     remove_logo = BooleanField("Remove the logo")
+    prospect_retention_months = IntegerField(
+        "Delete consults that never became couples after (months)",
+        validators=[
+            InputRequired("Enter a number of months."),
+            NumberRange(1, 120, "Use 1 to 120."),
+        ],
+    )
     sent_email_retention_days = IntegerField(
         "Delete sent emails after (days)",
         validators=[

@@ -73,7 +73,6 @@ def availability_page():
                 horizon_days=form.horizon_days.data,
                 max_per_day=form.max_per_day.data,
                 reminder_hours=form.reminder_hours.data,
-                prospect_retention_months=form.prospect_retention_months.data,
             ),
             {d: field.ranges for d, field in enumerate(form.weekday_fields())},
         )

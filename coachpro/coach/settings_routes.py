@@ -26,6 +26,8 @@ from coachpro.services.practice_status import getting_started, practice_status, 
 def settings_page():
     current = practice()
     form = PracticeForm(obj=current)
+    if request.method == "GET":
+        form.prospect_retention_months.data = booking_settings().prospect_retention_months
     form.timezone.choices = as_choices((z, z.replace("_", " ")) for z in timezone_choices())
     status = 200
     if form.validate_on_submit():
@@ -38,6 +40,7 @@ def settings_page():
                 utcnow(),
                 logo=logo,
                 remove_logo=bool(form.remove_logo.data),
+                prospect_retention_months=form.prospect_retention_months.data,
             )
         except ImageRefused as exc:
             form.logo.errors.append(str(exc))
@@ -64,7 +67,6 @@ def settings_page():
         form=form,
         cards_configured=card_payments_configured(),
         steps=getting_started(utcnow()),
-        prospect_months=booking_settings().prospect_retention_months,
     ), status
 
 

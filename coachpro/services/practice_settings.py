@@ -18,7 +18,7 @@ from coachpro.domain.money import CURRENCIES
 from coachpro.domain.text import single_line
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
-from coachpro.models import AuditEvent, PracticeLogo, PracticeSettings, User
+from coachpro.models import AuditEvent, BookingSettings, PracticeLogo, PracticeSettings, User
 from coachpro.services.field_problems import FieldProblems
 from coachpro.services.unit_of_work import transactional
 
@@ -69,6 +69,7 @@ LABELS = {
     "bank_transfer_instructions": "bank-transfer instructions",
     "cards_offered": "card payments offered",
     "sent_email_retention_days": "how long sent emails are kept",
+    "prospect_retention_months": "how long prospects are kept",
     "accent_color": "accent colour",
     "logo_sha256": "logo",
 }
@@ -136,7 +137,13 @@ def _check(new: Practice) -> None:
 
 @transactional()
 def save_practice(
-    new: Practice, by: User, now: datetime, *, logo: Logo | None = None, remove_logo: bool = False
+    new: Practice,
+    by: User,
+    now: datetime,
+    *,
+    logo: Logo | None = None,
+    remove_logo: bool = False,
+    prospect_retention_months: int | None = None,
 ) -> list[str]:
     """Save the coach's settings; returns the labels of what changed, as the audit log
     records them. A new time zone or name moves the calendar's version on (the calendar's
@@ -151,6 +158,17 @@ def save_practice(
         new = replace(new, logo_sha256=None)
     old = practice()
     changed = [f.name for f in fields(Practice) if getattr(old, f.name) != getattr(new, f.name)]
+    # Kept with the booking rules (retention reads it there), edited with the other data.
+    booking = db.session.get(BookingSettings, 1)
+    if (
+        prospect_retention_months is not None
+        and booking is not None
+        and booking.prospect_retention_months != prospect_retention_months
+    ):
+        if not 1 <= prospect_retention_months <= 120:
+            raise SettingsError({"prospect_retention_months": "Use 1 to 120 months."})
+        booking.prospect_retention_months = prospect_retention_months
+        changed.append("prospect_retention_months")
     if not changed:
         return []
     row = db.session.get(PracticeSettings, 1)

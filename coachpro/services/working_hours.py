@@ -27,7 +27,6 @@ class BookingRules:
     horizon_days: int
     max_per_day: int | None
     reminder_hours: int
-    prospect_retention_months: int = 12
 
 
 def weekly_hours_text() -> dict[int, str]:

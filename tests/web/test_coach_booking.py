@@ -33,7 +33,6 @@ def availability_form(**changes):
         "horizon_days": "30",
         "max_per_day": "",
         "reminder_hours": "48",
-        "prospect_retention_months": "6",
         "hours_0": "09:00-12:00, 13:00-17:00",
         "hours_1": "09:00-17:00",
         "hours_2": "",
@@ -68,7 +67,6 @@ def test_saving_availability_changes_what_visitors_can_book(signed_in, app):
         settings = db.session.get(BookingSettings, 1)
         assert (settings.consult_minutes, settings.min_notice_minutes) == (45, 24 * 60)
         assert settings.reminder_hours == 48
-        assert settings.prospect_retention_months == 6
     slots = free_slots_ahead(app, days=14)
     assert slots and all(s.end - s.start == timedelta(minutes=45) for s in slots)
     assert {s.start.astimezone(NY).weekday() for s in slots} <= {0, 1, 3, 4}

@@ -13,7 +13,7 @@ from coachpro.models import AuditEvent, Consult, Couple, OutboxMessage
 from coachpro.models.types import utcnow
 from coachpro.services import consults
 from coachpro.services.accounts import create_coach
-from coachpro.services.calendar import practice_today
+from coachpro.services.calendar import booking_settings, practice_today
 from coachpro.services.couples import current_enrollment
 from coachpro.services.mail_delivery import deliver_due
 from coachpro.services.outbox import enqueue_email
@@ -24,6 +24,7 @@ from tests.booking_helpers import booking, free_slots_ahead
 
 SETTINGS = {
     "sent_email_retention_days": "90",
+    "prospect_retention_months": "12",
     "name": "Harbour Light Coaching",
     "tagline": "Couples, calmly",
     "timezone": "America/New_York",
@@ -128,6 +129,18 @@ def test_the_coach_sets_how_long_sent_emails_are_kept(app, client, auth, coach):
         assert purge_expired(now=sent_at + timedelta(days=31)).emails == 1
     refused = save(client, sent_email_retention_days="3")
     assert refused.status_code == 422 and "Use 7 to 3650." in refused.text
+
+
+def test_the_coach_sets_how_long_prospects_are_kept_beside_the_emails(app, client, auth, coach):
+    auth.login(coach)
+    page = client.get("/coach/settings").text
+    assert 'name="prospect_retention_months"' in page and 'value="12"' in page
+    assert "how long prospects are kept" in save(client, prospect_retention_months="6").text
+    with app.app_context():
+        assert booking_settings().prospect_retention_months == 6
+    # Saving the availability page leaves it alone (it is no longer there).
+    assert "prospect_retention_months" not in client.get("/coach/availability").text
+    assert save(client, prospect_retention_months="0").status_code == 422
 
 
 def test_a_new_package_starts_in_the_practices_currency_and_is_offered(client, auth, coach):
