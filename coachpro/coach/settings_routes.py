@@ -28,7 +28,11 @@ def settings_page():
     form = PracticeForm(obj=current)
     if request.method == "GET":
         form.prospect_retention_months.data = booking_settings().prospect_retention_months
-    form.timezone.choices = as_choices((z, z.replace("_", " ")) for z in timezone_choices())
+    # The zone the practice has now stays choosable even if it is not in the list (an older
+    # name set by the server's PRACTICE_TIMEZONE): saving other settings must not fail on it.
+    zones = timezone_choices()
+    zones = zones if current.timezone in zones else (current.timezone, *zones)
+    form.timezone.choices = as_choices((z, z.replace("_", " ")) for z in zones)
     status = 200
     if form.validate_on_submit():
         upload = form.logo.data

@@ -354,7 +354,7 @@ KINDS: dict[str, EmailKind] = {
     ),
     "homework_digest": EmailKind(
         "Daily homework email",
-        "each morning, to a partner who asked for it, when something is due that day",
+        "to a partner who asked for it, at the hour they chose, when something is due that day",
         {
             "first_name": "the partner's first name",
             "today": "the day's exercises, one per line",

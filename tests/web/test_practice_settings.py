@@ -204,3 +204,11 @@ def test_a_receipt_with_something_still_to_pay_carries_the_bank_details(
             select(OutboxMessage).where(OutboxMessage.subject == "Thanks! $100")
         )
         assert own is not None and "IBAN NL00 BANK 0123 4567 89" in own.text_body
+
+
+def test_an_older_zone_name_from_the_server_does_not_block_saving(app, client, auth, coach):
+    app.config["PRACTICE_TIMEZONE"] = "US/Eastern"  # an alias the zone list leaves out
+    auth.login(coach)
+    assert 'value="US/Eastern"' in client.get("/coach/settings").text
+    saved = save(client, timezone="US/Eastern", tagline="Still here")
+    assert saved.status_code == 200 and "Saved: practice name, tagline" in saved.text
