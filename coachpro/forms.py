@@ -45,8 +45,12 @@ class Form(FlaskForm):
                 options["filters"] = (*unbound_field.kwargs.get("filters", ()), _single_line)
             return unbound_field.bind(form=form, **options)
 
+    # A service's names for its fields, where they differ from the form's.
+    FIELD_FOR: dict[str, str] = {}
 
-def show_problems(form: FlaskForm, problems: dict[str, str]) -> None:
-    """Put a service's per-field problems (FieldProblems) beside the fields they are about."""
-    for name, problem in problems.items():
-        getattr(form, name).errors.append(problem)
+    def show_errors(self, fields: dict[str, str]) -> None:
+        """Put a service's per-field messages (e.g. FieldProblems) next to the inputs."""
+        for name, message in fields.items():
+            field = getattr(self, self.FIELD_FOR.get(name, name), None)
+            if field is not None:
+                field.errors = [*field.errors, message]

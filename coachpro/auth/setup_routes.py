@@ -9,7 +9,6 @@ from coachpro.choices import as_choices
 from coachpro.domain.passwords import MIN_PASSWORD_LENGTH
 from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import limiter
-from coachpro.forms import show_problems
 from coachpro.models.types import utcnow
 from coachpro.services.first_run import (
     FirstRun,
@@ -46,7 +45,7 @@ def setup():
         try:
             coach = complete_setup(first, utcnow())
         except SetupRefused as exc:
-            show_problems(form, exc.problems)
+            form.show_errors(exc.problems)
             status = 422
         else:
             session.clear()

@@ -67,13 +67,6 @@ class ConsultForm(Form):
         "timezone": "timezone",
     }
 
-    def show_errors(self, fields: dict[str, str]) -> None:
-        """Put a service's per-field messages next to the matching inputs."""
-        for name, message in fields.items():
-            field = getattr(self, self.FIELD_FOR.get(name, name), None)
-            if field is not None:
-                field.errors = [*field.errors, message]
-
 
 class RescheduleForm(Form):
     start = HiddenField(validators=[DataRequired("Choose a new time.")])

@@ -152,12 +152,6 @@ class CoupleForm(Form):
     def partner_fields(self, n: int):
         return [getattr(self, f"partner{n}_{name}") for name in PARTNER_FIELDS]
 
-    def show_errors(self, fields: dict[str, str]) -> None:
-        for name, message in fields.items():
-            target = getattr(self, name, None)
-            if target is not None:
-                target.errors = [*target.errors, message]
-
 
 class StatusForm(Form):
     status = SelectField(

@@ -10,7 +10,6 @@ from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, EmailTemplateForm, PracticeForm
 from coachpro.domain.images import MAX_UPLOAD_BYTES, ImageRefused, Logo, reencode_logo
 from coachpro.domain.timezones import timezone_choices
-from coachpro.forms import show_problems
 from coachpro.models import Role
 from coachpro.models.types import utcnow
 from coachpro.services import email_templates
@@ -50,7 +49,7 @@ def settings_page():
             form.logo.errors.append(str(exc))
             status = 422
         except SettingsError as exc:
-            show_problems(form, exc.problems)
+            form.show_errors(exc.problems)
             status = 422
         else:
             if not changed:
@@ -178,7 +177,7 @@ def edit_email_template(kind: str):
                 return redirect(url_for("coach.email_templates_page"))
             shown = email_templates.preview(kind, form.subject.data, form.body.data)
         except email_templates.TemplateRefused as exc:
-            show_problems(form, exc.problems)
+            form.show_errors(exc.problems)
             status = 422
     elif request.method == "POST":
         status = 422
