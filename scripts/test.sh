@@ -8,5 +8,16 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   echo "note: Chromium is not at ${CHROMIUM_PATH:-/usr/bin/chromium}; browser tests will be skipped" \
        "(install it with: sudo apt-get install chromium chromium-driver)." >&2
 fi
+# axe-core (the accessibility checker the browser tests load into Chromium from disk).
+AXE=tests/e2e/node_modules/axe-core/axe.min.js
+if [ ! -f "$AXE" ] || [ tests/e2e/package-lock.json -nt "$AXE" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "==> Installing axe-core from npm"
+    npm ci --prefix tests/e2e --no-audit --no-fund --silent
+    touch "$AXE"
+  else
+    echo "note: npm not found; the accessibility checks will be skipped (install Node.js and npm)." >&2
+  fi
+fi
 echo "==> Running the test suite on ${TEST_DATABASE_URL:-SQLite}"
 python -m pytest "$@"

@@ -1,0 +1,140 @@
+"""Every page a person can open, from the URL map, with real ids and tokens, as the right role.
+
+Used by the phone-width and accessibility sweeps. A GET route that is not an HTML page (a
+feed, a file, JSON) is left out by its response's content type, not by a hand-kept list, so a
+new page is swept the day it is added.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import quote
+
+from sqlalchemy import select
+
+from coachpro.extensions import db
+from coachpro.models import Assignment, Couple, Enrollment, Exercise, Package, Partner, User
+from coachpro.models.payment import PaymentMethod
+from coachpro.services import coaching, consult_links, consults, homework, jar, payments
+from coachpro.services.accounts import make_reset_token
+from coachpro.services.couples import add_note
+from coachpro.services.email_preferences import unsubscribe_url
+from tests.booking_helpers import booking, free_slots_ahead
+from tests.homework_helpers import assign_builtin, couple_today
+from tests.services.test_coaching import session_slots
+
+VISITOR, COACH, PARTNER = "visitor", "coach", "partner"
+
+# Pages the URL map reaches only with a query string: the state a person arrives in.
+WITH_QUERY = {
+    "booking.book": ["?package=new-sparks"],
+    "booking.details": ["?start={start}&package=old-flames"],
+}
+
+
+@dataclass
+class Site:
+    ids: dict
+    coach: object
+    partner: object
+
+
+def build(app, coach, create_couple) -> Site:
+    """A practice in use: a couple with homework, a session, a note, a payment, a consult."""
+    maya = create_couple(("Maya", "Jordan"))
+    today = couple_today(app, maya.couple_id)
+    aid = assign_builtin(app, maya.couple_id, "nervous-share", today - timedelta(days=1))
+    assign_builtin(app, maya.couple_id, "silent-eye-contact", today)
+    slot = session_slots(app)[0]
+    consult_start = free_slots_ahead(app)[-1].start
+    with app.app_context():
+        couple = db.session.get(Couple, maya.couple_id)
+        for partner in couple.partners:
+            partner.intake_completed_at = couple.created_at
+        first = db.session.scalar(select(Partner).where(Partner.user_id == maya.partner_a.id))
+        homework.log_entry(
+            first, db.session.get(Assignment, aid), today - timedelta(days=1),
+            homework.Entry(reflection="We talked about the move.", visibility="us"),
+        )  # fmt: skip
+        jar.add_slip(first, "I worry we stopped laughing.")
+        session = coaching.schedule_session(couple, slot.start)
+        note = add_note(couple, db.session.get(User, coach.id), "Both keen; Jordan quieter.")
+        enrollment = db.session.scalar(select(Enrollment).where(Enrollment.couple_id == couple.id))
+        payment = payments.record_manual_payment(
+            couple, enrollment, 10_000, PaymentMethod.BANK_TRANSFER, today, "First instalment"
+        )
+        consult = consults.book_consult(booking(consult_start, email="aiko@example.com"))
+        invited = create_couple(("Sam", "Alex"))
+        other = db.session.scalar(select(Partner).where(Partner.user_id == invited.partner_a.id))
+        other.user_id, other.email = None, "sam.invited@example.com"
+        db.session.commit()
+        from coachpro.services.portal_access import invite_partner
+
+        ids = {
+            "couple_id": couple.id,
+            "assignment_id": aid,
+            "session_id": session.id,
+            "note_id": note.id,
+            "payment_id": payment.id,
+            "consult_id": consult.id,
+            "exercise_id": db.session.scalar(select(Exercise.id).order_by(Exercise.id)),
+            "package_id": db.session.scalar(select(Package.id).order_by(Package.id)),
+            "day": (today - timedelta(days=1)).isoformat(),
+            "kind": "portal_invite",
+            "start": consult_start.isoformat(),
+            "token:booking": consult_links.manage_token(consult),
+            "token:payments": payments.payment_link(enrollment).rsplit("/", 1)[1],
+            "token:auth.reset_password": make_reset_token(db.session.get(User, coach.id)),
+            "token:auth.accept_invite": invite_partner(other).rsplit("/", 1)[1],
+            "token:public.unsubscribe": unsubscribe_url(first).rsplit("/", 1)[1],
+        }
+    return Site(ids=ids, coach=coach, partner=maya.partner_a)
+
+
+def role_of(endpoint: str) -> str:
+    if endpoint.startswith("coach."):
+        return COACH
+    if endpoint.startswith("portal.") or endpoint == "payments.portal_pay":
+        return PARTNER
+    return VISITOR
+
+
+def _value(endpoint: str, name: str, ids: dict) -> str:
+    if name == "token":
+        for key in (f"token:{endpoint}", f"token:{endpoint.split('.')[0]}"):
+            if key in ids:
+                return ids[key]
+        return "not-a-token"
+    return str(ids.get(name, "x"))
+
+
+def pages(app, ids: dict) -> list[tuple[str, str, str]]:
+    """(endpoint, role, url) for every GET route, plus the query-string states above."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in ("static", "public.healthz"):
+            continue
+        endpoint = rule.endpoint
+        url = re.sub(r"<(?:[a-z]+:)?(\w+)>", lambda m, e=endpoint: _value(e, m[1], ids), rule.rule)
+        found.append((rule.endpoint, role_of(rule.endpoint), url))
+        for query in WITH_QUERY.get(rule.endpoint, []):
+            values = {key: quote(str(value), safe="") for key, value in ids.items()}
+            found.append((rule.endpoint, role_of(rule.endpoint), url + query.format(**values)))
+    return sorted(found, key=lambda page: (page[1], page[2]))
+
+
+def is_html_page(page, url: str, role: str) -> bool:
+    """Asked first, with the page's own cookies: a download or a feed is not a page to sweep."""
+    response = page.request.get(url)
+    assert response.status < 500, f"{url} as {role}: {response.status}"
+    return response.headers.get("content-type", "").startswith("text/html")
+
+
+def sign_in(context, account) -> None:
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(account.email)
+    page.get_by_label("Password").fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    page.close()

@@ -1,0 +1,41 @@
+"""Every page of the URL map on a 360 px phone: nothing scrolls sideways."""
+
+import pytest
+
+from tests.e2e.every_page import COACH, PARTNER, VISITOR, build, is_html_page, pages, sign_in
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def site(app, coach, create_couple):
+    return build(app, coach, create_couple)
+
+
+@pytest.fixture
+def phones(browser, live_server, site):
+    contexts = {role: browser.new_context(base_url=live_server, **PHONE)
+                for role in (VISITOR, COACH, PARTNER)}  # fmt: skip
+    sign_in(contexts[COACH], site.coach)
+    sign_in(contexts[PARTNER], site.partner)
+    yield {role: context.new_page() for role, context in contexts.items()}
+    for context in contexts.values():
+        context.close()
+
+
+def test_no_page_scrolls_sideways_on_a_360px_phone(app, site, phones):
+    too_wide, swept = [], 0
+    for endpoint, role, url in pages(app, site.ids):
+        page = phones[role]
+        if not is_html_page(page, url, role):
+            continue
+        page.goto(url)
+        swept += 1
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide.append(f"{url} ({endpoint}, as {role}, landed on {page.url}): {width}px")
+    print(f"phone sweep: {swept} pages at 360px")
+    assert swept >= 45
+    assert too_wide == [], "\n".join(too_wide)
