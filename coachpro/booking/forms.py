@@ -70,8 +70,14 @@ class ConsultForm(Form):
 
 class RescheduleForm(Form):
     start = HiddenField(validators=[DataRequired("Choose a new time.")])
+    confirmed = HiddenField()  # "yes" once the visitor has seen the old and the new time
     submit = SubmitField("Move our consult here")
 
 
 class CancelForm(Form):
-    submit = SubmitField("Cancel our consult")
+    reason = TextAreaField(
+        "Anything you would like your coach to know? (optional)",
+        validators=[Optional(), Length(max=500, message="Please keep it under 500 characters.")],
+        render_kw={"rows": 3, "maxlength": 500},
+    )
+    submit = SubmitField("Yes, cancel our consult")

@@ -124,18 +124,30 @@ def _notice() -> timedelta:
     return timedelta(minutes=booking_settings().min_notice_minutes)
 
 
-@bp.post("/book/<token>/cancel")
-@limiter.limit("20 per hour", key_func=lambda: request.remote_addr or "")
+@bp.route("/book/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
 def cancel(token: str):
+    """Says what cancelling does and asks for an optional reason before doing it."""
     consult = _consult_or_404(token)
-    if CancelForm().validate_on_submit():
+    if not consult.is_live or consult.start_at <= utcnow():
+        return redirect(url_for("booking.manage", token=token))
+    form = CancelForm()
+    if form.validate_on_submit():
         try:
-            consults.cancel_consult(consult, by="visitor")
+            consults.cancel_consult(consult, by="visitor", reason=form.reason.data)
         except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
             flash("Your consult is cancelled. We have emailed you the calendar update.", "info")
-    return redirect(url_for("booking.manage", token=token))
+        return redirect(url_for("booking.manage", token=token))
+    return render_template(
+        "booking/cancel.html",
+        consult=consult,
+        token=token,
+        form=form,
+        zone=ZoneInfo(consult.visitor_timezone),
+        practice_zone=practice_zone(),
+    ), 422 if form.errors else 200
 
 
 @bp.route("/book/<token>/reschedule", methods=["GET", "POST"])
@@ -149,6 +161,8 @@ def reschedule(token: str):
     if form.validate_on_submit():
         try:
             new_start = consult_requests.parse_start(form.start.data)
+            if form.confirmed.data != "yes":
+                return _confirm_move(consult, token, new_start, form)
             consults.reschedule_consult(consult, new_start, by="visitor")
         except ValueError as exc:
             flash(str(exc), "error")
@@ -170,6 +184,30 @@ def reschedule(token: str):
         practice_zone=practice_zone(),
     )
     return _remember_zone(Response(html), picker.zone, picker.zone_guessed)
+
+
+def _confirm_move(consult, token: str, new_start: datetime, form: RescheduleForm) -> str:
+    zone, _ = visitor_zone()
+    return render_template(
+        "booking/confirm_time.html",
+        heading="Move your consult?",
+        start=new_start,
+        was=consult.start_at,
+        zone=zone,
+        practice_zone=practice_zone(),
+        consequences=[
+            "Your current time is given up, and someone else may book it.",
+            "We email the updated invite"
+            + (" to you both" if consult.partner_email else "")
+            + ": opening it moves the event in your calendar.",
+            "Your coach is told.",
+        ],
+        form=form,
+        action=url_for("booking.reschedule", token=token),
+        yes="Yes, move it",
+        back=url_for("booking.reschedule", token=token,
+                     date=new_start.astimezone(zone).date().isoformat()),
+    )  # fmt: skip
 
 
 @bp.get("/book/<token>/invite.ics")

@@ -120,6 +120,9 @@ class Consult(Model):
         CheckConstraint(
             "status <> 'cancelled' OR cancelled_at IS NOT NULL", name="cancelled_has_time"
         ),
+        CheckConstraint(
+            "cancel_reason IS NULL OR length(cancel_reason) <= 500", name="cancel_reason_short"
+        ),
         # The last line of defence against double booking: two live consults never share a
         # start. (Overlaps are prevented by the calendar lock; see BookingSettings.)
         Index(
@@ -150,6 +153,7 @@ class Consult(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_by: Mapped[str | None] = mapped_column(String(16))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)  # the visitor's own words, optional
     reminder_sent_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     couple_id: Mapped[int | None] = mapped_column(
         ForeignKey("couples.id", ondelete="SET NULL"), index=True

@@ -20,6 +20,7 @@ VISIBILITY_CHOICES = [
 
 class BookSessionForm(Form):
     start = HiddenField(validators=[DataRequired("Choose a time.")])
+    confirmed = HiddenField()  # "yes" once the partner has seen what booking will use
 
 
 class IntakeForm(Form):

@@ -4,13 +4,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
-from coachpro.booking.picker import build_picker
+from coachpro.booking.picker import build_picker, visitor_zone
 from coachpro.models import Role
 from coachpro.models.types import utcnow
 from coachpro.portal import bp
 from coachpro.portal.forms import BookSessionForm, IntakeForm
 from coachpro.services import coaching, homework, intake, pulse
 from coachpro.services.balances import balance
+from coachpro.services.calendar import practice_zone
 from coachpro.services.consult_requests import parse_start
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.portal_home import other_partner, partner_for
@@ -22,6 +23,31 @@ def _me():
     if me is None:
         abort(403)
     return me
+
+
+def _confirm_booking(me, usage, minutes: int, start, form) -> str:
+    """What booking this time will do, before it does it: it uses one of the package's sessions."""
+    zone, _ = visitor_zone(current_user.timezone)  # the zone the times were picked in
+    partner = other_partner(me)
+    left = usage.remaining - 1
+    return render_template(
+        "booking/confirm_time.html",
+        heading="Book this session?",
+        start=start,
+        was=None,
+        zone=zone,
+        practice_zone=practice_zone(),
+        consequences=[
+            f"{minutes} minutes with your coach, for the two of you.",
+            f"It uses one of your package's sessions: {left} of {usage.included} will be left.",
+            "You both get the invite by email"
+            + (f", and {partner.first_name} sees it in the portal too." if partner else "."),
+        ],
+        form=form,
+        action=url_for("portal.book_session"),
+        yes="Yes, book it",
+        back=url_for("portal.book_session", date=start.astimezone(zone).date().isoformat()),
+    )
 
 
 @bp.get("/")
@@ -86,7 +112,10 @@ def book_session():
     form = BookSessionForm()
     if form.validate_on_submit():
         try:
-            coaching.schedule_session(me.couple, parse_start(form.start.data), by="partner")
+            start = parse_start(form.start.data)
+            if form.confirmed.data != "yes":
+                return _confirm_booking(me, usage, enrollment.session_minutes, start, form)
+            coaching.schedule_session(me.couple, start, by="partner")
         except (ValueError, coaching.SessionError) as exc:
             flash(str(exc), "error")
         else:

@@ -111,9 +111,15 @@ def reschedule_consult(
     return consult
 
 
+CANCEL_REASON_MAX = 500
+
+
 @transactional()
-def cancel_consult(consult: Consult, *, by: str, now: datetime | None = None) -> Consult:
-    """Cancel a booked consult and send the CANCEL invites."""
+def cancel_consult(
+    consult: Consult, *, by: str, reason: str | None = None, now: datetime | None = None
+) -> Consult:
+    """Cancel a booked consult and send the CANCEL invites. `reason` is the visitor's, for
+    the coach (cut to its limit: a cancellation never fails on what someone wrote)."""
     now = now or utcnow()
     lock_calendar()
     db.session.refresh(consult)
@@ -121,6 +127,7 @@ def cancel_consult(consult: Consult, *, by: str, now: datetime | None = None) ->
     consult.status = ConsultStatus.CANCELLED
     consult.cancelled_at = now
     consult.cancelled_by = by
+    consult.cancel_reason = (reason or "").strip()[:CANCEL_REASON_MAX] or None
     consult.sequence += 1
     send_consult_notice(consult, "cancelled")
     return consult

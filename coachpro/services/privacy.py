@@ -129,6 +129,7 @@ def export_couple(couple: Couple) -> dict[str, Any]:
                 "partner_email": c.partner_email,
                 "phone": c.phone,
                 "message": c.message,
+                "cancel_reason": c.cancel_reason,
             }
             for c in db.session.scalars(select(Consult).where(Consult.couple_id == couple.id))
         ],

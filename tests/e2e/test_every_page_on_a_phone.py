@@ -6,6 +6,11 @@ from tests.e2e.every_page import COACH, PARTNER, VISITOR, build, is_html_page, p
 
 pytestmark = pytest.mark.browser
 
+# The first few elements reaching past the screen's right edge, to say where to look.
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 
 
@@ -35,7 +40,9 @@ def test_no_page_scrolls_sideways_on_a_360px_phone(app, site, phones):
         swept += 1
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
-            too_wide.append(f"{url} ({endpoint}, as {role}, landed on {page.url}): {width}px")
+            culprits = page.evaluate(WIDEST)
+            too_wide.append(f"{url} ({endpoint}, as {role}, landed on {page.url}): {width}px, "
+                            f"first beyond the edge: {culprits}")  # fmt: skip
     print(f"phone sweep: {swept} pages at 360px")
     assert swept >= 45
     assert too_wide == [], "\n".join(too_wide)

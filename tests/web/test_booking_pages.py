@@ -107,8 +107,21 @@ def manage_path(client, app, index=1):
 
 def test_cancel_from_the_manage_page(client, app):
     path, _ = manage_path(client, app)
-    cancelled = client.post(path + "/cancel", follow_redirects=True)
+    asked = client.get(path + "/cancel")
+    assert "Cancel your free consult?" in asked.text
+    assert "The time is given up, and someone else may book it." in asked.text
+    assert f'href="{path}">Keep our consult</a>' in asked.text
+    assert client.post(path + "/cancel", data={"reason": "x" * 501}).status_code == 422
+    assert "This consult is cancelled" not in client.get(path).text
+    cancelled = client.post(
+        path + "/cancel", data={"reason": "  We found a time with our pastor.  "},
+        follow_redirects=True,
+    )  # fmt: skip
     assert "Your consult is cancelled." in cancelled.text
+    with app.app_context():
+        assert (
+            db.session.scalar(select(Consult.cancel_reason)) == "We found a time with our pastor."
+        )
     assert "This consult is cancelled" in cancelled.text
     assert "Choose another time" not in cancelled.text
     ics = Calendar.from_ical(client.get(path + "/invite.ics").data)
@@ -122,9 +135,12 @@ def test_reschedule_from_the_manage_page_keeps_the_link_working(client, app):
     new_slot = free_slots_ahead(app)[5]
     picker = client.get(path + "/reschedule", query_string={"tz": "Europe/Berlin"})
     assert picker.status_code == 200 and "Choose another time" in picker.text
-    response = client.post(
-        path + "/reschedule", data={"start": new_slot.start.astimezone(BERLIN).isoformat()}
-    )
+    chosen = {"start": new_slot.start.astimezone(BERLIN).isoformat()}
+    asked = client.post(path + "/reschedule?tz=Europe/Berlin", data=chosen)
+    assert asked.status_code == 200 and "Move your consult?" in asked.text
+    assert "To " + new_slot.start.astimezone(BERLIN).strftime("%A %-d %B %Y, %H:%M") in asked.text
+    assert "SEQUENCE:0" in client.get(path + "/invite.ics").text  # nothing moved yet
+    response = client.post(path + "/reschedule", data={**chosen, "confirmed": "yes"})
     assert response.headers["Location"] == path
     page = client.get(path)
     assert new_slot.start.astimezone(BERLIN).strftime("%H:%M (%Z)") in page.text
@@ -138,7 +154,7 @@ def test_rescheduling_onto_a_taken_time_is_refused(client, app):
     book(client, slots[3], email="other@example.com")
     response = client.post(
         path + "/reschedule",
-        data={"start": slots[3].start.isoformat()},
+        data={"start": slots[3].start.isoformat(), "confirmed": "yes"},
         follow_redirects=True,
     )
     assert "that time was just taken" in response.text

@@ -315,3 +315,25 @@ def test_new_requests_are_what_still_needs_the_coach(signed_in, app):
     assert "Ana &amp; Bo" in requests
     assert "Cy &amp; Di" not in requests  # cancelled
     assert "Ed &amp; Flo" not in requests  # over
+
+
+def test_a_visitors_reason_for_cancelling_reaches_the_coach_but_not_by_email(signed_in, app):
+    consult_id, _ = book_one(app)
+    with app.app_context():
+        consult = db.session.get(Consult, consult_id)
+        consults.cancel_consult(consult, by="visitor", reason="Money is tight this month.")
+        notice = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.subject.startswith("Consult cancelled"))
+        )
+    assert "They left a few words about why" in notice.text_body
+    assert "Money is tight" not in notice.text_body + (notice.html_body or "")
+    page = signed_in.get("/coach/consults", query_string={"status": "cancelled"}).text
+    assert "Money is tight this month." in page
+
+
+def test_the_coach_is_asked_before_cancelling_a_consult(signed_in, app):
+    book_one(app)
+    page = signed_in.get("/coach/consults").text
+    question = page.split('<details class="confirm-action">', 1)[1].split("</details>", 1)[0]
+    assert "They get a cancellation by email, and the time opens up for booking." in question
+    assert "Yes, cancel it" in question

@@ -84,7 +84,11 @@ def test_every_field_explains_what_is_wrong(signed_in, app):
     )
     assert response.status_code == 422
     assert "Enter a first name." in response.text
-    assert response.text.count("That does not look like an email address.") == 2
+    # Once beside each field, and once in the list at the top that links to the fields.
+    assert response.text.count("That does not look like an email address.") == 4
+    summary = response.text.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert summary.count("<li><a href=") == 3
+    assert '<a href="#partner1_email">' in summary and '<a href="#partner2_email">' in summary
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Couple)) == 0
 

@@ -80,7 +80,15 @@ def test_partner_books_a_session_from_the_portal(app, create_couple):
     assert "Book a session" in page.text and "8 of 8 sessions left" in page.text
     picker = maya.get("/portal/sessions/book")
     assert picker.status_code == 200 and "75 minutes" in picker.text
-    booked = maya.post("/portal/sessions/book", data={"start": slot.start.isoformat()})
+    # Pressing a time first says what booking it will do; nothing is booked yet.
+    asked = maya.post("/portal/sessions/book", data={"start": slot.start.isoformat()})
+    assert asked.status_code == 200 and "Book this session?" in asked.text
+    assert "It uses one of your package&#39;s sessions: 7 of 8 will be left." in asked.text
+    with app.app_context():
+        assert db.session.scalar(select(CoachingSession)) is None
+    booked = maya.post(
+        "/portal/sessions/book", data={"start": slot.start.isoformat(), "confirmed": "yes"}
+    )
     assert booked.headers["Location"] == "/portal/"
     today = maya.get("/portal/").text
     assert "7 of 8 sessions left" in today
@@ -92,7 +100,7 @@ def test_partner_books_a_session_from_the_portal(app, create_couple):
         assert session.start_at == slot.start and session.booked_by == "partner"
     taken = jordan.post(
         "/portal/sessions/book",
-        data={"start": (slot.start + timedelta(minutes=30)).isoformat()},
+        data={"start": (slot.start + timedelta(minutes=30)).isoformat(), "confirmed": "yes"},
         follow_redirects=True,
     )
     assert "Sorry, that time was just taken. Here are the next free times." in taken.text
