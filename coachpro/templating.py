@@ -1,6 +1,6 @@
 """Filters and globals the templates use."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -9,8 +9,9 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
+from coachpro.choices import zone_choices
 from coachpro.domain.money import format_money
-from coachpro.domain.timezones import timezone_choices
+from coachpro.models.types import utcnow
 from coachpro.services.practice_settings import practice
 
 
@@ -22,20 +23,30 @@ def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
-_OPTION = Markup('<option value="{0}">{1}</option>')
-_SELECTED = Markup('<option value="{0}" selected>{1}</option>')
+def zone_options(selected: str) -> Markup:
+    """The <option>s of the booking pages' time zone <select>, grouped and searchable."""
+    return _zone_options(selected, utcnow().date())
 
 
 @lru_cache(maxsize=64)
-def zone_options(selected: str) -> Markup:
-    """The <option>s of a time zone <select> (about 420), built once per selected zone:
-    rendering them in the template was most of the booking page's time."""
-    zones = timezone_choices()
-    shown = zones if selected in zones else (selected, *zones)
+def _zone_options(selected: str, day: date) -> Markup:
+    # Built once per selected zone and day (the offsets shown are that day's): rendering
+    # about 420 options in the template was most of the booking page's time.
+    at = datetime.combine(day, time(12), UTC)
+    groups: dict[str | None, list[Markup]] = {}
+    for choice in zone_choices(at, selected):
+        words = choice.render_kw["data-search"]
+        chosen = Markup(" selected") if choice.value == selected else Markup("")
+        groups.setdefault(choice.optgroup, []).append(
+            Markup('<option value="{0}" data-search="{1}"{2}>{3}</option>').format(
+                choice.value, words, chosen, choice.label
+            )
+        )
     return Markup("").join(
-        (_SELECTED if zone == selected else _OPTION).format(zone, zone.replace("_", " "))
-        for zone in shown
-    )
+        Markup("").join(options) if group is None
+        else Markup('<optgroup label="{0}">{1}</optgroup>').format(group, Markup("").join(options))
+        for group, options in groups.items()
+    )  # fmt: skip
 
 
 def register(app: Flask) -> None:

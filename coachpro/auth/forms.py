@@ -95,5 +95,7 @@ class SetupForm(Form):
         "Your practice's name",
         validators=[DataRequired("Give the practice a name."), Length(max=120)],
     )
-    timezone = SelectField("The practice's time zone", choices=[])
+    timezone = SelectField(
+        "The practice's time zone", choices=[], render_kw={"data-zone-search": ""}
+    )
     submit = SubmitField("Set up CoachPro")

@@ -5,9 +5,8 @@ from flask_login import login_user
 
 from coachpro.auth import bp
 from coachpro.auth.forms import SetupForm
-from coachpro.choices import as_choices
+from coachpro.choices import zone_choices
 from coachpro.domain.passwords import MIN_PASSWORD_LENGTH
-from coachpro.domain.timezones import timezone_choices
 from coachpro.extensions import limiter
 from coachpro.models.types import utcnow
 from coachpro.services.first_run import (
@@ -27,7 +26,7 @@ def setup():
     if not needs_setup():
         abort(404)
     form = SetupForm()
-    form.timezone.choices = as_choices((z, z.replace("_", " ")) for z in timezone_choices())
+    form.timezone.choices = zone_choices(utcnow(), practice().timezone)
     if request.method == "GET":
         form.timezone.data = practice().timezone
         form.practice_name.data = practice().name

@@ -9,7 +9,7 @@ from flask import request
 
 from coachpro.domain.availability import Interval
 from coachpro.domain.calendar_bounds import parse_day
-from coachpro.domain.timezones import is_valid_timezone
+from coachpro.domain.timezones import current_name, is_valid_timezone
 from coachpro.services.calendar import practice_zone, slots_for_visitor
 
 WINDOW_DAYS = 14
@@ -55,7 +55,8 @@ def visitor_zone(known: str | None = None) -> tuple[ZoneInfo, bool]:
     else the practice's (a guess the browser may correct)."""
     for candidate in (request.args.get("tz"), request.cookies.get(TZ_COOKIE), known):
         if candidate and is_valid_timezone(candidate):
-            return ZoneInfo(candidate), False
+            # Browsers still report some old names (Chromium: Asia/Calcutta): use today's.
+            return ZoneInfo(current_name(candidate)), False
     return practice_zone(), True
 
 

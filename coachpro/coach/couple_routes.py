@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
-from coachpro.choices import as_choices, package_choices
+from coachpro.choices import package_choices, zone_choices
 from coachpro.coach import bp
 from coachpro.coach.forms import (
     PARTNER_FIELDS,
@@ -21,7 +21,6 @@ from coachpro.coach.forms import (
     SessionNotesForm,
     StatusForm,
 )
-from coachpro.domain.timezones import timezone_choices
 from coachpro.models import (
     CoachNote,
     Couple,
@@ -73,7 +72,9 @@ def couples():
 
 def _couple_form(couple: Couple | None = None) -> CoupleForm:
     form = CoupleForm()
-    form.timezone.choices = as_choices((z, z.replace("_", " ")) for z in timezone_choices())
+    # An older zone name already saved for them stays choosable: editing anything else must
+    # not fail on it.
+    form.timezone.choices = zone_choices(utcnow(), couple.timezone if couple else None)
     if request.method == "GET":
         if couple is None:
             form.timezone.data = str(practice_zone().key)

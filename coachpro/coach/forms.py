@@ -145,7 +145,7 @@ class CoupleForm(Form):
     partner2_email = EmailField("Email", validators=[Length(max=254)])
     partner2_phone = TelField("Phone (optional)", validators=[Length(max=40)])
     partner2_pronouns = StringField("Pronouns (optional)", validators=[Length(max=40)])
-    timezone = SelectField("Their time zone", choices=[])
+    timezone = SelectField("Their time zone", choices=[], render_kw={"data-zone-search": ""})
     source = StringField("How they found you (optional)", validators=[Length(max=200)])
     submit = SubmitField("Save couple")
 
@@ -318,7 +318,9 @@ class PracticeForm(Form):
         validators=[DataRequired("Give the practice a name."), Length(max=120)],
     )
     tagline = StringField("Tagline", validators=[Optional(), Length(max=200)])
-    timezone = SelectField("The practice's time zone", choices=[])
+    timezone = SelectField(
+        "The practice's time zone", choices=[], render_kw={"data-zone-search": ""}
+    )
     currency = SelectField("Currency", choices=[SelectChoice(code) for code in CURRENCIES])
     contact_email = EmailField(
         "Contact email", validators=[Optional(), Email("Enter an email address."), Length(max=254)]

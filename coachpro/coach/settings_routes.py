@@ -5,11 +5,10 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
-from coachpro.choices import as_choices
+from coachpro.choices import zone_choices
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, EmailTemplateForm, PracticeForm
 from coachpro.domain.images import MAX_UPLOAD_BYTES, ImageRefused, Logo, reencode_logo
-from coachpro.domain.timezones import timezone_choices
 from coachpro.models import Role
 from coachpro.models.types import utcnow
 from coachpro.services import email_templates
@@ -29,9 +28,7 @@ def settings_page():
         form.prospect_retention_months.data = booking_settings().prospect_retention_months
     # The zone the practice has now stays choosable even if it is not in the list (an older
     # name set by the server's PRACTICE_TIMEZONE): saving other settings must not fail on it.
-    zones = timezone_choices()
-    zones = zones if current.timezone in zones else (current.timezone, *zones)
-    form.timezone.choices = as_choices((z, z.replace("_", " ")) for z in zones)
+    form.timezone.choices = zone_choices(utcnow(), current.timezone)
     status = 200
     if form.validate_on_submit():
         upload = form.logo.data

@@ -59,3 +59,31 @@ def test_changing_the_zone_by_hand_is_remembered(page):
     page.wait_for_url("**tz=Europe%2FLisbon**")
     page.goto("/book")
     assert page.get_by_label("Times are shown in").input_value() == "Europe/Lisbon"
+
+
+def test_the_zone_list_is_searched_by_country_and_shows_offsets(page):
+    page.goto("/book?tz=America/New_York")
+    search = page.get_by_label("Find your city or country")
+    zones = page.get_by_label("Times are shown in")
+    visible = zones.locator("option:not([hidden])")
+    search.fill("japan")
+    assert visible.all_inner_texts() == ["Tokyo, Japan (UTC+09:00)"]
+    assert page.get_by_text("1 place matches").count() == 1
+    search.fill("india")
+    assert "Kolkata, India (UTC+05:30)" in visible.all_inner_texts()
+    zones.select_option("Asia/Kolkata")
+    page.wait_for_url("**tz=Asia%2FKolkata**")
+    # Old names a browser or a link may carry are shown as today's.
+    page.goto("/book?tz=Asia/Calcutta")
+    assert zones.input_value() == "Asia/Kolkata"
+    assert zones.locator("option[value='Asia/Calcutta']").count() == 0
+
+
+def test_the_zone_can_be_changed_with_the_keyboard_alone(page):
+    page.goto("/book?tz=America/New_York")
+    zones = page.get_by_label("Times are shown in")
+    zones.focus()
+    page.keyboard.press("ArrowDown")  # moving through the list does not reload the page
+    assert "tz=America/New_York" in page.url
+    page.get_by_role("button", name="Show times").press("Enter")
+    page.wait_for_url("**tz=America%2FNome**")

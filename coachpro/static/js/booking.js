@@ -6,7 +6,12 @@
   document.documentElement.classList.add("js");
   var select = form.querySelector("select[name=tz]");
   if (select) {
-    select.addEventListener("change", function () { form.submit(); });
+    // A click or tap on a zone shows its times at once; with the keyboard, arrowing through
+    // the list must not reload the page at every step (Enter or "Show times" does).
+    var byKeyboard = false;
+    select.addEventListener("keydown", function () { byKeyboard = true; });
+    select.addEventListener("pointerdown", function () { byKeyboard = false; });
+    select.addEventListener("change", function () { if (!byKeyboard) form.submit(); });
   }
   if (form.dataset.zoneGuessed !== "true") return;
   var detected;
