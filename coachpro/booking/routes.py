@@ -70,7 +70,9 @@ def details():
         flash("Please choose a time first.", "info")
         return redirect(url_for("booking.book"))
     status = 200
-    if form.validate_on_submit():
+    if request.form.get("review") == "1":
+        pass  # an alternative picked after losing a time: show their details again, filled in
+    elif form.validate_on_submit():
         if form.website.data:
             abort(400)  # the honeypot was filled in: a bot
         try:
@@ -81,7 +83,11 @@ def details():
             status = 422
         except consults.SlotUnavailable as exc:
             return render_template(
-                "booking/taken.html", problem=str(exc), alternatives=exc.alternatives, zone=zone
+                "booking/taken.html",
+                problem=str(exc),
+                alternatives=exc.alternatives,
+                zone=zone,
+                form=form,
             ), 409
         else:
             flash("You're booked! A confirmation is on its way to your inbox.", "success")

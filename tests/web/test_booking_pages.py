@@ -1,5 +1,6 @@
 """The visitor's booking pages: pick, book, manage."""
 
+import re
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -177,3 +178,35 @@ def test_the_embedded_widget_may_be_framed_only_by_the_coachs_sites(app):
     normal = client.get("/book")
     assert normal.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in normal.headers["Content-Security-Policy"]
+
+
+def test_after_losing_a_time_the_visitors_details_come_with_the_alternative(client, app):
+    slots = free_slots_ahead(app)
+    book(client, slots[2], email="first@example.com")
+    lost = book(client, slots[2], message="Two lines:\nfights about money.", phone="+44 20 7946")
+    assert lost.status_code == 409 and "That time is no longer free" in lost.text
+    page = lost.text
+    assert 'name="partner_one" value="Maya"' in page and 'value="old-flames"' in page
+    alternative = slots[3].start.astimezone(BERLIN).isoformat()
+    assert f'name="start" value="{alternative}"' in page
+    # Choosing an alternative shows the details form again, filled in, for the new time.
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    again = client.post("/book/details?tz=Europe/Berlin", data={**fields, "start": alternative})
+    assert again.status_code == 200 and "Almost there" in again.text
+    assert 'value="Maya"' in again.text and 'value="+44 20 7946"' in again.text
+    assert "Two lines:\nfights about money.</textarea>" in again.text
+    assert re.search(r'<option (selected )?value="old-flames"( selected)?>', again.text)
+    assert slots[3].start.astimezone(BERLIN).strftime("%H:%M") in again.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Consult)) == 1  # not yet
+
+
+def test_the_package_chosen_on_the_landing_page_stays_chosen(client, app):
+    page = client.get("/book", query_string={"package": "glow-embers", "tz": "Europe/Berlin"}).text
+    day_links = re.findall(r'<a href="(/book\?[^"]+)"\s+class="day', page)
+    assert day_links and all("package=glow-embers" in link for link in day_links)
+    assert '<input type="hidden" name="package" value="glow-embers">' in page  # zone form
+    slot_links = re.findall(r'class="slot" href="([^"]+)"', page)
+    assert slot_links and all("package=glow-embers" in link for link in slot_links)
+    details = client.get(slot_links[0].replace("&amp;", "&")).text
+    assert re.search(r'<option (selected )?value="glow-embers"( selected)?>', details)
