@@ -1,6 +1,7 @@
 """Alembic environment, driven by Flask-Migrate (`flask --app coachpro db …`)."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -54,8 +55,30 @@ def run_migrations_online() -> None:
             render_item=render_item,
             **conf_args,
         )
-        with context.begin_transaction():
+        with sqlite_foreign_keys_off(connection), context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """On SQLite, changing a table in batch mode copies it, drops the original and renames
+    the copy: with foreign keys on, dropping the original deletes every row that refers to
+    it through ON DELETE CASCADE (altering `partners` emptied completions and pulses). So
+    keys are off while migrating, as SQLite's own instructions for ALTER TABLE say, and
+    checked afterwards: a migration that leaves a dangling reference fails loudly."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    # Outside any transaction (the pragma is ignored inside one): nothing has run yet.
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left references to missing rows: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

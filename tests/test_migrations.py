@@ -118,3 +118,33 @@ def test_existing_couples_get_their_history_when_upgrading(empty_database_url):
     assert enrollment.package_id == 2 and enrollment.sessions_included == 8
     assert str(enrollment.start_date) == "2026-03-01"
     assert [s.status for s in statuses] == ["active"]
+
+
+CHILD_TABLES = ("couples", "partners", "completions", "pulses", "jar_slips", "consults",
+                "coaching_sessions", "payments", "enrollments", "outbox_messages")  # fmt: skip
+
+
+def _counts(app) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in CHILD_TABLES}
+
+
+def test_changing_a_table_others_refer_to_keeps_every_row_that_refers_to_it(
+    empty_database_url,
+):
+    """On SQLite a batch migration copies and drops a table: with foreign keys on, dropping
+    `partners` used to delete every completion and pulse through ON DELETE CASCADE."""
+    from coachpro.demo import seed_demo
+
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.remove()
+        before = _counts(app)
+        assert before["completions"] > 100 and before["pulses"] > 10
+        downgrade(revision="0016_practice_settings")  # through partners and consults
+        upgrade()
+        after = _counts(app)
+        db.engine.dispose()
+    assert after == before

@@ -56,6 +56,21 @@ class ResetPasswordForm(Form):
     submit = SubmitField("Set new password")
 
 
+class ChangePasswordForm(Form):
+    current = PasswordField(
+        "Your current password", validators=[DataRequired("Enter your current password.")]
+    )
+    password = new_password_field("New password")
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The passwords differ."),
+        ],
+    )
+    submit = SubmitField("Change password")
+
+
 class AcceptInviteForm(Form):
     password = new_password_field("Choose a password")
     confirm = PasswordField(

@@ -1,9 +1,10 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from coachpro.auth import bp, throttle
 from coachpro.auth.forms import (
     AcceptInviteForm,
+    ChangePasswordForm,
     CodeForm,
     ForgotPasswordForm,
     LoginForm,
@@ -124,6 +125,27 @@ def reset_password(token: str):
             flash("Your password is changed. Sign in with the new one.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"], key_func=lambda: str(current_user.get_id()))
+def change_password():
+    """Anyone signed in changes their own password; every other session of theirs ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_own_password(current_user, form.current.data, form.password.data)
+        except accounts.AccountError as exc:
+            field = form.current if "current" in str(exc) else form.password
+            field.errors.append(str(exc))
+        else:
+            login_user(current_user._get_current_object())  # this session, on the new token
+            flash("Your password is changed, and you are signed out on every other device.",
+                  "success")  # fmt: skip
+            return redirect(url_for("coach.security") if current_user.is_coach
+                            else url_for("portal.settings_page"))  # fmt: skip
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])

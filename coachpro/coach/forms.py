@@ -181,9 +181,12 @@ class NoteForm(Form):
 class SessionForm(Form):
     day = DateField("Date", validators=[DataRequired("Choose a date.")])
     time = StringField(
-        "Time (practice time zone)", validators=[DataRequired("Enter a time like 14:30.")]
+        "Time (your time zone)",
+        validators=[DataRequired("Enter a time, like 7pm or 19:00.")],
+        render_kw={"list": "session-times", "autocomplete": "off", "inputmode": "text"},
     )
     location = StringField("Video link or place (optional)", validators=[Length(max=300)])
+    confirmed = HiddenField()  # "yes" once the coach has seen the warnings about this time
     # Only asked on the fall-back night, when the time happens twice: which one is meant.
     occurrence = RadioField(
         "That time happens twice that night. Which one?",

@@ -2,9 +2,9 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from coachpro.auth.sessions import role_required
-from coachpro.choices import as_choices
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, AssignForm, CommentForm, ExerciseForm, MilestoneForm
 from coachpro.domain.occurrences import Cadence
@@ -105,7 +105,14 @@ def assign(couple_id: int):
     couple = get_or_404(Couple, couple_id)
     form = AssignForm()
     visible = [e for group in exercises.library(include_hidden=False).values() for e in group]
-    form.exercise.choices = as_choices((str(e.id), f"{e.theme}: {e.title}") for e in visible)
+    # Each option carries the exercise's own defaults: choosing it starts from them.
+    form.exercise.choices = [
+        SelectChoice(str(e.id), f"{e.theme}: {e.title}", render_kw={
+            "data-cadence": _cadence_of(e), "data-mode": e.mode,
+            "data-visibility": e.default_visibility,
+        })
+        for e in visible
+    ]  # fmt: skip
     if request.method == "GET":
         chosen = int_arg("exercise")
         first = next((e for e in visible if e.id == chosen), visible[0] if visible else None)
@@ -113,9 +120,7 @@ def assign(couple_id: int):
             form.exercise.data = str(first.id)
             form.mode.data = first.mode
             form.visibility.data = first.default_visibility
-            form.cadence.data = {"daily": "daily", "weekly": "weekly"}.get(
-                first.default_cadence, "once"
-            )
+            form.cadence.data = _cadence_of(first)
         form.start_date.data = couple_today(couple)
     status = 200
     if form.validate_on_submit():
@@ -143,7 +148,15 @@ def assign(couple_id: int):
             return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")
     elif request.method == "POST":
         status = 422
-    return render_template("coach/assign.html", couple=couple, form=form), status
+    previews = {str(e.id): render_rich_text(e.instructions) for e in visible}
+    return render_template(
+        "coach/assign.html", couple=couple, form=form, exercises=visible, previews=previews
+    ), status
+
+
+def _cadence_of(exercise: Exercise) -> str:
+    """The assignment cadence an exercise suggests ("monthly" and "any" start as once)."""
+    return {"daily": "daily", "weekly": "weekly"}.get(exercise.default_cadence, "once")
 
 
 @bp.post("/couples/<int:couple_id>/assignments/<int:assignment_id>/<action>")

@@ -1,6 +1,7 @@
 """The coach schedules, moves, cancels and records coaching sessions."""
 
-from datetime import datetime, time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
@@ -9,24 +10,18 @@ from coachpro.auth.sessions import role_required
 from coachpro.booking.picker import build_picker
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, CoachRescheduleForm, SessionForm, SessionNotesForm
-from coachpro.domain.local_time import LocalReading, read_local
+from coachpro.domain.local_time import LocalReading, parse_clock, read_local
 from coachpro.models import CoachingSession, Couple, Role, SessionStatus
 from coachpro.models.types import utcnow
 from coachpro.services import coaching
 from coachpro.services.calendar import practice_zone
 from coachpro.services.consult_requests import parse_start
+from coachpro.services.couples import current_enrollment
 from coachpro.services.lookup import get_or_404
 
 
 def _back(couple: Couple):
     return redirect(url_for("coach.couple", couple_id=couple.id) + "#sessions")
-
-
-def _parse_time(text: str) -> time | None:
-    try:
-        return time.fromisoformat(text.strip())
-    except ValueError:
-        return None
 
 
 @bp.route("/couples/<int:couple_id>/sessions/new", methods=["GET", "POST"])
@@ -35,14 +30,19 @@ def new_session(couple_id: int):
     couple = get_or_404(Couple, couple_id)
     form = SessionForm()
     status = 200
-    reading = None
+    reading, start, warnings = None, None, []
     if form.validate_on_submit():
-        at = _parse_time(form.time.data)
+        at = parse_clock(form.time.data)
         reading = read_local(form.day.data, at, practice_zone()) if at is not None else None
         start = _chosen_instant(form, reading)
         if start is not None:
+            form.time.data = f"{at:%H:%M}"  # how "7pm" was read
+            warnings = _warnings_for(couple, start)
+            if warnings and form.confirmed.data != "yes":
+                return _render(couple, form, reading, start, warnings, 200)
             try:
-                coaching.schedule_session(couple, start, location=form.location.data, by="coach")
+                coaching.schedule_session(couple, start, location=form.location.data, by="coach",
+                                          overlap_ok=bool(warnings))  # fmt: skip
             except coaching.SessionError as exc:
                 form.day.errors.append(str(exc))
             else:
@@ -51,8 +51,19 @@ def new_session(couple_id: int):
         status = 422
     elif request.method == "POST":
         status = 422
+    return _render(couple, form, reading, start, [], status)
+
+
+def _warnings_for(couple: Couple, start: datetime) -> list[str]:
+    enrollment = current_enrollment(couple.id)
+    if enrollment is None:
+        return []  # scheduling says why it cannot go ahead
+    return coaching.session_warnings(start, timedelta(minutes=enrollment.session_minutes))
+
+
+def _render(couple, form, reading, start, warnings, status):
     ambiguous = reading is not None and reading.ambiguous
-    if reading is not None and reading.ambiguous:
+    if ambiguous:
         form.occurrence.choices = [
             SelectChoice(str(n), reading.label(instant))
             for n, instant in enumerate(reading.instants)
@@ -62,7 +73,11 @@ def new_session(couple_id: int):
         couple=couple,
         form=form,
         zone=practice_zone(),
+        couple_zone=ZoneInfo(couple.timezone),
+        start=start,
+        warnings=warnings,
         ask_occurrence=ambiguous,
+        suggested_times=[f"{h:02d}:{m:02d}" for h in range(7, 22) for m in (0, 30)],
     ), status
 
 
@@ -73,7 +88,7 @@ def _chosen_instant(form: SessionForm, reading: LocalReading | None) -> datetime
     happens twice is asked about, never guessed.
     """
     if reading is None:
-        form.time.errors.append("Enter a time like 14:30.")
+        form.time.errors.append("Enter a time, like 7pm or 19:00.")
         return None
     if not reading.exists:
         form.time.errors.append(reading.gap_message())

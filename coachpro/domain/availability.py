@@ -186,6 +186,16 @@ def free_slots(
     return not_too_soon(rules, chain.from_iterable(known_days[day] for day in wanted), now)
 
 
+def within_hours(rules: AvailabilityRules, interval: Interval) -> bool:
+    """Whether the interval lies inside the coach's hours for its (practice-local) day."""
+    day = local_day(interval.start, rules.zone)
+    return any(
+        _earliest(day, r.start, rules.zone) <= interval.start
+        and interval.end <= _latest(day, r.end, rules.zone)
+        for r in _joined(rules.hours_on(day))
+    )
+
+
 def busy_timeline(rules: AvailabilityRules, busy: Iterable[Interval]) -> "BusyTimeline":
     return BusyTimeline(b.widened(rules.buffer_before, rules.buffer_after) for b in busy)
 

@@ -9,6 +9,7 @@ Durations are added to the UTC instants returned here: aware arithmetic in a `Zo
 wall-clock arithmetic, which makes a 75-minute session on a DST night last 15 or 135 minutes.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -68,3 +69,28 @@ def _after_gap(day: date, at: time, zone: ZoneInfo) -> time:
     # it: 02:30 on a one-hour spring-forward night becomes 03:30.
     wall = datetime.combine(day, at, tzinfo=zone).replace(fold=0)
     return wall.astimezone(UTC).astimezone(zone).time()
+
+
+_CLOCK = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.h]?(?P<minute>\d{2}))?\s*(?P<half>[ap])?\.?\s*(?:m\.?)?$"
+)
+_WORDS = {"noon": time(12), "midday": time(12), "midnight": time(0)}
+
+
+def parse_clock(text: str) -> time | None:
+    """A time of day as people type it: "19:00", "19.00", "1900", "19", "7pm", "7:30 p.m.",
+    "12am" (midnight), "noon". None when it is not one ("13pm", "25:00", "7:75")."""
+    cleaned = " ".join(str(text).strip().lower().split())
+    if cleaned in _WORDS:
+        return _WORDS[cleaned]
+    match = _CLOCK.match(cleaned)
+    if match is None:
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["half"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["half"] == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)

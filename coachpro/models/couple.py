@@ -4,7 +4,15 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachpro.extensions import Model
@@ -87,6 +95,9 @@ class Partner(Model):
     intake_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Opt-in daily homework email at this local hour (0-23); None = no email.
     reminder_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    # Which other emails they want (receipts and account emails always go).
+    email_encouragement: Mapped[bool] = mapped_column(default=True, server_default=true())
+    email_sessions: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The local date of the last daily email, so it goes out at most once a day.
     reminder_sent_on: Mapped[date | None] = mapped_column(Date)
 

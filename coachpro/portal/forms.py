@@ -1,4 +1,5 @@
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -63,10 +64,17 @@ class PulseForm(Form):
     submit = SubmitField("Save my pulse")
 
 
-class ReminderForm(Form):
+class EmailChoicesForm(Form):
     hour = SelectField(
         "Daily homework email",
         choices=[SelectChoice("", "No daily email")]
         + [SelectChoice(str(h), f"Every day at {h:02d}:00") for h in range(5, 23)],
     )
-    submit = SubmitField("Save")
+    encouragement = BooleanField("Notes of encouragement from your coach")
+    sessions = BooleanField("Session invitations and changes (they keep your calendar right)")
+    submit = SubmitField("Save email choices")
+
+
+class TimezoneForm(Form):
+    timezone = SelectField("Your time zone", choices=[], render_kw={"data-zone-search": ""})
+    submit = SubmitField("Save time zone")

@@ -1,17 +1,28 @@
 """Doing homework from the portal: log an occurrence, keep promises, the jar, the timer."""
 
+import json
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
+from coachpro.choices import zone_choices
 from coachpro.domain.calendar_bounds import parse_day
 from coachpro.domain.rich_text import plain_steps, render_rich_text
 from coachpro.models import ExerciseKind, Role, Visibility
+from coachpro.models.types import utcnow
 from coachpro.portal import bp
-from coachpro.portal.forms import ActionForm, EntryForm, PromiseForm, PulseForm, ReminderForm
-from coachpro.services import homework, homework_digests, jar, pulse
+from coachpro.portal.forms import (
+    ActionForm,
+    EmailChoicesForm,
+    EntryForm,
+    PromiseForm,
+    PulseForm,
+    TimezoneForm,
+)
+from coachpro.services import accounts, homework, homework_digests, jar, pulse
+from coachpro.services.my_data import partner_data
 from coachpro.services.portal_home import other_partner, partner_for
 
 
@@ -244,11 +255,79 @@ def pulse_page():
 @role_required(Role.CLIENT)
 def settings_page():
     me = _me()
-    form = ReminderForm()
+    form = EmailChoicesForm()
     if request.method == "GET":
         form.hour.data = "" if me.reminder_hour is None else str(me.reminder_hour)
+        form.encouragement.data = me.email_encouragement
+        form.sessions.data = me.email_sessions
     if form.validate_on_submit():
-        homework_digests.set_reminder_hour(me, int(form.hour.data) if form.hour.data else None)
-        flash("Saved.", "success")
+        homework_digests.set_email_choices(
+            me,
+            hour=int(form.hour.data) if form.hour.data else None,
+            encouragement=bool(form.encouragement.data),
+            sessions=bool(form.sessions.data),
+        )
+        flash("Your email choices are saved.", "success")
         return redirect(url_for("portal.settings_page"))
-    return render_template("portal/settings.html", me=me, form=form)
+    return _settings(me, form, _zone_form(), 422 if request.method == "POST" else 200)
+
+
+def _zone_form() -> TimezoneForm:
+    form = TimezoneForm()
+    form.timezone.choices = zone_choices(utcnow(), current_user.timezone)
+    if not form.is_submitted():
+        form.timezone.data = current_user.timezone
+    return form
+
+
+def _settings(me, form, zone_form, status: int):
+    other = other_partner(me)
+    return render_template(
+        "portal/settings.html",
+        me=me,
+        form=form,
+        zone_form=zone_form,
+        partner_name=other.first_name if other else None,
+    ), status
+
+
+@bp.post("/settings/timezone")
+@role_required(Role.CLIENT)
+def save_timezone():
+    me = _me()
+    zone_form = _zone_form()
+    if zone_form.validate_on_submit():
+        try:
+            accounts.set_timezone(current_user, zone_form.timezone.data)
+        except accounts.AccountError as exc:
+            zone_form.timezone.errors.append(str(exc))
+        else:
+            flash("Saved: times are now shown in your new time zone.", "success")
+            return redirect(url_for("portal.settings_page"))
+    form = EmailChoicesForm(formdata=None, obj=None)
+    form.hour.data = "" if me.reminder_hour is None else str(me.reminder_hour)
+    form.encouragement.data, form.sessions.data = me.email_encouragement, me.email_sessions
+    return _settings(me, form, zone_form, 422)
+
+
+@bp.get("/my-data")
+@role_required(Role.CLIENT)
+def my_data():
+    me = _me()
+    return render_template("portal/my_data.html", me=me, data=partner_data(me, utcnow()))
+
+
+@bp.get("/my-data.json")
+@role_required(Role.CLIENT)
+def my_data_json():
+    me = _me()
+    body = json.dumps(partner_data(me, utcnow()), ensure_ascii=False, indent=2)
+    name = f"my-coachpro-data-{utcnow():%Y-%m-%d}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -94,6 +94,22 @@ def change_password(user: User, password: str) -> None:
 
 
 @transactional()
+def change_own_password(user: User, current: str, new: str) -> None:
+    """A signed-in person changes their password: the current one first, as a stolen
+    session alone must not be enough to lock its owner out. Other sessions end."""
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise AccountError("That is not your current password.")
+    change_password(user, new)
+
+
+@transactional()
+def set_timezone(user: User, timezone: str) -> None:
+    if not is_valid_timezone(timezone):
+        raise AccountError("Choose a time zone from the list.")
+    user.timezone = timezone
+
+
+@transactional()
 def end_all_sessions(user: User) -> None:
     """Every session of this user ends: the session id carries the version we bump."""
     user.end_all_sessions()

@@ -52,7 +52,7 @@ CALENDAR_CHANGED = "coachpro.calendar_changed"
 LONGEST_EVENT = timedelta(days=1)
 
 # A consult that was cancelled frees its time; every other state keeps it taken.
-_HOLDS_TIME = (ConsultStatus.BOOKED, ConsultStatus.NO_SHOW, ConsultStatus.HELD)
+HOLDS_TIME = (ConsultStatus.BOOKED, ConsultStatus.NO_SHOW, ConsultStatus.HELD)
 
 
 def practice_zone() -> ZoneInfo:
@@ -209,7 +209,7 @@ def busy_and_counts(
     zone = practice_zone()
     start, end = _day_bounds(first_day, last_day, zone)
     query = select(Consult.id, Consult.start_at, Consult.end_at).where(
-        Consult.status.in_(_HOLDS_TIME),
+        Consult.status.in_(HOLDS_TIME),
         Consult.start_at < end,
         Consult.end_at > start,
         Consult.start_at > start - LONGEST_EVENT,

@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from coachpro.domain.availability import Interval, slot_problem
+from coachpro.domain.availability import Interval, format_ranges, slot_problem, within_hours
 from coachpro.domain.invites import CalendarEvent, Person
 from coachpro.extensions import db
 from coachpro.links import absolute_url
-from coachpro.models import CoachingSession, Couple, SessionStatus
+from coachpro.models import CoachingSession, Consult, Couple, SessionStatus
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import (
+    HOLDS_TIME,
     LONGEST_EVENT,
     booking_settings,
     busy_and_counts,
@@ -65,9 +66,16 @@ def upcoming_sessions(couple_id: int, now: datetime) -> list[CoachingSession]:
 
 
 def _check_time(
-    start: datetime, length: timedelta, now: datetime, *, by: str, ignore: int | None = None
+    start: datetime,
+    length: timedelta,
+    now: datetime,
+    *,
+    by: str,
+    ignore: int | None = None,
+    overlap_ok: bool = False,
 ) -> None:
-    """Partners pick from the coach's offered hours; the coach may use any free time."""
+    """Partners pick from the coach's offered hours; the coach may use any free time, and
+    overlap another event after being warned (`overlap_ok`)."""
     if start <= now:
         raise SessionError("Choose a time in the future.")
     day = start.astimezone(practice_zone()).date()
@@ -80,8 +88,52 @@ def _check_time(
             raise SessionError(SLOT_MESSAGES[problem])
         return
     wanted = Interval(start, start + length)
-    if any(wanted.overlaps(b) for b in busy):
+    if not overlap_ok and any(wanted.overlaps(b) for b in busy):
         raise SessionError("That time overlaps another consult or session.")
+
+
+def session_warnings(
+    start: datetime, length: timedelta, *, ignore_session_id: int | None = None
+) -> list[str]:
+    """What the coach should know before putting a session here: outside their working hours,
+    or on top of another consult or session. Warnings, not refusals: it is their calendar."""
+    zone = practice_zone()
+    day = start.astimezone(zone).date()
+    wanted = Interval(start.astimezone(UTC), start.astimezone(UTC) + length)
+    rules = load_rules(booking_settings(), day, day, daily_cap=False)
+    warnings = []
+    if not within_hours(rules, wanted):
+        hours = format_ranges(rules.hours_on(day))
+        warnings.append(
+            f"It is outside your working hours ({day:%A}: {hours})."
+            if hours
+            else f"You have no working hours on {day:%A %-d %B}."
+        )
+    for what, names, at, until in overlapping_events(wanted, ignore_session_id):
+        warnings.append(
+            f"It overlaps {what} with {names}, "
+            f"{at.astimezone(zone):%H:%M}–{until.astimezone(zone):%H:%M}."
+        )
+    return warnings
+
+
+def overlapping_events(wanted: Interval, ignore_session_id: int | None = None):
+    """(what, names, start, end) of each consult and session that overlaps `wanted`."""
+    consults = db.session.execute(
+        select(Consult.partner_one_name, Consult.partner_two_name, Consult.start_at,
+               Consult.end_at)
+        .where(Consult.status.in_(HOLDS_TIME), Consult.start_at < wanted.end,
+               Consult.end_at > wanted.start)
+    )  # fmt: skip
+    sessions = db.session.scalars(
+        select(CoachingSession)
+        .where(CoachingSession.status == SessionStatus.SCHEDULED,
+               CoachingSession.start_at < wanted.end, CoachingSession.end_at > wanted.start,
+               CoachingSession.id != (ignore_session_id or 0))
+    )  # fmt: skip
+    events = [("a free consult", f"{one} & {two}", at, until) for one, two, at, until in consults]
+    events += [("a session", s.couple.display_name, s.start_at, s.end_at) for s in sessions]
+    return sorted(events, key=lambda event: event[2])
 
 
 @transactional()
@@ -92,6 +144,7 @@ def schedule_session(
     location: str | None = None,
     by: str = "coach",
     now: datetime | None = None,
+    overlap_ok: bool = False,
 ) -> CoachingSession:
     """Book one of the package's sessions. SessionError says why not."""
     now = now or utcnow()
@@ -106,7 +159,7 @@ def schedule_session(
     if usage.remaining <= 0:
         raise SessionError(f"All {usage.included} sessions of the package are booked or used.")
     length = timedelta(minutes=enrollment.session_minutes)
-    _check_time(start, length, now, by=by)
+    _check_time(start, length, now, by=by, overlap_ok=overlap_ok and by == "coach")
     session = CoachingSession(
         public_id=secrets.token_urlsafe(12),
         couple_id=couple.id,
@@ -262,7 +315,7 @@ def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: 
     attendees = _attendees(couple)
     couple_zone = ZoneInfo(couple.timezone)
     send_notice(
-        to=[p.email for p in couple.partners if p.email],
+        to=[p.email for p in couple.partners if p.email and p.email_sessions],
         subject=_SUBJECTS[kind].format(when=when(session.start_at, couple_zone)),
         template="session_update",
         event=session_event(session, couple.display_name, attendees, for_coach=False),

@@ -23,6 +23,16 @@ def set_reminder_hour(partner: Partner, hour: int | None) -> None:
 
 
 @transactional()
+def set_email_choices(
+    partner: Partner, *, hour: int | None, encouragement: bool, sessions: bool
+) -> None:
+    """The emails a partner wants, kind by kind (receipts and account emails always go)."""
+    set_reminder_hour(partner, hour)
+    partner.email_encouragement = encouragement
+    partner.email_sessions = sessions
+
+
+@transactional()
 def send_homework_digests(now: datetime | None = None) -> int:
     """Email each opted-in partner today's homework once their chosen local hour has come.
 

@@ -183,7 +183,7 @@ def send_encouragement(couple: Couple, coach: User, body: str) -> CoachComment:
     comment = CoachComment(couple_id=couple.id, author_id=coach.id, body=body[:4000])
     db.session.add(comment)
     db.session.flush()
-    emails = [p.email for p in couple.partners if p.email]
+    emails = [p.email for p in couple.partners if p.email and p.email_encouragement]
     if emails:
         enqueue_templated(
             to=emails,

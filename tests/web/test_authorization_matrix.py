@@ -17,7 +17,7 @@ from coachpro.services.couples import add_note
 from tests.homework_helpers import assign_builtin, couple_today
 from tests.services.test_coaching import session_slots
 
-PUBLIC, COACH, CLIENT = "public", "coach", "client"
+PUBLIC, COACH, CLIENT, SIGNED_IN = "public", "coach", "client", "signed in"
 
 ACCESS = {
     # The public site, booking by token, payments by link, Stripe: anyone (tokens decide).
@@ -41,9 +41,12 @@ ACCESS = {
             "portal.jar_page", "portal.add_slip", "portal.draw_slip", "portal.cancel_draw",
             "portal.slip_discussed",
             "portal.pulse_page", "portal.settings_page", "payments.portal_pay",
+            "portal.save_timezone", "portal.my_data", "portal.my_data_json",
         ],
         CLIENT,
     ),
+    # Anyone signed in, for their own account.
+    "auth.change_password": SIGNED_IN,
 }  # fmt: skip
 
 
@@ -150,6 +153,11 @@ def check(app, endpoint, method, url, who, response):
     status = response.status_code
     where = (who, method, url, status)
     assert status < 500 or (endpoint == "public.healthz" and status == 503), where
+    if access == SIGNED_IN:
+        if who == "visitor":
+            assert status == 302 and "/login" in response.headers["Location"], where
+        else:
+            assert status not in (401, 403), where
     if access == COACH:
         if who == "visitor":
             assert status == 302 and "/login" in response.headers["Location"], where
@@ -185,3 +193,6 @@ def test_couple_2_partner_cannot_read_their_partners_private_entry(app, world):
     page = quentin.get(f"/portal/homework/{ids['assignment_id']}/{ids['day']}")
     assert page.status_code == 200 and "C2-REFLECTION-SECRET" not in page.text
     assert "C2-SLIP-SECRET" not in quentin.get("/portal/jar").text
+    # Nor through their own copy of their data, on the page or in the file.
+    assert "C2-REFLECTION-SECRET" not in quentin.get("/portal/my-data").text
+    assert "C2-SLIP-SECRET" not in quentin.get("/portal/my-data.json").text
