@@ -86,14 +86,25 @@ def entry(assignment_id: int, day: str):
             form.reflection.errors.append(str(exc))
             status = 422
         else:
-            flash("Logged. Well done, you two.", "success")
+            flash(_logged_message(assignment, Visibility(form.visibility.data)), "success")
             return redirect(url_for("portal.today"))
     elif request.method == "POST":
         status = 422
     partner = other_partner(me)
     theirs = homework.partners_entry(partner, assignment, when)
+    editable = existing is not None and homework.can_edit(existing, me, utcnow())
+    # A finished entry opens as done; "Edit" (the same day only) opens the form again.
+    show_done = (
+        existing is not None
+        and existing.done
+        and status == 200
+        and not (editable and request.args.get("edit") == "1")
+    )
     return render_template(
         "portal/entry.html",
+        existing=existing,
+        show_done=show_done,
+        editable=editable,
         me=me,
         partner=partner,
         assignment=assignment,
@@ -107,14 +118,26 @@ def entry(assignment_id: int, day: str):
     ), status
 
 
+def _logged_message(assignment, visibility: Visibility) -> str:
+    """Words that fit what was logged: praise for "you two" only when it was done together."""
+    if assignment.mode == "together":
+        return "Logged for you both. Well done, you two."
+    if visibility == Visibility.ME:
+        return "Logged. It stays between you and this page."
+    return "Logged. Thank you for doing your part."
+
+
 def _promise(me, assignment, when: date):
     existing = homework.my_entry(me, assignment, when)
     form = PromiseForm()
     if form.validate_on_submit():
         try:
             if request.form.get("kept") in ("yes", "no"):
-                homework.mark_promise(me, assignment, when, request.form["kept"] == "yes")
-                flash("Noted. Honesty about promises is what builds trust.", "success")
+                kept = request.form["kept"] == "yes"
+                homework.mark_promise(me, assignment, when, kept,
+                                      in_the_way=request.form.get("in_the_way"))  # fmt: skip
+                flash("Kept: that is how trust grows, one promise at a time." if kept else
+                      "Noted. Saying so honestly builds trust too.", "success")  # fmt: skip
             else:
                 homework.make_promise(
                     me, assignment, when, form.promise.data or "",

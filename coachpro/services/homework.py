@@ -298,8 +298,7 @@ def log_entry(
         entry = Entry(entry.done, reflection, entry.rating, entry.visibility, {"checked": checked})
     existing = my_entry(partner, assignment, day)
     if existing is not None:
-        edited_day = existing.created_at.astimezone(ZoneInfo(partner_zone(partner))).date()
-        if edited_day != local_today(partner, now):
+        if not can_edit(existing, partner, now):
             raise HomeworkError("Entries can be changed on the day they were written only.")
         completion = existing
     else:
@@ -320,6 +319,12 @@ def log_entry(
     return completion
 
 
+def can_edit(entry: Completion, partner: Partner, now: datetime) -> bool:
+    """An entry may be changed on the day it was written (the writer's day), not after."""
+    written = entry.created_at.astimezone(ZoneInfo(partner_zone(partner))).date()
+    return written == local_today(partner, now)
+
+
 def partner_zone(partner: Partner) -> str:
     return partner.user.timezone if partner.user else partner.couple.timezone
 
@@ -336,15 +341,20 @@ def make_promise(partner, assignment, day, text: str, visibility, now=None) -> C
     )  # fmt: skip
 
 
-def mark_promise(partner, assignment, day, kept: bool, now=None) -> Completion:
+def mark_promise(
+    partner, assignment, day, kept: bool, now=None, in_the_way: str | None = None
+) -> Completion:
+    """Mark today's promise kept or not; when not, what got in the way may be said (it is
+    read by whoever may read the promise)."""
     existing = my_entry(partner, assignment, day)
     if existing is None or not (existing.data or {}).get("promise"):
         raise HomeworkError("Make today's promise first.")
+    reason = None if kept else (in_the_way or "").strip()[:300] or None
     return log_entry(
         partner, assignment, day,
         Entry(done=True, reflection=existing.reflection,
               visibility=Visibility(existing.visibility),
-              data={"promise": existing.data["promise"], "kept": kept}),
+              data={"promise": existing.data["promise"], "kept": kept, "in_the_way": reason}),
         now,
     )  # fmt: skip
 

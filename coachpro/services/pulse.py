@@ -1,6 +1,7 @@
 """The weekly pulse and the progress chart drawn from it and from homework completion."""
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, select
 
@@ -71,7 +72,10 @@ def progress_chart(
     now = now or utcnow()
     today = local_today(viewer_partner, now) if viewer_partner else couple_today(couple, now)
     shown = weeks_shown or WEEKS_SHOWN
-    weeks = [week_start(today) - timedelta(weeks=n) for n in range(shown - 1, -1, -1)]
+    # From the couple's first week, not from empty weeks before they started.
+    began = couple.created_at.astimezone(ZoneInfo(couple.timezone)).date()
+    so_far = (week_start(today) - week_start(min(began, today))).days // 7 + 1
+    weeks = [week_start(today) - timedelta(weeks=n) for n in range(min(shown, so_far) - 1, -1, -1)]
     pulses = db.session.scalars(
         select(Pulse).where(
             Pulse.partner_id.in_([p.id for p in couple.partners]), Pulse.week_start >= weeks[0]

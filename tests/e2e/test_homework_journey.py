@@ -45,6 +45,7 @@ def test_gratitude_jar_and_eye_contact_timer(maya_phone, app):
     )
     page.get_by_role("button", name="Mark as done").click()
     page.wait_for_url("**/portal/")
+    assert page.get_by_text("Logged. Thank you for doing your part.").is_visible()  # not "you two"
     assert page.locator(".hw-done").filter(has_text="Evening gratitude moment").count() == 1
 
     # Vulnerability jar: drop a slip, draw together, talk it through.
@@ -74,14 +75,33 @@ def test_gratitude_jar_and_eye_contact_timer(maya_phone, app):
     # Silent eye contact: leaving early logs nothing; finishing the two minutes does.
     page.goto("/portal/")
     page.get_by_role("link", name="Silent eye contact").click()
-    page.get_by_role("button", name="Start the timer").click()
+    start = page.get_by_role("button", name="Start the timer")
+    assert page.get_by_role("button", name="Mark as done").is_hidden()  # after the timer
+    start.click()
+    assert start.is_hidden()
+    page.get_by_role("button", name="Stop").click()  # stopping early logs nothing
+    assert page.get_by_text("Stopped. Nothing was logged").is_visible()
+    start.click()
     page.clock.run_for("01:00")
     assert page.locator("[data-timer-remaining]").inner_text() == "01:00"
     with app.app_context():  # halfway through: nothing logged for the timer yet
         assert len(db.session.scalars(select(Completion)).all()) == 2
     page.clock.run_for("01:01")
+    # Time is up: the reflection is asked for, nothing is sent on its own.
+    assert page.get_by_text("Time. Take a breath").is_visible()
+    assert page.get_by_role("button", name="Start the timer").is_hidden()
+    with app.app_context():
+        assert len(db.session.scalars(select(Completion)).all()) == 2
+    page.get_by_label("Your reflection (optional)").fill("We laughed at second 40.")
+    page.get_by_role("button", name="Mark as done").click()
     page.wait_for_url("**/portal/")
+    assert page.get_by_text("Logged for you both. Well done, you two.").is_visible()
     assert page.locator(".hw-done").count() == 3
+    # Opened again, it shows as done, with Edit for today.
+    page.get_by_role("link", name="Silent eye contact").click()
+    assert page.get_by_role("heading", name="Done together").is_visible()
+    assert page.get_by_text("We laughed at second 40.").is_visible()
+    assert page.get_by_role("link", name="Edit").is_visible()
 
     with app.app_context():
         entries = db.session.scalars(select(Completion)).all()

@@ -1,6 +1,8 @@
 """Assignments, what is due for whom, logging with privacy, promises, the jar, progress."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -8,7 +10,8 @@ from sqlalchemy import select
 from coachpro.domain.occurrences import Cadence
 from coachpro.extensions import db
 from coachpro.models import Assignment, Couple, OutboxMessage, Partner, User, Visibility
-from coachpro.services import homework, jar, progress
+from coachpro.services import homework, jar, progress, pulse
+from coachpro.services.pulse import week_start
 from tests.homework_helpers import assign_builtin
 
 NOW = datetime(2026, 12, 9, 18, 0, tzinfo=UTC)  # Wednesday evening in Europe, afternoon in NY
@@ -310,3 +313,19 @@ def test_two_coaches_editing_one_couple_leave_it_consistent(app, create_couple):
         # One coach's edit wins as a whole: never Maia with Tokyo or Mya with Paris halves.
         assert (target.partners[0].first_name, target.timezone) in (
             ("Maia", "Europe/Paris"), ("Mya", "Asia/Tokyo"))  # fmt: skip
+
+
+@pytest.mark.parametrize(("days_ago", "weeks"), [(0, 1), (15, 3), (200, 12)])
+def test_the_progress_chart_starts_at_the_couples_first_week(app, create_couple, days_ago, weeks):
+    couple = create_couple(("Maya", "Jordan"))
+    now = datetime(2026, 12, 9, 18, 0, tzinfo=UTC)  # a Wednesday
+    with app.app_context():
+        whole = db.session.get(Couple, couple.couple_id)
+        whole.timezone = "Europe/Berlin"
+        whole.created_at = now - timedelta(days=days_ago)
+        svg = pulse.progress_chart(whole, None, now)
+    began = week_start(whole.created_at.astimezone(ZoneInfo("Europe/Berlin")).date())
+    labels = re.findall(r'text-anchor="middle">(\d+ \w+)</text>', svg)
+    assert len(labels) == weeks
+    if weeks < 12:
+        assert labels[0] == f"{began.day} {began:%b}"  # no empty weeks before they began

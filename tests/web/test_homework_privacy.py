@@ -128,3 +128,21 @@ def test_an_undrawn_slip_is_hidden_from_the_partner_and_visible_once_drawn(app, 
     assert "Jordan is ready to draw" in maya.get("/portal/jar").text
     maya.post("/portal/jar/draw")
     assert "UNDRAWN-SLIP" in jordan.get("/portal/jar").text
+
+
+@pytest.mark.parametrize(("shared", "partner_reads"), [("me", False), ("us", True)])
+def test_what_got_in_the_way_of_a_promise_is_read_by_who_may_read_the_promise(
+    app, create_couple, shared, partner_reads
+):
+    couple = create_couple(("Maya", "Jordan"))
+    today = couple_today(app, couple.couple_id)
+    aid = assign_builtin(app, couple.couple_id, "reliability-challenge", today)
+    jordan = sign_in(app, couple.partner_b.email, couple.partner_b.password)
+    maya = sign_in(app, couple.partner_a.email, couple.partner_a.password)
+    url = f"/portal/homework/{aid}/{today.isoformat()}"
+    jordan.post(url, data={"promise": "Home by six", "visibility": shared})
+    marked = jordan.post(url, data={"kept": "no", "in_the_way": "WAY-The late train"},
+                         follow_redirects=True)  # fmt: skip
+    assert "Saying so honestly builds trust too." in marked.text
+    assert "What got in the way: WAY-The late train" in marked.text
+    assert ("WAY-The late train" in maya.get(url).text) is partner_reads
