@@ -2,12 +2,22 @@
 
 import os
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import app_for_test, require
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ' (' + v.impact + '): '
+      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+}"""
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -51,3 +61,23 @@ def phone(browser, live_server):
     )
     yield context.new_page()
     context.close()
+
+
+@cache
+def _axe_source() -> str:
+    require(AXE.exists(), f"axe-core is not installed at {AXE} (npm ci --prefix tests/e2e)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_problems(page) -> list[str]:
+    """The serious and critical accessibility problems axe-core finds on the page as it is.
+
+    axe (from npm, read from disk) is evaluated through the browser's debugging protocol,
+    which the page's CSP does not govern: the page runs with its real CSP."""
+    page.evaluate(_axe_source() + "\n;0")
+    return page.evaluate(RUN_AXE)
+
+
+def assert_accessible(page) -> None:
+    problems = axe_problems(page)
+    assert problems == [], f"{page.url}: " + "; ".join(problems)
