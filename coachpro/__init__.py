@@ -102,6 +102,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from coachpro import i18n
+
+    i18n.init_app(app)
+
     from coachpro.services.calendar import track_calendar_changes
 
     track_calendar_changes()

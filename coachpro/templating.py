@@ -10,7 +10,9 @@ from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from coachpro.choices import zone_choices
-from coachpro.domain.money import format_money
+from coachpro.domain.formats import format_amount, format_day, format_instant
+from coachpro.domain.money import minor_digits
+from coachpro.i18n import current_locale
 from coachpro.models.types import utcnow
 from coachpro.services.practice_settings import practice
 
@@ -20,7 +22,7 @@ def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     if value is None:
         return ""
     zone = getattr(current_user, "timezone", None) or practice().timezone
-    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
+    return format_instant(value, ZoneInfo(zone), fmt, current_locale())
 
 
 def zone_options(selected: str) -> Markup:
@@ -51,7 +53,9 @@ def _zone_options(selected: str, day: date) -> Markup:
 
 def register(app: Flask) -> None:
     app.add_template_global(zone_options, "zone_options")
-    app.add_template_filter(format_money, "money")
+    app.add_template_filter(money, "money")
+    app.add_template_filter(day_format, "day_format")
+    app.add_template_global(current_locale, "current_locale")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(in_zone, "in_zone")
 
@@ -65,11 +69,19 @@ def register(app: Flask) -> None:
 
 
 def in_zone(value: datetime | None, zone: str | ZoneInfo, fmt: str = "%A %-d %B %Y, %H:%M") -> str:
-    """An instant as wall-clock time in a given zone, with the zone's abbreviation."""
+    """An instant as wall-clock time in a given zone, written the reader's way, with the
+    zone's abbreviation when a time of day is shown."""
     if value is None:
         return ""
     zone = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
-    local = value.astimezone(zone)
-    if "%H" not in fmt:  # a date alone needs no zone name
-        return local.strftime(fmt)
-    return f"{local.strftime(fmt)} ({local.tzname()})"
+    return format_instant(value, zone, fmt, current_locale())
+
+
+def day_format(value: date | datetime | None, fmt: str = "%A %-d %B %Y") -> str:
+    """A date written the reader's way ("%-d %b %Y": "Nov 30, 2026", "30. Nov. 2026")."""
+    return "" if value is None else format_day(value, fmt, current_locale())
+
+
+def money(cents: int, currency: str) -> str:
+    """An amount written the reader's way: "$1,250", "1.250 €"."""
+    return format_amount(cents, currency, minor_digits(currency), current_locale())

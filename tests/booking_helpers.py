@@ -42,3 +42,12 @@ def api_body(start, **changes) -> dict:
     }
     body.update(changes)
     return body
+
+
+def shown(instant, fmt: str = "%H:%M", locale: str = "en_US") -> str:
+    """How a page writes `instant` (in its own zone) for a reader of `locale` ("en_US" when
+    neither the person nor their browser chose: the practice's default). The formats
+    themselves are tested against written-out strings in tests/domain/test_formats.py."""
+    from coachpro.domain.formats import format_instant, parse_locale
+
+    return format_instant(instant, instant.tzinfo, fmt, parse_locale(locale))

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_time
 from flask import (
     Response,
     abort,
@@ -21,6 +22,7 @@ from coachpro.booking.picker import TZ_COOKIE, build_picker, visitor_zone
 from coachpro.choices import package_choices
 from coachpro.domain.invites import google_calendar_url
 from coachpro.extensions import limiter
+from coachpro.i18n import current_locale
 from coachpro.models.types import utcnow
 from coachpro.services import calendar_feed as feed_service
 from coachpro.services import consult_links, consult_notices, consult_requests, consults
@@ -256,4 +258,5 @@ def picker_url(endpoint: str, extra: dict, **params) -> str:
 
 @bp.app_template_global()
 def slot_label(start: datetime, zone: ZoneInfo) -> str:
-    return start.astimezone(zone).strftime("%H:%M")
+    """A free time's button: "3:00 PM" or "15:00", as the reader writes times."""
+    return format_time(start.astimezone(zone), "short", locale=current_locale())

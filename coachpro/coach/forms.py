@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 
 from coachpro.domain.availability import parse_ranges
+from coachpro.domain.formats import LOCALE_CHOICES
 from coachpro.domain.money import CURRENCIES
 from coachpro.forms import Form
 from coachpro.services.working_hours import WEEKDAYS
@@ -323,6 +324,10 @@ class PracticeForm(Form):
     tagline = StringField("Tagline", validators=[Optional(), Length(max=200)])
     timezone = SelectField(
         "The practice's time zone", choices=[], render_kw={"data-zone-search": ""}
+    )
+    default_locale = SelectField(
+        "Language and formats for everyone else",
+        choices=[SelectChoice(tag, name) for tag, name in LOCALE_CHOICES],
     )
     currency = SelectField("Currency", choices=[SelectChoice(code) for code in CURRENCIES])
     contact_email = EmailField(

@@ -89,6 +89,7 @@ def _from_form(form: PracticeForm, current: Practice) -> Practice:
         name=form.name.data.strip(),  # (the form has made every one-line field one line)
         tagline=(form.tagline.data or "").strip(),
         timezone=form.timezone.data,
+        default_locale=form.default_locale.data,
         currency=form.currency.data,
         contact_email=text(form.contact_email.data),
         reply_to=text(form.reply_to.data),

@@ -29,6 +29,10 @@ class PracticeSettings(Model):
     name: Mapped[str] = mapped_column(String(120))
     tagline: Mapped[str] = mapped_column(String(200), default="")
     timezone: Mapped[str] = mapped_column(String(64))
+    # Language and formats for whoever has not chosen theirs and whose browser asks for none
+    # CoachPro speaks.
+    default_locale: Mapped[str] = mapped_column(String(16), default="en_US",
+                                                server_default="en_US")  # fmt: skip
     currency: Mapped[str] = mapped_column(String(3))  # for new packages and manual payments
     contact_email: Mapped[str | None] = mapped_column(String(254))  # shown to clients
     reply_to: Mapped[str | None] = mapped_column(String(254))  # where replies to emails go

@@ -38,6 +38,8 @@ class User(UserMixin, Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    # Language and formats ("de_DE", "en_GB"); None: the browser's, else the practice's.
+    locale: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session identity, random per account: no other account, not even a later one
     # that reuses this id (SQLite does after an erasure), can ever match an old cookie.

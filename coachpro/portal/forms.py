@@ -10,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from coachpro.domain.formats import LOCALE_CHOICES
 from coachpro.forms import Form
 
 VISIBILITY_CHOICES = [
@@ -77,4 +78,9 @@ class EmailChoicesForm(Form):
 
 class TimezoneForm(Form):
     timezone = SelectField("Your time zone", choices=[], render_kw={"data-zone-search": ""})
-    submit = SubmitField("Save time zone")
+    locale = SelectField(
+        "Language and formats",
+        choices=[SelectChoice("", "As my browser asks")]
+        + [SelectChoice(tag, name) for tag, name in LOCALE_CHOICES],
+    )
+    submit = SubmitField("Save")

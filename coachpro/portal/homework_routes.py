@@ -300,6 +300,7 @@ def _zone_form() -> TimezoneForm:
     form.timezone.choices = zone_choices(utcnow(), current_user.timezone)
     if not form.is_submitted():
         form.timezone.data = current_user.timezone
+        form.locale.data = current_user.locale or ""
     return form
 
 
@@ -321,11 +322,12 @@ def save_timezone():
     zone_form = _zone_form()
     if zone_form.validate_on_submit():
         try:
-            accounts.set_timezone(current_user, zone_form.timezone.data)
+            accounts.set_timezone(current_user, zone_form.timezone.data,
+                                  locale=zone_form.locale.data or None)  # fmt: skip
         except accounts.AccountError as exc:
             zone_form.timezone.errors.append(str(exc))
         else:
-            flash("Saved: times are now shown in your new time zone.", "success")
+            flash("Saved: times and dates now follow your choices.", "success")
             return redirect(url_for("portal.settings_page"))
     form = EmailChoicesForm(formdata=None, obj=None)
     form.hour.data = "" if me.reminder_hour is None else str(me.reminder_hour)

@@ -103,10 +103,12 @@ def change_own_password(user: User, current: str, new: str) -> None:
 
 
 @transactional()
-def set_timezone(user: User, timezone: str) -> None:
+def set_timezone(user: User, timezone: str, *, locale: str | None = None) -> None:
+    """A person's time zone, and their language and formats (None: as their browser asks)."""
     if not is_valid_timezone(timezone):
         raise AccountError("Choose a time zone from the list.")
     user.timezone = timezone
+    user.locale = locale
 
 
 @transactional()

@@ -11,11 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_time
 from sqlalchemy import select
 
 from coachpro.domain.availability import Interval, format_ranges, slot_problem, within_hours
 from coachpro.domain.invites import CalendarEvent, Person
 from coachpro.extensions import db
+from coachpro.i18n import current_locale
 from coachpro.links import absolute_url
 from coachpro.models import CoachingSession, Consult, Couple, SessionStatus
 from coachpro.models.types import utcnow
@@ -109,10 +111,12 @@ def session_warnings(
             if hours
             else f"You have no working hours on {day:%A %-d %B}."
         )
+    locale = current_locale()
     for what, names, at, until in overlapping_events(wanted, ignore_session_id):
         warnings.append(
             f"It overlaps {what} with {names}, "
-            f"{at.astimezone(zone):%H:%M}–{until.astimezone(zone):%H:%M}."
+            f"{format_time(at.astimezone(zone), 'short', locale=locale)}–"
+            f"{format_time(until.astimezone(zone), 'short', locale=locale)}."
         )
     return warnings
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from coachpro.domain.colors import AA_TEXT, accent_contrast, parse_hex
+from coachpro.domain.formats import LOCALE_CHOICES
 from coachpro.domain.images import Logo
 from coachpro.domain.money import CURRENCIES
 from coachpro.domain.text import single_line
@@ -39,6 +40,7 @@ class Practice:
     sent_email_retention_days: int
     accent_color: str | None  # None: CoachPro's own plum
     logo_sha256: str | None  # None: no logo (the brand mark and the name)
+    default_locale: str = "en_US"  # language and formats when a person's are not known
 
     @property
     def zone(self) -> ZoneInfo:
@@ -72,6 +74,7 @@ LABELS = {
     "prospect_retention_months": "how long prospects are kept",
     "accent_color": "accent colour",
     "logo_sha256": "logo",
+    "default_locale": "language and formats",
 }
 
 
@@ -118,6 +121,8 @@ def _check(new: Practice) -> None:
         problems["timezone"] = "Choose a time zone from the list."
     if new.currency not in CURRENCIES:
         problems["currency"] = "Choose a currency from the list."
+    if new.default_locale not in {tag for tag, _name in LOCALE_CHOICES}:
+        problems["default_locale"] = "Choose a language from the list."
     if not 7 <= new.sent_email_retention_days <= 3650:
         problems["sent_email_retention_days"] = "Use 7 to 3650 days."
     if new.accent_color is not None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from coachpro.extensions import db
 from coachpro.models import Consult
+from tests.booking_helpers import shown as as_shown
 
 pytestmark = pytest.mark.browser
 
@@ -44,10 +45,11 @@ def test_visitor_in_tokyo_books_and_sees_the_time_in_both_zones(tokyo_phone, app
         consult = db.session.scalar(select(Consult))
     tokyo = consult.start_at.astimezone(ZoneInfo("Asia/Tokyo"))
     new_york = consult.start_at.astimezone(ZoneInfo("America/New_York"))
-    assert tokyo.strftime("%H:%M") == shown
+    # The browser asks for US English: times as a US reader writes them.
+    assert f"{tokyo:%-I:%M}\u202f{tokyo:%p}" == shown
     card = page.locator(".chosen-time").inner_text()
-    assert tokyo.strftime("%H:%M (JST)") in card
-    assert new_york.strftime("%H:%M (%Z)") in card
+    assert as_shown(tokyo) in card and as_shown(tokyo).endswith("(JST)")
+    assert as_shown(new_york) in card
     assert consult.visitor_timezone == "Asia/Tokyo"
     assert page.get_by_role("link", name="Download invite (.ics)").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -130,15 +130,15 @@ def test_enrolling_and_changing_package_keeps_history(signed_in, app):
         data={"package": str(ids["new-sparks"]), "start_date": "2026-12-01"},
     )
     page = signed_in.get(f"/coach/couples/{couple_id}")
-    assert "New Sparks</strong> since 1 December 2026" in page.text
+    assert "New Sparks</strong> since December 1, 2026" in page.text  # a US reader
     assert '6</span><span class="stat-label">sessions included' in page.text
     signed_in.post(
         f"/coach/couples/{couple_id}/enroll",
         data={"package": str(ids["old-flames"]), "start_date": "2027-01-04"},
     )
     page = signed_in.get(f"/coach/couples/{couple_id}")
-    assert "Old Flames</strong> since 4 January 2027" in page.text
-    assert "Earlier packages" in page.text and "New Sparks from 1 Dec 2026" in page.text
+    assert "Old Flames</strong> since January 4, 2027" in page.text
+    assert "Earlier packages" in page.text and "New Sparks from Dec 1, 2026" in page.text
     with app.app_context():
         enrollments = db.session.scalars(select(Enrollment).order_by(Enrollment.id)).all()
         assert [e.ended_at is None for e in enrollments] == [False, True]

@@ -56,10 +56,11 @@ def test_the_time_zone_is_searchable_and_saved(app, maya):
     client, couple = maya
     page = client.get("/portal/settings").text
     assert "data-zone-search" in page and "Kolkata, India (UTC+05:30)" in page
-    client.post("/portal/settings/timezone", data={"timezone": "Asia/Kolkata"})
+    client.post("/portal/settings/timezone", data={"timezone": "Asia/Kolkata", "locale": ""})
     with app.app_context():
         assert db.session.get(User, couple.partner_a.id).timezone == "Asia/Kolkata"
-    refused = client.post("/portal/settings/timezone", data={"timezone": "Mars/Olympus"})
+    refused = client.post("/portal/settings/timezone",
+                          data={"timezone": "Mars/Olympus", "locale": ""})  # fmt: skip
     assert refused.status_code == 422 and "Please check this" in refused.text
 
 
@@ -110,3 +111,23 @@ def test_my_data_holds_what_i_may_read_and_nothing_my_partner_kept(app, maya):
     assert [e["reflection"] for e in data["shared_with_you"]] == ["JORDAN-SHARED"]
     assert data["shared_with_you"][0]["by"] == "Jordan"
     assert "JORDAN-PRIVATE" not in download.get_data(as_text=True)
+
+
+def test_dates_times_and_money_follow_the_person_then_the_browser_then_the_practice(
+    app, maya, coach
+):
+    client, couple = maya
+    page = client.get("/portal/settings", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert '<html lang="de"' in page.text  # the browser's German, with nothing chosen
+    client.post("/portal/settings/timezone",
+                data={"timezone": "America/New_York", "locale": "en_GB"})  # fmt: skip
+    with app.app_context():
+        assert db.session.get(User, couple.partner_a.id).locale == "en_GB"
+    mine = client.get("/portal/pay", headers={"Accept-Language": "de-DE"})
+    assert '<html lang="en"' in mine.text  # their own choice wins over the browser's
+    assert "US$1,800" in mine.text  # a British reader's dollars
+    visitor = app.test_client()
+    german = visitor.get("/", headers={"Accept-Language": "de-DE, en;q=0.5"})
+    assert '<html lang="de"' in german.text and "1.800\xa0$" in german.text
+    french = visitor.get("/", headers={"Accept-Language": "fr-FR"})
+    assert '<html lang="en"' in french.text and "$1,800" in french.text  # the practice's

@@ -35,7 +35,7 @@
     var zone = out.dataset.practiceZone;
     var ms = wall - offset(zone, wall) * 60000;
     ms = wall - offset(zone, ms) * 60000;  // again, in case summer time starts in between
-    out.textContent = "For " + out.dataset.names + ": " + new Intl.DateTimeFormat("en-GB", {
+    out.textContent = "For " + out.dataset.names + ": " + new Intl.DateTimeFormat(document.documentElement.dataset.locale || undefined, {
       timeZone: out.dataset.theirZone, weekday: "short", day: "numeric", month: "short",
       hour: "2-digit", minute: "2-digit", timeZoneName: "short"}).format(new Date(ms)) + ".";
   }

@@ -1,0 +1,48 @@
+"""Which language and formats a page is written in: the person's own choice, else the first
+language their browser asks for that CoachPro speaks, else the practice's default.
+
+The locale keeps its region, which decides formats: "en_US" reads "3:00 PM" and "$1,250",
+"en_GB" "15:00", "de_DE" "15:00" and "1.250 €"; translations are found by language ("en_US"
+uses the English catalogue)."""
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from coachpro.domain.formats import LANGUAGES, parse_locale
+from coachpro.services.practice_settings import practice
+
+
+def select_locale() -> str:
+    if getattr(current_user, "is_authenticated", False) and current_user.locale:
+        return current_user.locale
+    for tag, _quality in request.accept_languages:
+        try:
+            locale = Locale.parse(tag.replace("-", "_"))
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue  # "*", "x-klingon" and the like
+        if locale.language in LANGUAGES:
+            return str(locale)
+    return _practice_default()
+
+
+def _practice_default() -> str:
+    try:
+        return practice().default_locale
+    except SQLAlchemyError:  # the error page of a database that is down still renders
+        return "en_US"
+
+
+def current_locale() -> Locale:
+    """The reader's locale in a request; the practice's default elsewhere (the worker)."""
+    if has_request_context():
+        locale = get_locale()
+        if locale is not None:
+            return locale
+    return parse_locale(_practice_default())
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
