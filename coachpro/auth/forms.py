@@ -44,15 +44,19 @@ class ForgotPasswordForm(Form):
     submit = SubmitField("Email me a reset link")
 
 
-class ResetPasswordForm(Form):
-    password = new_password_field("New password")
-    confirm = PasswordField(
-        "Repeat the new password",
+def repeat_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
         validators=[
             DataRequired("Repeat the password."),
             EqualTo("password", "The passwords differ."),
         ],
     )
+
+
+class ResetPasswordForm(Form):
+    password = new_password_field("New password")
+    confirm = repeat_password_field("Repeat the new password")
     submit = SubmitField("Set new password")
 
 
@@ -61,25 +65,13 @@ class ChangePasswordForm(Form):
         "Your current password", validators=[DataRequired("Enter your current password.")]
     )
     password = new_password_field("New password")
-    confirm = PasswordField(
-        "Repeat the new password",
-        validators=[
-            DataRequired("Repeat the password."),
-            EqualTo("password", "The passwords differ."),
-        ],
-    )
+    confirm = repeat_password_field("Repeat the new password")
     submit = SubmitField("Change password")
 
 
 class AcceptInviteForm(Form):
     password = new_password_field("Choose a password")
-    confirm = PasswordField(
-        "Repeat it",
-        validators=[
-            DataRequired("Repeat the password."),
-            EqualTo("password", "The passwords differ."),
-        ],
-    )
+    confirm = repeat_password_field("Repeat it")
     submit = SubmitField("Open my portal")
 
 

@@ -123,7 +123,7 @@ def _logged_message(assignment, visibility: Visibility) -> str:
     if assignment.mode == "together":
         return "Logged for you both. Well done, you two."
     if visibility == Visibility.ME:
-        return "Logged. It stays between you and this page."
+        return "Logged. Only you can read it."
     return "Logged. Thank you for doing your part."
 
 
@@ -295,10 +295,11 @@ def settings_page():
     return _settings(me, form, _zone_form(), 422 if request.method == "POST" else 200)
 
 
-def _zone_form() -> TimezoneForm:
-    form = TimezoneForm()
+def _zone_form(submitted: bool = False) -> TimezoneForm:
+    """The time zone and language form: as posted, or (beside the other form) as saved."""
+    form = TimezoneForm() if submitted else TimezoneForm(formdata=None)
     form.timezone.choices = zone_choices(utcnow(), current_user.timezone)
-    if not form.is_submitted():
+    if not submitted:
         form.timezone.data = current_user.timezone
         form.locale.data = current_user.locale or ""
     return form
@@ -319,7 +320,7 @@ def _settings(me, form, zone_form, status: int):
 @role_required(Role.CLIENT)
 def save_timezone():
     me = _me()
-    zone_form = _zone_form()
+    zone_form = _zone_form(submitted=True)
     if zone_form.validate_on_submit():
         try:
             accounts.set_timezone(current_user, zone_form.timezone.data,

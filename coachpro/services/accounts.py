@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coachpro.clock import timed_serializer
+from coachpro.domain.formats import LOCALE_CHOICES
 from coachpro.domain.passwords import password_problem
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
@@ -107,6 +108,8 @@ def set_timezone(user: User, timezone: str, *, locale: str | None = None) -> Non
     """A person's time zone, and their language and formats (None: as their browser asks)."""
     if not is_valid_timezone(timezone):
         raise AccountError("Choose a time zone from the list.")
+    if locale is not None and locale not in {tag for tag, _name in LOCALE_CHOICES}:
+        raise AccountError("Choose a language from the list.")
     user.timezone = timezone
     user.locale = locale
 

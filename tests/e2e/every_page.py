@@ -6,6 +6,7 @@ new page is swept the day it is added.
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
@@ -138,3 +139,17 @@ def sign_in(context, account) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     page.close()
+
+
+@contextmanager
+def browsers_by_role(browser, live_server, site, **screen):
+    """A page per role (visitor, coach, partner), signed in, on a screen of the given size."""
+    contexts = {role: browser.new_context(base_url=live_server, **screen)
+                for role in (VISITOR, COACH, PARTNER)}  # fmt: skip
+    sign_in(contexts[COACH], site.coach)
+    sign_in(contexts[PARTNER], site.partner)
+    try:
+        yield {role: context.new_page() for role, context in contexts.items()}
+    finally:
+        for context in contexts.values():
+            context.close()

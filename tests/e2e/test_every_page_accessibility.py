@@ -6,7 +6,7 @@ axe-core comes from npm (tests/e2e/package.json) and is read from disk (never a 
 import pytest
 
 from tests.e2e.conftest import axe_problems
-from tests.e2e.every_page import COACH, PARTNER, VISITOR, build, is_html_page, pages, sign_in
+from tests.e2e.every_page import browsers_by_role, build, is_html_page, pages
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +20,8 @@ def site(app, coach, create_couple):
 def screens(request, browser, live_server, site):
     phone = {"viewport": {"width": 360, "height": 740}, "is_mobile": True}
     size = phone if request.param == "phone" else {"viewport": {"width": 1366, "height": 900}}
-    contexts = {role: browser.new_context(base_url=live_server, **size)
-                for role in (VISITOR, COACH, PARTNER)}  # fmt: skip
-    sign_in(contexts[COACH], site.coach)
-    sign_in(contexts[PARTNER], site.partner)
-    yield {role: context.new_page() for role, context in contexts.items()}
-    for context in contexts.values():
-        context.close()
+    with browsers_by_role(browser, live_server, site, **size) as pages_by_role:
+        yield pages_by_role
 
 
 def test_no_page_has_a_serious_accessibility_problem(app, site, screens):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.every_page import COACH, PARTNER, VISITOR, build, is_html_page, pages, sign_in
+from tests.e2e.every_page import browsers_by_role, build, is_html_page, pages
 
 pytestmark = pytest.mark.browser
 
@@ -32,13 +32,8 @@ def site(app, coach, create_couple):
 
 @pytest.fixture
 def phones(browser, live_server, site):
-    contexts = {role: browser.new_context(base_url=live_server, **PHONE)
-                for role in (VISITOR, COACH, PARTNER)}  # fmt: skip
-    sign_in(contexts[COACH], site.coach)
-    sign_in(contexts[PARTNER], site.partner)
-    yield {role: context.new_page() for role, context in contexts.items()}
-    for context in contexts.values():
-        context.close()
+    with browsers_by_role(browser, live_server, site, **PHONE) as pages_by_role:
+        yield pages_by_role
 
 
 def test_no_page_scrolls_sideways_or_speaks_developer_on_a_360px_phone(app, site, phones):
