@@ -48,6 +48,15 @@ class Form(FlaskForm):
     # A service's names for its fields, where they differ from the form's.
     FIELD_FOR: dict[str, str] = {}
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Messages marked for translation arrive as lazy strings, which Jinja would print
+        # unescaped (they claim to be HTML): make them plain text, translated now.
+        for field in self:
+            field.errors = [str(error) for error in field.errors]
+        self.form_errors = [str(error) for error in self.form_errors]
+        return valid
+
     def show_errors(self, fields: dict[str, str]) -> None:
         """Put a service's per-field messages (e.g. FieldProblems) next to the inputs."""
         for name, message in fields.items():

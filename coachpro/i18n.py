@@ -16,6 +16,8 @@ from coachpro.services.practice_settings import practice
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the worker, a command: the practice's default
+        return _practice_default()
     if getattr(current_user, "is_authenticated", False) and current_user.locale:
         return current_user.locale
     for tag, _quality in request.accept_languages:

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     HiddenField,
@@ -16,38 +17,40 @@ class ConsultForm(Form):
     start = HiddenField()
     timezone = HiddenField()
     partner_one = StringField(
-        "Your first name",
-        validators=[DataRequired("Enter your first name."), Length(max=80)],
+        _l("Your first name"),
+        validators=[DataRequired(_l("Enter your first name.")), Length(max=80)],
     )
     partner_two = StringField(
-        "Your partner's first name",
-        validators=[DataRequired("Enter your partner's first name."), Length(max=80)],
+        _l("Your partner's first name"),
+        validators=[DataRequired(_l("Enter your partner's first name.")), Length(max=80)],
     )
     email = EmailField(
-        "Email for the confirmation",
+        _l("Email for the confirmation"),
         validators=[
-            DataRequired("Enter an email address we can reach you at."),
-            Email("That does not look like an email address."),
+            DataRequired(_l("Enter an email address we can reach you at.")),
+            Email(_l("That does not look like an email address.")),
             Length(max=254),
         ],
     )
     partner_email = EmailField(
-        "Your partner's email (optional)",
+        _l("Your partner's email (optional)"),
         validators=[
             Optional(),
-            Email("That does not look like an email address."),
+            Email(_l("That does not look like an email address.")),
             Length(max=254),
         ],
     )
-    phone = TelField("Phone (optional)", validators=[Optional(), Length(max=40)])
-    package = SelectField("Which package are you curious about?", choices=[], validate_choice=True)
+    phone = TelField(_l("Phone (optional)"), validators=[Optional(), Length(max=40)])
+    package = SelectField(
+        _l("Which package are you curious about?"), choices=[], validate_choice=True
+    )
     message = TextAreaField(
-        "What would you like to work on together? (optional)",
-        validators=[Optional(), Length(max=2000, message="Keep this under 2000 characters.")],
+        _l("What would you like to work on together? (optional)"),
+        validators=[Optional(), Length(max=2000, message=_l("Keep this under 2000 characters."))],
     )
     # A honeypot: hidden from people, irresistible to bots.
-    website = StringField("Leave this empty", validators=[Optional()])
-    submit = SubmitField("Book our free consult")
+    website = StringField(_l("Leave this empty"), validators=[Optional()])
+    submit = SubmitField(_l("Book our free consult"))
 
     def as_request_data(self) -> dict:
         return {
@@ -69,15 +72,18 @@ class ConsultForm(Form):
 
 
 class RescheduleForm(Form):
-    start = HiddenField(validators=[DataRequired("Choose a new time.")])
+    start = HiddenField(validators=[DataRequired(_l("Choose a new time."))])
     confirmed = HiddenField()  # "yes" once the visitor has seen the old and the new time
-    submit = SubmitField("Move our consult here")
+    submit = SubmitField(_l("Move our consult here"))
 
 
 class CancelForm(Form):
     reason = TextAreaField(
-        "Anything you would like your coach to know? (optional)",
-        validators=[Optional(), Length(max=500, message="Please keep it under 500 characters.")],
+        _l("Anything you would like your coach to know? (optional)"),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Please keep it under 500 characters.")),
+        ],
         render_kw={"rows": 3, "maxlength": 500},
     )
-    submit = SubmitField("Yes, cancel our consult")
+    submit = SubmitField(_l("Yes, cancel our consult"))

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from coachpro.booking import bp
 from coachpro.booking.forms import CancelForm, ConsultForm, RescheduleForm
@@ -60,8 +61,8 @@ def book():
 @limiter.limit("10 per hour", methods=["POST"], key_func=lambda: request.remote_addr or "")
 def details():
     form = ConsultForm()
-    form.package.choices = package_choices(blank="Not sure yet", by="slug", offered_only=True)
-    zone, _ = visitor_zone()
+    form.package.choices = package_choices(blank=_("Not sure yet"), by="slug", offered_only=True)
+    zone, _guessed = visitor_zone()
     if request.method == "GET":
         form.start.data = request.args.get("start", "")
         form.timezone.data = zone.key
@@ -69,7 +70,7 @@ def details():
     try:
         start = consult_requests.parse_start(form.start.data)
     except ValueError:
-        flash("Please choose a time first.", "info")
+        flash(_("Please choose a time first."), "info")
         return redirect(url_for("booking.book"))
     status = 200
     if request.form.get("review") == "1":
@@ -92,7 +93,7 @@ def details():
                 form=form,
             ), 409
         else:
-            flash("You're booked! A confirmation is on its way to your inbox.", "success")
+            flash(_("You're booked! A confirmation is on its way to your inbox."), "success")
             return redirect(url_for("booking.manage", token=consult_links.manage_token(consult)))
     elif request.method == "POST":
         status = 422
@@ -122,7 +123,6 @@ def manage(token: str):
         zone=ZoneInfo(consult.visitor_timezone),
         practice_zone=practice_zone(),
         google_url=google_calendar_url(event),
-        cancel_form=CancelForm(),
         changeable=consult.is_live and consult.start_at > utcnow(),
         movable=consult.is_live and consult.start_at > utcnow() + _notice(),
     )
@@ -146,7 +146,7 @@ def cancel(token: str):
         except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
-            flash("Your consult is cancelled. We have emailed you the calendar update.", "info")
+            flash(_("Your consult is cancelled. We have emailed you the calendar update."), "info")
         return redirect(url_for("booking.manage", token=token))
     return render_template(
         "booking/cancel.html",
@@ -163,7 +163,7 @@ def cancel(token: str):
 def reschedule(token: str):
     consult = _consult_or_404(token)
     if not consult.is_live or consult.start_at <= utcnow():
-        flash("This consult can no longer be moved. You are welcome to book a new one.", "error")
+        flash(_("This consult can no longer be moved. You are welcome to book a new one."), "error")
         return redirect(url_for("booking.manage", token=token))
     form = RescheduleForm()
     if form.validate_on_submit():
@@ -180,7 +180,7 @@ def reschedule(token: str):
             flash(str(exc), "error")
             return redirect(url_for("booking.manage", token=token))
         else:
-            flash("Done: your consult has a new time, and we emailed the update.", "success")
+            flash(_("Done: your consult has a new time, and we emailed the update."), "success")
             return redirect(url_for("booking.manage", token=token))
     picker = build_picker(utcnow())
     html = render_template(
@@ -195,24 +195,24 @@ def reschedule(token: str):
 
 
 def _confirm_move(consult, token: str, new_start: datetime, form: RescheduleForm) -> str:
-    zone, _ = visitor_zone()
+    zone, _guessed = visitor_zone()
     return render_template(
         "booking/confirm_time.html",
-        heading="Move your consult?",
+        heading=_("Move your consult?"),
         start=new_start,
         was=consult.start_at,
         zone=zone,
         practice_zone=practice_zone(),
         consequences=[
-            "Your current time is given up, and someone else may book it.",
-            "We email the updated invite"
-            + (" to you both" if consult.partner_email else "")
-            + ": opening it moves the event in your calendar.",
-            "Your coach is told.",
+            _("Your current time is given up, and someone else may book it."),
+            _("We email you both the updated invite: opening it moves the event in your calendars.")
+            if consult.partner_email
+            else _("We email you the updated invite: opening it moves the event in your calendar."),
+            _("Your coach is told."),
         ],
         form=form,
         action=url_for("booking.reschedule", token=token),
-        yes="Yes, move it",
+        yes=_("Yes, move it"),
         back=url_for("booking.reschedule", token=token,
                      date=new_start.astimezone(zone).date().isoformat()),
     )  # fmt: skip

@@ -87,7 +87,7 @@ def _check_time(
         rules = load_rules(booking_settings(), day, day, minutes=minutes, daily_cap=False)
         problem = slot_problem(rules, busy, start, now)
         if problem is not None:
-            raise SessionError(SLOT_MESSAGES[problem])
+            raise SessionError(str(SLOT_MESSAGES[problem]))
         return
     wanted = Interval(start, start + length)
     if not overlap_ok and any(wanted.overlaps(b) for b in busy):

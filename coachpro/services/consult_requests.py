@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from coachpro.domain.calendar_bounds import instant_in_range
 from coachpro.domain.text import multi_line, single_line
@@ -22,7 +23,7 @@ class InvalidConsult(ConsultError):
     fields: dict[str, str]
 
     def __str__(self) -> str:
-        return "Please correct the highlighted fields."
+        return _("Please correct the highlighted fields.")
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,15 @@ class ConsultRequest:
 def parse_start(value: Any) -> datetime:
     """An ISO 8601 instant with its UTC offset; ValueError otherwise."""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("Choose a time.")
+        raise ValueError(_("Choose a time."))
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError as exc:
-        raise ValueError("That is not a date and time (use ISO 8601, with an offset).") from exc
+        raise ValueError(_("That is not a date and time (use ISO 8601, with an offset).")) from exc
     if parsed.tzinfo is None:
-        raise ValueError("Include the UTC offset, e.g. 2026-12-07T10:00:00-05:00.")
+        raise ValueError(_("Include the UTC offset, e.g. 2026-12-07T10:00:00-05:00."))
     if not instant_in_range(parsed):
-        raise ValueError("That time is not one we can offer. Choose one from the list.")
+        raise ValueError(_("That time is not one we can offer. Choose one from the list."))
     return parsed.astimezone(UTC)
 
 
@@ -65,10 +66,10 @@ def parse_consult_request(raw: Mapping[str, Any]) -> ConsultRequest:
                 errors[name] = required
             return None
         if not isinstance(value, str):
-            errors[name] = "Must be text."
+            errors[name] = _("Must be text.")
             return None
         if len(value) > limit:
-            errors[name] = f"Keep this under {limit} characters."
+            errors[name] = _("Keep this under %(limit)s characters.", limit=limit)
             return None
         return value
 
@@ -80,26 +81,26 @@ def parse_consult_request(raw: Mapping[str, Any]) -> ConsultRequest:
 
     timezone = text("timezone", 64) or practice().timezone
     if not is_valid_timezone(timezone):
-        errors["timezone"] = "Choose a time zone from the list (like Europe/Berlin)."
+        errors["timezone"] = _("Choose a time zone from the list (like Europe/Berlin).")
 
     names = raw.get("partner_names")
     if not isinstance(names, list | tuple) or len(names) != 2:
-        errors["partner_names"] = "Enter both partners' first names."
+        errors["partner_names"] = _("Enter both partners' first names.")
         names = ("", "")
     # One line each, whatever was typed: names end up in email headers and calendar invites.
     names = tuple(single_line(n) if isinstance(n, str) else "" for n in names)
     if not errors.get("partner_names"):
         if not all(names):
-            errors["partner_names"] = "Enter both partners' first names."
+            errors["partner_names"] = _("Enter both partners' first names.")
         elif any(len(n) > 80 for n in names):
-            errors["partner_names"] = "Keep each name under 80 characters."
+            errors["partner_names"] = _("Keep each name under 80 characters.")
 
-    email_text = text("email", 254, "Enter an email address we can reach you at.")
+    email_text = text("email", 254, _("Enter an email address we can reach you at."))
     email = _email(email_text, "email", errors)
     partner_email = _email(text("partner_email", 254), "partner_email", errors)
     phone = text("phone", 40)
     if phone and not all(c.isdigit() or c in " +-()." for c in phone):
-        errors["phone"] = "Use digits, spaces and + - ( ) only."
+        errors["phone"] = _("Use digits, spaces and + - ( ) only.")
     package = text("package", 64)
     message = text("message", 2000, lines=multi_line)
 
@@ -123,5 +124,5 @@ def _email(value: str | None, field: str, errors: dict[str, str]) -> str | None:
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        errors[field] = "That does not look like an email address."
+        errors[field] = _("That does not look like an email address.")
         return None

@@ -10,6 +10,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -31,11 +33,13 @@ from coachpro.services.consult_rules import can_change
 from coachpro.services.unit_of_work import transactional
 
 SLOT_MESSAGES = {
-    SlotProblem.TAKEN: "Sorry, that time was just taken. Here are the next free times.",
-    SlotProblem.DAY_FULL: "Sorry, that day just filled up. Here are the next free times.",
-    SlotProblem.TOO_SOON: "That time is too soon to book. Please choose a later one.",
-    SlotProblem.TOO_FAR: "That time is too far ahead to book yet. Please choose an earlier one.",
-    SlotProblem.NOT_OFFERED: "That time is not one we offer. Please choose one from the list.",
+    SlotProblem.TAKEN: _l("Sorry, that time was just taken. Here are the next free times."),
+    SlotProblem.DAY_FULL: _l("Sorry, that day just filled up. Here are the next free times."),
+    SlotProblem.TOO_SOON: _l("That time is too soon to book. Please choose a later one."),
+    SlotProblem.TOO_FAR: _l(
+        "That time is too far ahead to book yet. Please choose an earlier one."
+    ),
+    SlotProblem.NOT_OFFERED: _l("That time is not one we offer. Please choose one from the list."),
 }
 
 
@@ -45,7 +49,7 @@ class SlotUnavailable(ConsultError):
     alternatives: list[Interval]
 
     def __str__(self) -> str:
-        return SLOT_MESSAGES[self.problem]
+        return str(SLOT_MESSAGES[self.problem])
 
 
 class ConsultClosed(ConsultError):
@@ -96,8 +100,10 @@ def reschedule_consult(
     notice = timedelta(minutes=settings.min_notice_minutes)
     if by == "visitor" and consult.start_at < now + notice:
         raise ConsultClosed(
-            "Your consult is too close to move online. You can still cancel it here, "
-            "or reply to your confirmation email and we will sort it out."
+            _(
+                "Your consult is too close to move online. You can still cancel it here, "
+                "or reply to your confirmation email and we will sort it out."
+            )
         )
     if new_start == consult.start_at:
         return consult
@@ -137,9 +143,9 @@ def _check_changeable(consult: Consult, now: datetime) -> None:
     if can_change(consult, now):
         return
     if consult.status == ConsultStatus.CANCELLED:
-        raise ConsultClosed("This consult was cancelled. You are welcome to book a new one.")
+        raise ConsultClosed(_("This consult was cancelled. You are welcome to book a new one."))
     if consult.status != ConsultStatus.BOOKED or consult.start_at <= now:
-        raise ConsultClosed("This consult has already taken place, so it can no longer change.")
+        raise ConsultClosed(_("This consult has already taken place, so it can no longer change."))
 
 
 def _check_slot(start: datetime, now: datetime, ignore_consult_id: int | None = None) -> None:
@@ -168,5 +174,5 @@ def _package(slug: str | None) -> Package | None:
         return None
     package = db.session.scalar(select(Package).where(Package.slug == slug, Package.active))
     if package is None:
-        raise InvalidConsult({"package": "Choose one of our packages, or leave it open."})
+        raise InvalidConsult({"package": _("Choose one of our packages, or leave it open.")})
     return package

@@ -1,5 +1,6 @@
 """A couple in another time zone books a free consult in a real browser."""
 
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -89,3 +90,29 @@ def test_the_zone_can_be_changed_with_the_keyboard_alone(page):
     assert "tz=America/New_York" in page.url
     page.get_by_role("button", name="Show times").press("Enter")
     page.wait_for_url("**tz=America%2FNome**")
+
+
+def test_a_visitor_in_vienna_books_in_german(browser, live_server, app):
+    context = browser.new_context(base_url=live_server, locale="de-AT",
+                                  timezone_id="Europe/Vienna",
+                                  viewport={"width": 390, "height": 844})  # fmt: skip
+    page = context.new_page()
+    page.goto("/book")
+    page.wait_for_url("**tz=Europe%2FVienna**")
+    assert page.get_by_role("heading", name="Kostenloses Erstgespräch buchen").is_visible()
+    first = page.locator("a.slot").first
+    assert re.fullmatch(r"\d{2}:\d{2}", first.inner_text())  # 24-hour clock, no AM/PM
+    first.click()
+    page.get_by_role("button", name="Erstgespräch verbindlich buchen").click()  # nothing typed
+    summary = page.locator("[data-error-summary]")
+    assert "Bitte geben Sie Ihren Vornamen an." in summary.inner_text()
+    page.get_by_label("Ihr Vorname").fill("Lena")
+    page.get_by_label("Vorname Ihres Partners oder Ihrer Partnerin").fill("Jonas")
+    page.get_by_label("E-Mail-Adresse für die Bestätigung").fill("lena@example.com")
+    page.get_by_role("button", name="Erstgespräch verbindlich buchen").click()
+    page.wait_for_url("**/book/*.*")
+    assert page.get_by_text(
+        "Gebucht! Die Bestätigung ist auf dem Weg in Ihr Postfach."
+    ).is_visible()
+    assert page.get_by_role("heading", name="Lena & Jonas, bis bald").is_visible()
+    context.close()

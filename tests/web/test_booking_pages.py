@@ -108,6 +108,9 @@ def manage_path(client, app, index=1):
 
 def test_cancel_from_the_manage_page(client, app):
     path, _ = manage_path(client, app)
+    manage = client.get(path).text
+    assert f'href="{path}/cancel"' in manage  # the manage page asks first: a link, not a form
+    assert f'action="{path}/cancel"' not in manage
     asked = client.get(path + "/cancel")
     assert "Cancel your free consult?" in asked.text
     assert "The time is given up, and someone else may book it." in asked.text
