@@ -20,8 +20,13 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 def marked_strings() -> set:
     found = set()
+
+    # Babel skips folders starting with "_" by default: templates/_macros holds text too.
+    def folders(path: str) -> bool:
+        return not Path(path).name.startswith(".")
+
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords={**KEYWORDS, "ngettext": (1, 2)}
+        str(ROOT), METHODS, keywords=KEYWORDS, directory_filter=folders
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found

@@ -103,13 +103,13 @@ def test_a_visitor_in_vienna_books_in_german(browser, live_server, app):
     first = page.locator("a.slot").first
     assert re.fullmatch(r"\d{2}:\d{2}", first.inner_text())  # 24-hour clock, no AM/PM
     first.click()
-    page.get_by_role("button", name="Erstgespräch verbindlich buchen").click()  # nothing typed
+    page.get_by_role("button", name="Erstgespräch buchen").click()  # nothing typed
     summary = page.locator("[data-error-summary]")
     assert "Bitte geben Sie Ihren Vornamen an." in summary.inner_text()
     page.get_by_label("Ihr Vorname").fill("Lena")
     page.get_by_label("Vorname Ihres Partners oder Ihrer Partnerin").fill("Jonas")
     page.get_by_label("E-Mail-Adresse für die Bestätigung").fill("lena@example.com")
-    page.get_by_role("button", name="Erstgespräch verbindlich buchen").click()
+    page.get_by_role("button", name="Erstgespräch buchen").click()
     page.wait_for_url("**/book/*.*")
     assert page.get_by_text(
         "Gebucht! Die Bestätigung ist auf dem Weg in Ihr Postfach."
