@@ -124,6 +124,14 @@ class Browser:
             return error.code, path, error.read().decode()
 
 
+def group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def wait_for(what: str, check, seconds: float = 60, proc_logs: tuple = ()) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -233,6 +241,10 @@ def main() -> None:
             os.killpg(runner.pid, signal.SIGKILL)
             fail("stopping gunicorn and the worker with SIGTERM")
         smtp.stop()
+    # The shell around them exits at once on SIGTERM; the worker first finishes the job under
+    # way, so wait for the whole process group to be gone before reading what it said.
+    wait_for("gunicorn and the worker exiting", lambda: not group_alive(runner.pid),
+             seconds=60, proc_logs=(log,))  # fmt: skip
     text = log.read_text()
     if "worker" not in text or "stopped" not in text:
         fail("the worker stopping cleanly", text[-4000:])
