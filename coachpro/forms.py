@@ -54,7 +54,7 @@ class Form(FlaskForm):
         # unescaped (they claim to be HTML): make them plain text, translated now.
         for field in self:
             field.errors = [str(error) for error in field.errors]
-        self.form_errors = [str(error) for error in self.form_errors]
+        self.form_errors = [str(error) for error in self.form_errors]  # type: ignore[has-type]
         return valid
 
     def show_errors(self, fields: dict[str, str]) -> None:

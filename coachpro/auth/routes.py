@@ -1,4 +1,5 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from coachpro.auth import bp, throttle
@@ -55,7 +56,7 @@ def login():
             session.clear()  # a fresh session on sign-in: nothing carried over from before
             login_user(user, remember=form.remember.data)
             accounts.record_sign_in(user)
-            flash(f"Welcome back, {user.display_name.split(' ')[0]}.", "success")
+            flash(_("Welcome back, %(name)s.", name=user.display_name.split(" ")[0]), "success")
             return redirect(safe_next_path(request.args.get("next")) or home_url_for(user))
         form.password.errors.append("That email and password do not match an account.")
     status = 401 if request.method == "POST" else 200
@@ -69,7 +70,7 @@ def logout():
         accounts.end_all_sessions(current_user)
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("public.index"))
 
 
@@ -82,8 +83,10 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         flash(
-            "If an account uses that address, a reset link is on its way. "
-            "It works once, within the next hour.",
+            _(
+                "If an account uses that address, a reset link is on its way. "
+                "It works once, within the next hour."
+            ),
             "info",
         )
         response = redirect(url_for("auth.login"))
@@ -122,7 +125,7 @@ def reset_password(token: str):
         else:
             logout_user()
             session.clear()
-            flash("Your password is changed. Sign in with the new one.", "success")
+            flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, user=user)
 
@@ -141,7 +144,7 @@ def change_password():
             field.errors.append(str(exc))
         else:
             login_user(current_user._get_current_object())  # this session, on the new token
-            flash("Your password is changed, and you are signed out on every other device.",
+            flash(_("Your password is changed, and you are signed out on every other device."),
                   "success")  # fmt: skip
             return redirect(url_for("coach.security") if current_user.is_coach
                             else url_for("portal.settings_page"))  # fmt: skip
@@ -166,7 +169,8 @@ def accept_invite(token: str):
             session.clear()
             login_user(user)
             accounts.record_sign_in(user)
-            flash(f"Welcome, {partner.first_name}. This is your private space.", "success")
+            flash(_("Welcome, %(name)s. This is your private space.", name=partner.first_name),
+                  "success")  # fmt: skip
             return redirect(url_for("portal.today"))
     return render_template("auth/accept_invite.html", form=form, partner=partner)
 
@@ -192,7 +196,7 @@ def verify_code():
             session.clear()
             login_user(user, remember=remember)
             accounts.record_sign_in(user)
-            flash(f"Welcome back, {user.display_name.split(' ')[0]}.", "success")
+            flash(_("Welcome back, %(name)s.", name=user.display_name.split(" ")[0]), "success")
             return redirect(safe_next_path(request.args.get("next")) or home_url_for(user))
         form.code.errors.append("That code does not match. Codes change every 30 seconds.")
     status = 401 if request.method == "POST" else 200

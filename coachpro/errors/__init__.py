@@ -4,6 +4,8 @@ import contextlib
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -24,21 +26,26 @@ CODES = {
     503: "unavailable",
 }
 MESSAGES = {
-    400: ("Something was wrong with that request", "Please go back and try again."),
+    400: (_l("Something was wrong with that request"), _l("Please go back and try again.")),
     403: (
-        "This page is not yours to see",
-        "You are signed in, but this area belongs to someone else.",
+        _l("This page is not yours to see"),
+        _l("You are signed in, but this area belongs to someone else."),
     ),
-    404: ("We could not find that page", "The link may be old, or the address mistyped."),
-    405: ("That action is not allowed here", "Please use the buttons on the page."),
-    413: ("That was too large", "Please send something smaller."),
-    429: ("Too many tries", "Please wait a few minutes before trying again."),
+    404: (_l("We could not find that page"), _l("The link may be old, or the address mistyped.")),
+    405: (_l("That action is not allowed here"), _l("Please use the buttons on the page.")),
+    413: (_l("That was too large"), _l("Please send something smaller.")),
+    429: (_l("Too many tries"), _l("Please wait a few minutes before trying again.")),
     503: (
-        "We are having trouble on our side",
-        "Our database cannot be reached right now. Nothing you entered was saved halfway; "
-        "please try again in a minute.",
+        _l("We are having trouble on our side"),
+        _l(
+            "Our database cannot be reached right now. Nothing you entered was saved halfway; "
+            "please try again in a minute."
+        ),
     ),
-    500: ("Something went wrong on our side", "It has been noted. Please try again in a moment."),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("It has been noted. Please try again in a moment."),
+    ),
 }
 
 
@@ -50,7 +57,7 @@ def _wants_json() -> bool:
 
 
 def _respond(status: int, detail: str | None = None):
-    title, hint = MESSAGES.get(status, MESSAGES[400])
+    title, hint = (str(text) for text in MESSAGES.get(status, MESSAGES[400]))
     if _wants_json():
         code = CODES.get(status, "error")
         return jsonify(error=code, message=f"{title}. {detail or hint}"), status
@@ -75,21 +82,23 @@ def handle_http_error(error: HTTPException):
 def handle_csrf_error(error: CSRFError):
     return _respond(
         400,
-        "This form had expired or was sent from somewhere else. Reload the page and try again.",
+        _("This form had expired or was sent from somewhere else. Reload the page and try again."),
     )
 
 
 def handle_unstorable(error: DataError):
     # A value the database cannot store (too long for its column, say): refuse cleanly.
     discard_changes()
-    return _respond(400, "Something you sent could not be stored. Please shorten or simplify it.")
+    return _respond(
+        400, _("Something you sent could not be stored. Please shorten or simplify it.")
+    )
 
 
 def handle_out_of_range(error: OverflowError):
     # A number or date too large for the database or the calendar that slipped past the
     # checks at the edge: refuse it like any other bad input, never with a 500.
     discard_changes()
-    return _respond(400, "A number or date you sent is out of range. Please check it.")
+    return _respond(400, _("A number or date you sent is out of range. Please check it."))
 
 
 def handle_database_down(error: OperationalError):

@@ -5,6 +5,7 @@ coach's warnings, a finished entry. No serious or critical problems in any of th
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from coachpro.extensions import db
@@ -23,8 +24,8 @@ def test_visitor_states(page, app):
     page.goto("/book?tz=Europe/Berlin")
     page.locator("a.slot").first.click()
     page.get_by_role("button", name="Book our free consult").click()  # nothing filled in
-    assert page.locator("[data-error-summary]").is_visible()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert_accessible(page)
 
     slots = free_slots_ahead(app)
@@ -36,12 +37,12 @@ def test_visitor_states(page, app):
     page.evaluate("document.querySelector('#reason').removeAttribute('maxlength')")
     page.get_by_label("Anything you would like your coach to know? (optional)").fill("x" * 501)
     page.get_by_role("button", name="Yes, cancel our consult").click()
-    assert page.get_by_text("Please keep it under 500 characters.").first.is_visible()
+    expect(page.get_by_text("Please keep it under 500 characters.").first).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"/book/{token}/reschedule?tz=Europe/Berlin")
     page.locator("button.slot").first.click()
-    assert page.get_by_role("heading", name="Move your consult?").is_visible()
+    expect(page.get_by_role("heading", name="Move your consult?")).to_be_visible()
     assert_accessible(page)
 
     # Losing a time: someone else holds slots[2]; posting it from the details form.
@@ -51,7 +52,7 @@ def test_visitor_states(page, app):
     page.get_by_label("Your partner's first name").fill("Noa")
     page.get_by_label("Email for the confirmation").fill("kai@example.com")
     page.get_by_role("button", name="Book our free consult").click()
-    assert page.get_by_role("heading", name="That time is no longer free").is_visible()
+    expect(page.get_by_role("heading", name="That time is no longer free")).to_be_visible()
     assert_accessible(page)
 
 
@@ -67,23 +68,25 @@ def test_partner_and_coach_states(page, app, coach, create_couple, browser, live
     sign_in(page.context, couple.partner_a)
     page.goto("/portal/sessions/book")
     page.locator("button.slot").first.click()
-    assert page.get_by_role("heading", name="Book this session?").is_visible()
+    expect(page.get_by_role("heading", name="Book this session?")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"/portal/homework/{gratitude}/{today.isoformat()}")
     page.get_by_role("button", name="Mark as done").click()  # gratitude needs words
+    expect(page.get_by_text("Name one thing you appreciated.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("One thing you appreciated in Jordan today").fill("The tea")
     page.get_by_role("button", name="Mark as done").click()
+    page.wait_for_url("**/portal/")
     page.goto(f"/portal/homework/{gratitude}/{today.isoformat()}")
-    assert page.get_by_role("heading", name="Done").is_visible()
+    expect(page.get_by_role("heading", name="Done")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"/portal/homework/{aid}/{today.isoformat()}")
     page.get_by_label("Today's promise").fill("Home by six")
     page.get_by_role("button", name="Make this promise").click()
     page.get_by_text("Not this time").click()
-    assert page.get_by_label("What got in the way? (optional)").is_visible()
+    expect(page.get_by_label("What got in the way? (optional)")).to_be_visible()
     assert_accessible(page)
 
     desk = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900})
@@ -94,7 +97,7 @@ def test_partner_and_coach_states(page, app, coach, create_couple, browser, live
     coach_page.get_by_label("Date").fill(day)
     coach_page.get_by_label("Time (your time zone)").fill("11pm")
     coach_page.get_by_role("button", name="Schedule session").click()
-    assert coach_page.get_by_role("button", name="Schedule anyway").is_visible()
+    expect(coach_page.get_by_role("button", name="Schedule anyway")).to_be_visible()
     assert_accessible(coach_page)
     coach_page.goto(f"/coach/couples/{couple.couple_id}")
     coach_page.locator("details.confirm-action summary").first.click()
