@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -67,20 +68,23 @@ class PulseForm(Form):
 
 class EmailChoicesForm(Form):
     hour = SelectField(
-        "Daily homework email",
-        choices=[SelectChoice("", "No daily email")]
-        + [SelectChoice(str(h), f"Every day at {h:02d}:00") for h in range(5, 23)],
+        _l("Daily homework email"),
+        choices=[SelectChoice("", _l("No daily email"))]
+        + [
+            SelectChoice(str(h), _l("Every day at %(hour)s", hour=f"{h:02d}:00"))
+            for h in range(5, 23)
+        ],
     )
-    encouragement = BooleanField("Notes of encouragement from your coach")
-    sessions = BooleanField("Session invitations and changes (they keep your calendar right)")
-    submit = SubmitField("Save email choices")
+    encouragement = BooleanField(_l("Notes of encouragement from your coach"))
+    sessions = BooleanField(_l("Session invitations and changes (they keep your calendar right)"))
+    submit = SubmitField(_l("Save email choices"))
 
 
 class TimezoneForm(Form):
-    timezone = SelectField("Your time zone", choices=[], render_kw={"data-zone-search": ""})
+    timezone = SelectField(_l("Your time zone"), choices=[], render_kw={"data-zone-search": ""})
     locale = SelectField(
-        "Language and formats",
-        choices=[SelectChoice("", "As my browser asks")]
+        _l("Language and formats"),
+        choices=[SelectChoice("", _l("As my browser asks"))]
         + [SelectChoice(tag, name) for tag, name in LOCALE_CHOICES],
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))

@@ -4,6 +4,8 @@ import json
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
@@ -290,7 +292,7 @@ def settings_page():
             encouragement=bool(form.encouragement.data),
             sessions=bool(form.sessions.data),
         )
-        flash("Your email choices are saved.", "success")
+        flash(_("Your email choices are saved."), "success")
         return redirect(url_for("portal.settings_page"))
     return _settings(me, form, _zone_form(), 422 if request.method == "POST" else 200)
 
@@ -328,7 +330,8 @@ def save_timezone():
         except accounts.AccountError as exc:
             zone_form.timezone.errors.append(str(exc))
         else:
-            flash("Saved: times and dates now follow your choices.", "success")
+            refresh()  # the confirmation in the language just chosen
+            flash(_("Saved: times and dates now follow your choices."), "success")
             return redirect(url_for("portal.settings_page"))
     form = EmailChoicesForm(formdata=None, obj=None)
     form.hour.data = "" if me.reminder_hour is None else str(me.reminder_hour)

@@ -131,3 +131,14 @@ def test_dates_times_and_money_follow_the_person_then_the_browser_then_the_pract
     assert '<html lang="de"' in german.text and "1.800\xa0$" in german.text
     french = visitor.get("/", headers={"Accept-Language": "fr-FR"})
     assert '<html lang="en"' in french.text and "$1,800" in french.text  # the practice's
+
+
+def test_a_partner_who_chose_german_gets_their_settings_in_german(app, maya):
+    client, _couple = maya
+    saved = client.post("/portal/settings/timezone",
+                        data={"timezone": "Europe/Berlin", "locale": "de_DE"},
+                        headers={"Accept-Language": "en-US"}, follow_redirects=True)  # fmt: skip
+    assert "Gespeichert: Zeiten und Daten folgen jetzt Ihrer Auswahl." in saved.text
+    page = client.get("/portal/settings", headers={"Accept-Language": "en-US"}).text
+    assert "Zeitzone, Sprache und Formate" in page and "Jeden Tag um 07:00" in page
+    assert "was Jordan mit Ihnen geteilt hat" in page
