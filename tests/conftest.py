@@ -260,10 +260,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def closing_each_response(app):
+    """WSGI middleware for the test server: read each response and close it at once.
+
+    Werkzeug's development server closes a response only after draining the socket; when a
+    browser drops the connection first (a favicon request cut short as a page closes), that
+    step raises before the close, and the static file's handle is left to the garbage
+    collector, which reports it in whichever test runs next. Production (gunicorn) is not
+    affected; the pages are small, so reading them whole costs nothing here."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The test app served over real HTTP on a free localhost port, in a thread."""
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    server = make_server("127.0.0.1", free_port(), closing_each_response(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
