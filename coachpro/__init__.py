@@ -94,7 +94,13 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    from flask_babel import gettext
+
+    from coachpro.i18n import N_
+
+    # Flask-Login flashes this through gettext, in the language of whoever was sent to sign in.
+    login_manager.login_message = N_("Please sign in to continue.")
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
 
     from coachpro import models  # noqa: F401  (registers the mappers)

@@ -11,7 +11,8 @@ from flask_babel import Babel, get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from coachpro.domain.formats import LANGUAGES, parse_locale
+from coachpro.domain.formats import LANGUAGES, format_amount, parse_locale
+from coachpro.domain.money import minor_digits
 from coachpro.services.practice_settings import practice
 
 
@@ -48,3 +49,14 @@ def current_locale() -> Locale:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
+
+
+def money_text(cents: int, currency: str) -> str:
+    """An amount written the reader's way ("$1,250", "1.250 €"), for pages, messages and emails."""
+    return format_amount(cents, currency, minor_digits(currency), current_locale())
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogue where it cannot be translated yet (set once, shown
+    later): whoever shows it passes it through gettext then."""
+    return message

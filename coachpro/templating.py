@@ -5,16 +5,17 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from coachpro.choices import zone_choices
-from coachpro.domain.formats import format_amount, format_day, format_instant
-from coachpro.domain.money import minor_digits
-from coachpro.i18n import current_locale
+from coachpro.domain.formats import format_day, format_instant
+from coachpro.i18n import current_locale, money_text
 from coachpro.models.types import utcnow
 from coachpro.services.practice_settings import practice
+from coachpro.status_labels import status_label
 
 
 def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
@@ -58,6 +59,8 @@ def register(app: Flask) -> None:
     app.add_template_global(current_locale, "current_locale")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(in_zone, "in_zone")
+    app.add_template_filter(status_label, "status_label")
+    app.add_template_global(ui_text, "ui_text")
 
     @app.context_processor
     def practice_context():
@@ -84,4 +87,22 @@ def day_format(value: date | datetime | None, fmt: str = "%A %-d %B %Y") -> str:
 
 def money(cents: int, currency: str) -> str:
     """An amount written the reader's way: "$1,250", "1.250 €"."""
-    return format_amount(cents, currency, minor_digits(currency), current_locale())
+    return money_text(cents, currency)
+
+
+def ui_text() -> dict[str, str]:
+    """What the page's scripts say (static/js/*.js), in the reader's language: base.html puts
+    it in the page as JSON, so the scripts themselves stay the same for every language."""
+    return {
+        "timer_running": _("The timer is running."),
+        "timer_done": _("Time. Take a breath, then note anything you would like to keep."),
+        "timer_stopped": _("Stopped. Nothing was logged; start again whenever you are ready."),
+        "zone_search": _("Find your city or country"),
+        "zone_none": _("No place matches; try the country's name or a nearby city."),
+        "zone_one": _("1 place matches"),
+        "zone_many": _("%(num)s places match"),
+        "copied": _("Copied"),
+        "copy_failed": _("Select the key and copy it"),
+        "preview_problem": _("Correct the wording to see the preview."),
+        "their_time": _("For %(names)s: %(time)s"),
+    }

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=".venv/bin/pybabel"
 DIR=coachpro/translations
-$PYBABEL extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output --ignore-dirs ".*" \
+$PYBABEL extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location --sort-output --ignore-dirs ".*" \
   --omit-header -o "$DIR/messages.pot" .
 for po in "$DIR"/*/LC_MESSAGES/messages.po; do
   $PYBABEL update --no-fuzzy-matching -i "$DIR/messages.pot" -d "$DIR" \

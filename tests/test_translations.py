@@ -13,7 +13,14 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "coachpro" / "translations"
 LANGUAGES = ["de"]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "N_": None,
+}
 METHODS = [("coachpro/**.py", "python"), ("templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
@@ -90,3 +97,131 @@ def test_a_german_visitor_books_in_german(client):
     assert "Kostenloses Erstgespräch buchen" in page and "Zeiten anzeigen" in page
     english = client.get("/book", headers={"Accept-Language": "en-US"}).text
     assert "Book a free consult" in english and "Kostenlos" not in english
+
+
+# Templates not yet moved to the catalogue: this list only shrinks (the test below fails
+# when a file on it has become clean, so it is taken off).
+STILL_ENGLISH_ONLY = {
+    "coach/assign.html",
+    "coach/availability.html",
+    "coach/confirm_payment.html",
+    "coach/confirm_void.html",
+    "coach/consults.html",
+    "coach/couple.html",
+    "coach/couple_form.html",
+    "coach/couples.html",
+    "coach/dashboard.html",
+    "coach/email_template.html",
+    "coach/email_templates.html",
+    "coach/erase.html",
+    "coach/erase_prospect.html",
+    "coach/exercise.html",
+    "coach/exercise_form.html",
+    "coach/exercises.html",
+    "coach/export.html",
+    "coach/intake.html",
+    "coach/package_form.html",
+    "coach/packages.html",
+    "coach/payments.html",
+    "coach/recovery_codes.html",
+    "coach/reschedule.html",
+    "coach/security.html",
+    "coach/session_form.html",
+    "coach/session_reschedule.html",
+    "coach/settings.html",
+    "coach/status.html",
+    "coach/two_factor_setup.html",
+    "email/_consult_when.html",
+    "email/_consult_when.txt",
+    "email/coach_comment.html",
+    "email/coach_comment.txt",
+    "email/consult_booked.html",
+    "email/consult_booked.txt",
+    "email/consult_cancelled.html",
+    "email/consult_cancelled.txt",
+    "email/consult_coach_notice.html",
+    "email/consult_coach_notice.txt",
+    "email/consult_reminder.html",
+    "email/consult_reminder.txt",
+    "email/consult_rescheduled.html",
+    "email/consult_rescheduled.txt",
+    "email/homework_digest.html",
+    "email/homework_digest.txt",
+    "email/password_reset.html",
+    "email/password_reset.txt",
+    "email/payment_voided.html",
+    "email/payment_voided.txt",
+    "email/portal_invite.html",
+    "email/portal_invite.txt",
+    "email/receipt.html",
+    "email/receipt.txt",
+    "email/session_update.html",
+    "email/session_update.txt",
+    "email/test_email.html",
+    "email/test_email.txt",
+}
+
+TEMPLATES = ROOT / "templates"
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_NOT_TEXT = re.compile(
+    r"\{%\s*block body_class\s*%\}.*?\{%\s*endblock\s*%\}|<style.*?</style>|<script.*?</script>",
+    re.S,
+)
+_WORDY_ATTRIBUTE = re.compile(r'\b(?:aria-label|placeholder|title|alt|data-label)="([^"]*)"')
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_QUOTED = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+_MARKED = re.compile(r"\b(?:_|gettext|ngettext)\((?:\s*" + _QUOTED + r"\s*,?)+")
+_LITERAL = re.compile(r""""((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'""")
+_PROSE = re.compile(r"^\s*[A-Z][a-z]+|[a-z]{2,}[.,;:!?]( |$)|[a-z]{2,} [a-z]{2,} [a-z]{2,}")
+_IDENTIFIER = re.compile(r"^[A-Z][a-z]+[A-Z]\w*$")  # BooleanField and the like
+
+
+def unmarked_text(source: str) -> list[str]:
+    """Words a reader would see that do not go through the catalogue: text between tags, the
+    attributes people read (labels, placeholders, titles), and prose-looking string literals
+    inside {{ }} and {% %} (capitalised, or a sentence), outside _() and ngettext()."""
+    source = _NOT_TEXT.sub(" ", source)
+    found = [
+        match.group(0)
+        for match in _WORDY_ATTRIBUTE.finditer(source)
+        if _WORD.search(_JINJA.sub("", match.group(1)))
+    ]
+    for block in _JINJA.findall(source):
+        for match in _LITERAL.finditer(_MARKED.sub("", block)):
+            literal = match.group(1) if match.group(1) is not None else match.group(2)
+            if _PROSE.search(literal) and not _IDENTIFIER.match(literal):
+                found.append(literal)
+    text = re.sub(r"<[^>]*>", " ", _JINJA.sub(" ", source))
+    text = re.sub(r"&#?\w+;", " ", text)
+    found += [line.strip() for line in text.splitlines() if _WORD.search(line)]
+    return found
+
+
+def template_names() -> list[str]:
+    return sorted(
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*")
+        if path.suffix in (".html", ".txt")
+    )
+
+
+@pytest.mark.parametrize("name", template_names())
+def test_templates_show_no_text_outside_the_catalogue(name):
+    words = unmarked_text((TEMPLATES / name).read_text())
+    if name in STILL_ENGLISH_ONLY:
+        assert words, f"{name} is translated now: take it off STILL_ENGLISH_ONLY"
+    else:
+        assert words == [], f"{name} shows text that is not marked for translation"
+
+
+def test_the_check_finds_unmarked_text():
+    assert unmarked_text('<p>{{ _("Hi") }}</p><button title="Close">x</button>') == [
+        'title="Close"'
+    ]
+    assert unmarked_text("<h1>Hello {{ name }}</h1>") == ["Hello"]
+    assert unmarked_text('<p class="x">{{ _("Fine") }} · {{ n }}</p>') == []
+    assert unmarked_text("{{ field(f, hint='At least 8 characters.') }}") == [
+        "At least 8 characters."
+    ]
+    assert unmarked_text("{{ _('Together') if t else _('Each of you') }}") == []
+    assert unmarked_text("{{ f(class_='button button-primary', fmt='%-d %B') }}") == []

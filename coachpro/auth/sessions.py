@@ -14,7 +14,7 @@ from coachpro.models import Role, User
 def load_user(session_id: str) -> User | None:
     """Flask-Login's loader. The id carries the account's random session token, so replacing
     the token ends old sessions, and a cookie never fits another account that reuses the id."""
-    user_id, _, token = str(session_id).partition(":")
+    user_id, _sep, token = str(session_id).partition(":")
     if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not token:
         return None
     user = db.session.get(User, int(user_id))

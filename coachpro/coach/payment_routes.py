@@ -7,7 +7,8 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, ManualPaymentForm, RefundForm
-from coachpro.domain.money import InvalidMoney, format_money, parse_major_units
+from coachpro.domain.money import InvalidMoney, parse_major_units
+from coachpro.i18n import money_text
 from coachpro.models import Couple, Payment, PaymentMethod, Role
 from coachpro.query_args import int_arg
 from coachpro.services import balances, payment_reports, payments
@@ -63,7 +64,7 @@ def refund_payment(payment_id: int):
         except payments.PaymentError as exc:
             flash(str(exc), "error")
         else:
-            money = format_money(amount, payment.currency)
+            money = money_text(amount, payment.currency)
             if payment.method == PaymentMethod.CARD:
                 flash(f"Refund of {money} sent to Stripe; it shows here once Stripe confirms.",
                       "success")  # fmt: skip

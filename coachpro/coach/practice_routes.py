@@ -5,7 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, PackageForm
-from coachpro.domain.money import InvalidMoney, format_money, minor_digits, parse_major_units
+from coachpro.domain.money import InvalidMoney, minor_digits, parse_major_units
+from coachpro.i18n import money_text
 from coachpro.models import Package, Role
 from coachpro.services import intake, packages
 from coachpro.services.lookup import get_or_404
@@ -32,7 +33,7 @@ def new_package():
         details = _details(form)
         if details is not None:
             package = packages.create_package(details)
-            flash(f"{package.name} added: {format_money(package.price_cents, package.currency)}.",
+            flash(f"{package.name} added: {money_text(package.price_cents, package.currency)}.",
                   "success")  # fmt: skip
             return redirect(url_for("coach.packages_page"))
         status = 422
@@ -55,7 +56,7 @@ def edit_package(package_id: int):
         details = _details(form)
         if details is not None:
             packages.update_package(package, details)
-            money = format_money(details.price_cents, package.currency)
+            money = money_text(details.price_cents, package.currency)
             flash(f"{package.name} saved: {money}.", "success")
             return redirect(url_for("coach.packages_page"))
         status = 422

@@ -1,6 +1,6 @@
 """A small server-rendered SVG chart: pulse lines over weekly homework completion bars."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -20,9 +20,15 @@ def progress_chart_svg(
     completion: Sequence[float | None],
     width: int = 640,
     height: int = 220,
+    *,
+    title: str = "Weekly pulse (1 to 10) and share of homework done",
+    bar_title: str = "%(percent)s%% of homework done",
+    week_label: Callable[[date], str] = lambda week: f"{week.day} {week.strftime('%b')}",
 ) -> str:
     """SVG markup (safe to embed): one line per series on a 1-10 scale, and a bar per week
-    for the share of homework done (0..1, None when nothing was due)."""
+    for the share of homework done (0..1, None when nothing was due). `title` and
+    `bar_title` (with a %(percent)s placeholder) come in the reader's language, and
+    `week_label` writes a week's first day the reader's way."""
     if not weeks:
         return ""
     left, right, top, bottom = 34, 12, 12, 28
@@ -39,7 +45,6 @@ def progress_chart_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'role="img" class="chart">'
     ]
-    title = "Weekly pulse (1 to 10) and share of homework done"
     parts.append(f"<title>{escape(title)}</title>")
     for value in (1, 5, 10):
         parts.append(
@@ -54,7 +59,7 @@ def progress_chart_svg(
         parts.append(
             f'<rect x="{x(i) - step * 0.3:.1f}" y="{top + plot_h - bar_h:.1f}" '
             f'width="{step * 0.6:.1f}" height="{bar_h:.1f}" class="bar">'
-            f"<title>{round(share * 100)}% of homework done</title></rect>"
+            f"<title>{escape(bar_title % {'percent': round(share * 100)})}</title></rect>"
         )
     index = {week: i for i, week in enumerate(weeks)}
     for n, s in enumerate(series):
@@ -78,7 +83,7 @@ def progress_chart_svg(
         if i % max(1, len(weeks) // 8) == 0:
             parts.append(
                 f'<text x="{x(i):.1f}" y="{height - 8}" class="axis" text-anchor="middle">'
-                f"{week.day} {week.strftime('%b')}</text>"
+                f"{escape(week_label(week))}</text>"
             )
     parts.append("</svg>")
     return "".join(parts)

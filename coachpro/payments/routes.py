@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import HiddenField
 
@@ -60,7 +61,7 @@ def portal_pay():
     me = partner_for(current_user)
     enrollment = current_enrollment(me.couple_id) if me else None
     if me is None or enrollment is None:
-        flash("There is no package to pay for yet.", "info")
+        flash(_("There is no package to pay for yet."), "info")
         return redirect(url_for("portal.today"))
     return _pay_page(enrollment, me.couple, me.email or current_user.email, {"via_link": False})
 

@@ -15,21 +15,21 @@ from coachpro.domain.formats import LOCALE_CHOICES
 from coachpro.forms import Form
 
 VISIBILITY_CHOICES = [
-    SelectChoice("me", "Only me"),
-    SelectChoice("us", "Me and my partner"),
-    SelectChoice("coach", "Me, my partner and our coach"),
+    SelectChoice("me", _l("Only me")),
+    SelectChoice("us", _l("Me and my partner")),
+    SelectChoice("coach", _l("Me, my partner and our coach")),
 ]
 
 
 class BookSessionForm(Form):
-    start = HiddenField(validators=[DataRequired("Choose a time.")])
+    start = HiddenField(validators=[DataRequired(_l("Choose a time."))])
     confirmed = HiddenField()  # "yes" once the partner has seen what booking will use
 
 
 class IntakeForm(Form):
     """Answers come as `answer-<question id>`; the questions are the coach's."""
 
-    submit = SubmitField("Save my answers")
+    submit = SubmitField(_l("Save my answers"))
 
 
 class ActionForm(Form):
@@ -38,32 +38,36 @@ class ActionForm(Form):
 
 class EntryForm(Form):
     reflection = TextAreaField(
-        "Your reflection (optional)", validators=[Optional(), Length(max=5000)]
+        _l("Your reflection (optional)"), validators=[Optional(), Length(max=5000)]
     )
     rating = RadioField(
-        "How did it go?",
+        _l("How did it go?"),
         choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
         validators=[Optional()],
     )
-    visibility = RadioField("Who may read this?", choices=VISIBILITY_CHOICES)
-    submit = SubmitField("Mark as done")
+    visibility = RadioField(_l("Who may read this?"), choices=VISIBILITY_CHOICES)
+    submit = SubmitField(_l("Mark as done"))
 
 
 class PromiseForm(Form):
-    promise = StringField("Today's promise", validators=[Optional(), Length(max=300)])
-    visibility = RadioField("Who may read it?", choices=VISIBILITY_CHOICES, validators=[Optional()])
+    promise = StringField(_l("Today's promise"), validators=[Optional(), Length(max=300)])
+    visibility = RadioField(
+        _l("Who may read it?"), choices=VISIBILITY_CHOICES, validators=[Optional()]
+    )
 
 
 SCALE = [SelectChoice(str(n), str(n)) for n in range(1, 11)]
 
 
 class PulseForm(Form):
-    connected = RadioField("How connected did you feel this week?", choices=SCALE)
-    safe = RadioField("How safe did you feel being yourself?", choices=SCALE)
-    trust = RadioField("How much did you trust each other?", choices=SCALE)
-    word = StringField("One word for the week (optional)", validators=[Optional(), Length(max=40)])
-    visibility = RadioField("Who may see your answers?", choices=VISIBILITY_CHOICES)
-    submit = SubmitField("Save my pulse")
+    connected = RadioField(_l("How connected did you feel this week?"), choices=SCALE)
+    safe = RadioField(_l("How safe did you feel being yourself?"), choices=SCALE)
+    trust = RadioField(_l("How much did you trust each other?"), choices=SCALE)
+    word = StringField(
+        _l("One word for the week (optional)"), validators=[Optional(), Length(max=40)]
+    )
+    visibility = RadioField(_l("Who may see your answers?"), choices=VISIBILITY_CHOICES)
+    submit = SubmitField(_l("Save my pulse"))
 
 
 class EmailChoicesForm(Form):

@@ -123,10 +123,10 @@ def entry(assignment_id: int, day: str):
 def _logged_message(assignment, visibility: Visibility) -> str:
     """Words that fit what was logged: praise for "you two" only when it was done together."""
     if assignment.mode == "together":
-        return "Logged for you both. Well done, you two."
+        return _("Logged for you both. Well done, you two.")
     if visibility == Visibility.ME:
-        return "Logged. Only you can read it."
-    return "Logged. Thank you for doing your part."
+        return _("Logged. Only you can read it.")
+    return _("Logged. Thank you for doing your part.")
 
 
 def _promise(me, assignment, when: date):
@@ -138,14 +138,14 @@ def _promise(me, assignment, when: date):
                 kept = request.form["kept"] == "yes"
                 homework.mark_promise(me, assignment, when, kept,
                                       in_the_way=request.form.get("in_the_way"))  # fmt: skip
-                flash("Kept: that is how trust grows, one promise at a time." if kept else
-                      "Noted. Saying so honestly builds trust too.", "success")  # fmt: skip
+                flash(_("Kept: that is how trust grows, one promise at a time.") if kept else
+                      _("Noted. Saying so honestly builds trust too."), "success")  # fmt: skip
             else:
                 homework.make_promise(
                     me, assignment, when, form.promise.data or "",
                     Visibility(form.visibility.data or assignment.visibility),
                 )  # fmt: skip
-                flash("Promise made. Come back tonight to mark it.", "success")
+                flash(_("Promise made. Come back tonight to mark it."), "success")
         except homework.HomeworkError as exc:
             flash(str(exc), "error")
         return redirect(url_for("portal.entry", assignment_id=assignment.id, day=when.isoformat()))
@@ -191,7 +191,7 @@ def add_slip():
         except homework.HomeworkError as exc:
             flash(str(exc), "error")
         else:
-            flash("Your slip is in the jar. Only you can read it until it is drawn.", "success")
+            flash(_("Your slip is in the jar. Only you can read it until it is drawn."), "success")
     return redirect(url_for("portal.jar_page"))
 
 
@@ -207,8 +207,10 @@ def draw_slip():
         else:
             if slip is None:
                 flash(
-                    "Asked. The slip is revealed to you both once your partner confirms "
-                    "on their own phone.",
+                    _(
+                        "Asked. The slip is revealed to you both once your partner confirms "
+                        "on their own phone."
+                    ),
                     "info",
                 )
     return redirect(url_for("portal.jar_page") + "#drawn")
@@ -220,7 +222,7 @@ def cancel_draw():
     me = _me()
     if ActionForm().validate_on_submit():
         jar.cancel_draw_request(me)
-        flash("Request withdrawn. Nothing was drawn.", "info")
+        flash(_("Request withdrawn. Nothing was drawn."), "info")
     return redirect(url_for("portal.jar_page"))
 
 
@@ -237,7 +239,7 @@ def slip_discussed(slip_id: int):
         except homework.HomeworkError as exc:
             flash(str(exc), "error")
         else:
-            flash("Talked through. Thank you for trusting each other with it.", "success")
+            flash(_("Talked through. Thank you for trusting each other with it."), "success")
     return redirect(url_for("portal.jar_page"))
 
 
@@ -269,7 +271,7 @@ def pulse_page():
             flash(str(exc), "error")
             status = 422
         else:
-            flash("Thanks. Your pulse for this week is saved.", "success")
+            flash(_("Thanks. Your pulse for this week is saved."), "success")
             return redirect(url_for("portal.today"))
     elif request.method == "POST":
         status = 422

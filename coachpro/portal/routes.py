@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
@@ -27,25 +28,33 @@ def _me():
 
 def _confirm_booking(me, usage, minutes: int, start, form) -> str:
     """What booking this time will do, before it does it: it uses one of the package's sessions."""
-    zone, _ = visitor_zone(current_user.timezone)  # the zone the times were picked in
+    zone, _ignored = visitor_zone(current_user.timezone)  # the zone the times were picked in
     partner = other_partner(me)
     left = usage.remaining - 1
     return render_template(
         "booking/confirm_time.html",
-        heading="Book this session?",
+        heading=_("Book this session?"),
         start=start,
         was=None,
         zone=zone,
         practice_zone=practice_zone(),
         consequences=[
-            f"{minutes} minutes with your coach, for the two of you.",
-            f"It uses one of your package's sessions: {left} of {usage.included} will be left.",
-            "You both get the invite by email"
-            + (f", and {partner.first_name} sees it in the portal too." if partner else "."),
+            _("%(minutes)s minutes with your coach, for the two of you.", minutes=minutes),
+            _(
+                "It uses one of your package's sessions: %(left)s of %(included)s will be left.",
+                left=left,
+                included=usage.included,
+            ),
+            _(
+                "You both get the invite by email, and %(partner)s sees it in the portal too.",
+                partner=partner.first_name,
+            )
+            if partner
+            else _("You both get the invite by email."),
         ],
         form=form,
         action=url_for("portal.book_session"),
-        yes="Yes, book it",
+        yes=_("Yes, book it"),
         back=url_for("portal.book_session", date=start.astimezone(zone).date().isoformat()),
     )
 
@@ -95,7 +104,7 @@ def intake_page():
     questions = intake.active_questions()
     if form.validate_on_submit():
         intake.save_intake(me, {q.id: request.form.get(f"answer-{q.id}", "") for q in questions})
-        flash("Thank you. Only your coach reads these answers.", "success")
+        flash(_("Thank you. Only your coach reads these answers."), "success")
         return redirect(url_for("portal.today"))
     return render_template("portal/intake.html", me=me, questions=questions, form=form)
 
@@ -107,7 +116,7 @@ def book_session():
     enrollment = current_enrollment(me.couple_id)
     usage = session_usage(enrollment) if enrollment else None
     if enrollment is None or usage is None or usage.remaining <= 0:
-        flash("There are no sessions left to book in your package.", "info")
+        flash(_("There are no sessions left to book in your package."), "info")
         return redirect(url_for("portal.today"))
     form = BookSessionForm()
     if form.validate_on_submit():
@@ -119,7 +128,7 @@ def book_session():
         except (ValueError, coaching.SessionError) as exc:
             flash(str(exc), "error")
         else:
-            flash("Booked! You both have the invite by email.", "success")
+            flash(_("Booked! You both have the invite by email."), "success")
             return redirect(url_for("portal.today"))
     return render_template(
         "portal/book_session.html",

@@ -6,13 +6,14 @@ from datetime import UTC
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coachpro.clock import timed_serializer
+from coachpro.domain import passwords
 from coachpro.domain.formats import LOCALE_CHOICES
-from coachpro.domain.passwords import password_problem
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
 from coachpro.links import absolute_url
@@ -48,7 +49,8 @@ def checked_email(email: str) -> str:
     try:
         return normalize_email(validate_email(email.strip(), check_deliverability=False).normalized)
     except EmailNotValidError as exc:
-        raise AccountError(str(exc)) from exc
+        # email-validator explains in English; the reader gets it in their language.
+        raise AccountError(_("That does not look like an email address.")) from exc
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -61,12 +63,12 @@ def create_user(
     """Add a user to the caller's unit of work."""
     email = checked_email(email)
     if not display_name.strip():
-        raise AccountError("A name is required.")
+        raise AccountError(_("A name is required."))
     timezone = timezone or practice().timezone
     if not is_valid_timezone(timezone):
-        raise AccountError(f"{timezone!r} is not a time zone we know.")
+        raise AccountError(_("%(zone)s is not a time zone we know.", zone=repr(timezone)))
     if find_user_by_email(email) is not None:
-        raise EmailTaken(f"There is already an account for {email}.")
+        raise EmailTaken(_("There is already an account for %(email)s.", email=email))
     user = User(email=email, display_name=display_name.strip(), role=role, timezone=timezone)
     if password is not None:
         set_password(user, password)
@@ -78,6 +80,25 @@ def create_user(
 def create_coach(*, email: str, display_name: str, password: str) -> User:
     """A coach account that can sign in at once. AccountError says why not."""
     return create_user(email=email, display_name=display_name, role=Role.COACH, password=password)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password is not acceptable, in the reader's language; None if it is."""
+    rule = passwords.broken_rule(password)
+    if rule is None:
+        return None
+    return {
+        passwords.TOO_SHORT: _(
+            "Use at least %(count)s characters.", count=passwords.MIN_PASSWORD_LENGTH
+        ),
+        passwords.TOO_LONG: _(
+            "Use at most %(count)s characters.", count=passwords.MAX_PASSWORD_LENGTH
+        ),
+        passwords.ONLY_SPACES: _("A password cannot be only spaces."),
+        passwords.TOO_COMMON: _(
+            "That password is one of the most common ones; choose something less guessable."
+        ),
+    }[rule]
 
 
 def set_password(user: User, password: str) -> None:
@@ -99,7 +120,7 @@ def change_own_password(user: User, current: str, new: str) -> None:
     """A signed-in person changes their password: the current one first, as a stolen
     session alone must not be enough to lock its owner out. Other sessions end."""
     if not user.password_hash or not check_password_hash(user.password_hash, current):
-        raise AccountError("That is not your current password.")
+        raise AccountError(_("That is not your current password."))
     change_password(user, new)
 
 
@@ -107,9 +128,9 @@ def change_own_password(user: User, current: str, new: str) -> None:
 def set_timezone(user: User, timezone: str, *, locale: str | None = None) -> None:
     """A person's time zone, and their language and formats (None: as their browser asks)."""
     if not is_valid_timezone(timezone):
-        raise AccountError("Choose a time zone from the list.")
+        raise AccountError(_("Choose a time zone from the list."))
     if locale is not None and locale not in {tag for tag, _name in LOCALE_CHOICES}:
-        raise AccountError("Choose a language from the list.")
+        raise AccountError(_("Choose a language from the list."))
     user.timezone = timezone
     user.locale = locale
 
@@ -182,16 +203,16 @@ def user_for_reset_token(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired as exc:
-        raise InvalidResetLink("This reset link has expired. Ask for a new one below.") from exc
+        raise InvalidResetLink(_("This reset link has expired. Ask for a new one below.")) from exc
     except BadSignature as exc:
-        raise InvalidResetLink("This reset link is not valid. Ask for a new one below.") from exc
+        raise InvalidResetLink(_("This reset link is not valid. Ask for a new one below.")) from exc
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
     if (
         user is None
         or not user.active
         or not hmac.compare_digest(str(data.get("f")), _password_fingerprint(user))
     ):
-        raise InvalidResetLink("This reset link has already been used. Ask for a new one below.")
+        raise InvalidResetLink(_("This reset link has already been used. Ask for a new one below."))
     return user
 
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from coachpro.domain.money import format_money
 from coachpro.extensions import db
+from coachpro.i18n import money_text
 from coachpro.models import Couple, CoupleStatus, Enrollment, Payment, PaymentStatus
 
 
@@ -21,7 +21,7 @@ class Balance:
 
     @property
     def due(self) -> str:
-        return format_money(self.due_cents, self.currency)
+        return money_text(self.due_cents, self.currency)
 
     @property
     def credit_cents(self) -> int:
@@ -30,7 +30,7 @@ class Balance:
 
     @property
     def credit(self) -> str:
-        return format_money(self.credit_cents, self.currency)
+        return money_text(self.credit_cents, self.currency)
 
 
 def balances(enrollments: list[Enrollment]) -> dict[int, Balance]:

@@ -12,6 +12,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coachpro.domain.availability import Interval, format_ranges, slot_problem, within_hours
@@ -79,9 +80,9 @@ def _check_time(
     """Partners pick from the coach's offered hours; the coach may use any free time, and
     overlap another event after being warned (`overlap_ok`)."""
     if start <= now:
-        raise SessionError("Choose a time in the future.")
+        raise SessionError(_("Choose a time in the future."))
     day = start.astimezone(practice_zone()).date()
-    busy, _ = busy_and_counts(day, day, ignore_session_id=ignore)
+    busy, _counts = busy_and_counts(day, day, ignore_session_id=ignore)
     if by == "partner":
         minutes = int(length.total_seconds() // 60)
         rules = load_rules(booking_settings(), day, day, minutes=minutes, daily_cap=False)
@@ -91,7 +92,7 @@ def _check_time(
         return
     wanted = Interval(start, start + length)
     if not overlap_ok and any(wanted.overlaps(b) for b in busy):
-        raise SessionError("That time overlaps another consult or session.")
+        raise SessionError(_("That time overlaps another consult or session."))
 
 
 def session_warnings(
@@ -158,10 +159,12 @@ def schedule_session(
     lock_calendar()
     enrollment = current_enrollment(couple.id)
     if enrollment is None:
-        raise SessionError("Enroll the couple in a package before booking sessions.")
+        raise SessionError(_("Enroll the couple in a package before booking sessions."))
     usage = session_usage(enrollment)
     if usage.remaining <= 0:
-        raise SessionError(f"All {usage.included} sessions of the package are booked or used.")
+        raise SessionError(
+            _("All %(count)s sessions of the package are booked or used.", count=usage.included)
+        )
     length = timedelta(minutes=enrollment.session_minutes)
     _check_time(start, length, now, by=by, overlap_ok=overlap_ok and by == "coach")
     session = CoachingSession(
@@ -189,7 +192,7 @@ def reschedule_session(
     lock_calendar()
     db.session.refresh(session)
     if session.status != SessionStatus.SCHEDULED:
-        raise SessionError("Only a scheduled session can be moved.")
+        raise SessionError(_("Only a scheduled session can be moved."))
     length = session.end_at - session.start_at
     _check_time(start, length, now, by=by, ignore=session.id)
     session.start_at, session.end_at = start, start + length
@@ -207,7 +210,7 @@ def cancel_session(
     lock_calendar()
     db.session.refresh(session)
     if session.status != SessionStatus.SCHEDULED:
-        raise SessionError("Only a scheduled session can be cancelled.")
+        raise SessionError(_("Only a scheduled session can be cancelled."))
     session.status = SessionStatus.CANCELLED
     session.cancelled_at = now
     session.sequence += 1
@@ -245,11 +248,11 @@ def mark_session(session: CoachingSession, status: SessionStatus, now: datetime 
     """Record how a session went: held or no-show (only once it has started)."""
     now = now or utcnow()
     if status not in (SessionStatus.HELD, SessionStatus.NO_SHOW):
-        raise SessionError("A session is marked held or no-show.")
+        raise SessionError(_("A session is marked held or no-show."))
     if not can_record_outcome(session, now):
         if session.status == SessionStatus.CANCELLED:
-            raise SessionError("A cancelled session cannot be marked.")
-        raise SessionError("This session has not started yet.")
+            raise SessionError(_("A cancelled session cannot be marked."))
+        raise SessionError(_("This session has not started yet."))
     session.status = status
 
 

@@ -42,7 +42,7 @@ class EventContext:
 
 def event_context() -> EventContext:
     config = current_app.config
-    _, address = parseaddr(config["MAIL_DEFAULT_SENDER"])
+    _name, address = parseaddr(config["MAIL_DEFAULT_SENDER"])
     name = practice().name
     return EventContext(
         practice=name,

@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from coachpro.domain.passwords import password_problem
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
 from coachpro.models import BookingSettings, Role, User
-from coachpro.services.accounts import AccountError, checked_email, create_user
+from coachpro.services.accounts import AccountError, checked_email, create_user, password_problem
 from coachpro.services.field_problems import FieldProblems
 from coachpro.services.practice_settings import practice, save_practice
 from coachpro.services.sql import changed
@@ -101,9 +101,9 @@ def complete_setup(first: FirstRun, now: datetime) -> User:
         .execution_options(synchronize_session=False)
     )
     if not needs_setup():
-        raise SetupRefused({"code": "CoachPro is already set up: sign in instead."})
+        raise SetupRefused({"code": _("CoachPro is already set up: sign in instead.")})
     if not code_matches(first.code):
-        raise SetupRefused({"code": "That is not the setup code in the server's log."})
+        raise SetupRefused({"code": _("That is not the setup code in the server's log.")})
     problems = {}
     try:
         checked_email(first.email)
@@ -112,11 +112,11 @@ def complete_setup(first: FirstRun, now: datetime) -> User:
     if problem := password_problem(first.password):
         problems["password"] = problem
     if not first.name.strip():
-        problems["name"] = "Enter your name."
+        problems["name"] = _("Enter your name.")
     if not first.practice_name.strip():
-        problems["practice_name"] = "Give the practice a name."
+        problems["practice_name"] = _("Give the practice a name.")
     if not is_valid_timezone(first.timezone):
-        problems["timezone"] = "Choose a time zone from the list."
+        problems["timezone"] = _("Choose a time zone from the list.")
     if problems:
         raise SetupRefused(problems)
     coach = create_user(

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -89,7 +90,7 @@ def assign(couple: Couple, exercise: Exercise, details: AssignmentDetails) -> As
 @transactional()
 def pause(assignment: Assignment, today: date) -> None:
     if not AssignmentStatus(assignment.status).can_pause:
-        raise HomeworkError("Only an active assignment can be paused.")
+        raise HomeworkError(_("Only an active assignment can be paused."))
     assignment.status = AssignmentStatus.PAUSED
     db.session.add(AssignmentPause(assignment_id=assignment.id, paused_on=today))
     homework_changed(assignment.couple_id)
@@ -98,7 +99,7 @@ def pause(assignment: Assignment, today: date) -> None:
 @transactional()
 def resume(assignment: Assignment, today: date) -> None:
     if not AssignmentStatus(assignment.status).can_resume:
-        raise HomeworkError("Only a paused assignment can be resumed.")
+        raise HomeworkError(_("Only a paused assignment can be resumed."))
     open_pause = next(p for p in assignment.pauses if p.resumed_on is None)
     open_pause.resumed_on = max(today, open_pause.paused_on)
     assignment.status = AssignmentStatus.ACTIVE
@@ -108,7 +109,7 @@ def resume(assignment: Assignment, today: date) -> None:
 @transactional()
 def end(assignment: Assignment, today: date) -> None:
     if not AssignmentStatus(assignment.status).can_end:
-        raise HomeworkError("This assignment has already ended.")
+        raise HomeworkError(_("This assignment has already ended."))
     for p in assignment.pauses:
         if p.resumed_on is None:
             p.resumed_on = max(today, p.paused_on)
@@ -254,11 +255,11 @@ def assignment_for(partner: Partner, assignment_id: int) -> Assignment | None:
 def check_occurrence(partner: Partner, assignment: Assignment, day: date, now: datetime) -> None:
     today = local_today(partner, now)
     if day > today:
-        raise HomeworkError("This one is not due yet.")
+        raise HomeworkError(_("This one is not due yet."))
     if day < today - timedelta(days=MISSED_WINDOW_DAYS - 1):
-        raise HomeworkError("That day is more than a week ago, so it can no longer be logged.")
+        raise HomeworkError(_("That day is more than a week ago, so it can no longer be logged."))
     if day not in occurrences(schedule_of(assignment), day, day):
-        raise HomeworkError("This exercise was not due on that day.")
+        raise HomeworkError(_("This exercise was not due on that day."))
 
 
 def my_entry(partner: Partner, assignment: Assignment, day: date) -> Completion | None:
@@ -286,12 +287,12 @@ def log_entry(
     now = now or utcnow()
     check_occurrence(partner, assignment, day, now)
     if entry.rating is not None and not 1 <= entry.rating <= 5:
-        raise HomeworkError("Rate it from 1 to 5.")
+        raise HomeworkError(_("Rate it from 1 to 5."))
     reflection = (entry.reflection or "").strip() or None
     if reflection and len(reflection) > MAX_REFLECTION:
-        raise HomeworkError(f"Keep it under {MAX_REFLECTION} characters.")
+        raise HomeworkError(_("Keep it under %(limit)s characters.", limit=MAX_REFLECTION))
     if assignment.exercise.kind == ExerciseKind.GRATITUDE and entry.done and not reflection:
-        raise HomeworkError("Name one thing you appreciated.")
+        raise HomeworkError(_("Name one thing you appreciated."))
     if assignment.exercise.kind == ExerciseKind.CHECKLIST:
         steps = plain_steps(assignment.exercise.instructions)
         checked = [i for i in entry.data.get("checked", []) if 0 <= i < len(steps)]
@@ -299,7 +300,7 @@ def log_entry(
     existing = my_entry(partner, assignment, day)
     if existing is not None:
         if not can_edit(existing, partner, now):
-            raise HomeworkError("Entries can be changed on the day they were written only.")
+            raise HomeworkError(_("Entries can be changed on the day they were written only."))
         completion = existing
     else:
         completion = Completion(
@@ -332,9 +333,9 @@ def partner_zone(partner: Partner) -> str:
 def make_promise(partner, assignment, day, text: str, visibility, now=None) -> Completion:
     text = text.strip()
     if not text:
-        raise HomeworkError("Write the promise you are making today.")
+        raise HomeworkError(_("Write the promise you are making today."))
     if len(text) > 300:
-        raise HomeworkError("Keep the promise short: under 300 characters.")
+        raise HomeworkError(_("Keep the promise short: under 300 characters."))
     return log_entry(
         partner, assignment, day,
         Entry(done=False, visibility=visibility, data={"promise": text, "kept": None}), now,
@@ -348,7 +349,7 @@ def mark_promise(
     read by whoever may read the promise)."""
     existing = my_entry(partner, assignment, day)
     if existing is None or not (existing.data or {}).get("promise"):
-        raise HomeworkError("Make today's promise first.")
+        raise HomeworkError(_("Make today's promise first."))
     reason = None if kept else (in_the_way or "").strip()[:300] or None
     return log_entry(
         partner, assignment, day,

@@ -7,6 +7,7 @@ picked and shown to both. Nobody can reveal their partner's fear on their own.
 import secrets
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from coachpro.extensions import db
@@ -26,9 +27,9 @@ DRAW_REQUEST_LASTS = timedelta(minutes=30)
 def add_slip(partner: Partner, text: str, now: datetime | None = None) -> JarSlip:
     text = text.strip()
     if not text:
-        raise HomeworkError("Write something on the slip first.")
+        raise HomeworkError(_("Write something on the slip first."))
     if len(text) > MAX_SLIP:
-        raise HomeworkError(f"Keep a slip under {MAX_SLIP} characters.")
+        raise HomeworkError(_("Keep a slip under %(limit)s characters.", limit=MAX_SLIP))
     slip = JarSlip(
         couple_id=partner.couple_id,
         author_partner_id=partner.id,
@@ -97,7 +98,7 @@ def draw(partner: Partner, now: datetime | None = None) -> JarSlip | None:
     if pending is not None:
         return pending  # finish talking about this one first
     if not _undrawn(partner.couple_id):
-        raise HomeworkError("The jar is empty. Each of you can drop a slip in first.")
+        raise HomeworkError(_("The jar is empty. Each of you can drop a slip in first."))
     request = draw_request(partner.couple_id, now)
     if request is None:
         db.session.execute(
@@ -155,7 +156,7 @@ def mark_discussed(partner: Partner, slip: JarSlip, now: datetime | None = None)
     """Mark the drawn slip talked through, and with it this week's jar exercise done: one
     change, so the slip is never discussed without the exercise counting (or the reverse)."""
     if slip.couple_id != partner.couple_id or slip.drawn_at is None:
-        raise HomeworkError("That slip has not been drawn yet.")
+        raise HomeworkError(_("That slip has not been drawn yet."))
     now = now or utcnow()
     slip.discussed_at = slip.discussed_at or now
     _log_jar_occurrence(partner, now)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -27,9 +28,9 @@ from coachpro.models import (
 )
 
 WHO_READS = {
-    "me": "only you",
-    "us": "you and your partner",
-    "coach": "you, your partner and your coach",
+    "me": _l("only you"),
+    "us": _l("you and your partner"),
+    "coach": _l("you, your partner and your coach"),
 }
 
 
@@ -45,7 +46,7 @@ def _entry(c: Completion, title: str, zone: ZoneInfo) -> dict[str, Any]:
         "reflection": c.reflection,
         "rating": c.rating,
         "details": c.data or {},
-        "readable_by": WHO_READS.get(c.visibility, "only you"),
+        "readable_by": str(WHO_READS.get(c.visibility, WHO_READS["me"])),
         "written": _at(c.created_at, zone),
     }
 
@@ -104,7 +105,7 @@ def partner_data(partner: Partner, now: datetime) -> dict[str, Any]:
                 "safe": p.safe,
                 "trust": p.trust,
                 "word": p.word,
-                "readable_by": WHO_READS.get(p.visibility, "only you"),
+                "readable_by": str(WHO_READS.get(p.visibility, WHO_READS["me"])),
             }
             for p in pulses
         ],

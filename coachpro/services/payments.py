@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, date
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from coachpro.clock import timed_serializer
-from coachpro.domain.money import format_money, payment_reference
+from coachpro.domain.money import payment_reference
 from coachpro.extensions import db
+from coachpro.i18n import money_text
 from coachpro.integrations.stripe_gateway import GatewayError, StripeGateway
 from coachpro.links import absolute_url
 from coachpro.models import (
@@ -49,12 +51,17 @@ class MoreThanDue(PaymentError):
     """A manual payment above the balance: recorded only once the coach confirms the credit."""
 
     def __init__(self, amount_cents: int, due_cents: int, currency: str):
-        self.amount = format_money(amount_cents, currency)
-        self.due = format_money(due_cents, currency)
-        self.credit = format_money(amount_cents - due_cents, currency)
+        self.amount = money_text(amount_cents, currency)
+        self.due = money_text(due_cents, currency)
+        self.credit = money_text(amount_cents - due_cents, currency)
         super().__init__(
-            f"{self.amount} is more than the {self.due} still to pay: it would leave them a "
-            f"credit of {self.credit}."
+            _(
+                "%(amount)s is more than the %(due)s still to pay: it would leave them a "
+                "credit of %(credit)s.",
+                amount=self.amount,
+                due=self.due,
+                credit=self.credit,
+            )
         )
 
 
@@ -119,7 +126,7 @@ def start_checkout(
         # The pending payment stays, under the form's key: trying again reuses it.
         current_app.logger.warning("Stripe checkout failed: %s", type(exc).__name__)
         raise PaymentError(
-            "We could not reach the card processor. Please try again in a minute."
+            _("We could not reach the card processor. Please try again in a minute.")
         ) from exc
     _record_checkout_session(intent.payment_id, session.id, session.url)
     return session.url
@@ -130,9 +137,9 @@ def _record_checkout_intent(
     couple: Couple, enrollment: Enrollment, payer_email: str | None, checkout_key: str
 ) -> _CheckoutIntent:
     if not card_payments_enabled():
-        raise PaymentError("Card payments are not set up. Please pay by bank transfer or cash.")
+        raise PaymentError(_("Card payments are not set up. Please pay by bank transfer or cash."))
     if not checkout_key or len(checkout_key) > 64:
-        raise PaymentError("This payment form has expired. Please reload the page.")
+        raise PaymentError(_("This payment form has expired. Please reload the page."))
     existing = db.session.scalar(select(Payment).where(Payment.checkout_key == checkout_key))
     if existing is not None and (
         existing.couple_id != couple.id or existing.enrollment_id != enrollment.id
@@ -143,7 +150,7 @@ def _record_checkout_intent(
     if existing is None:
         due = balance(enrollment).due_cents
         if due <= 0:
-            raise PaymentError("There is nothing left to pay for this package. Thank you!")
+            raise PaymentError(_("There is nothing left to pay for this package. Thank you!"))
         # Two clicks of one form at once: the second's insert fails on the key, and run
         # again it finds the first's payment.
         existing = Payment(
@@ -160,7 +167,7 @@ def _record_checkout_intent(
         db.session.add(existing)
         db.session.flush()
     elif existing.stripe_checkout_url is None and balance(enrollment).due_cents <= 0:
-        raise PaymentError("There is nothing left to pay for this package. Thank you!")
+        raise PaymentError(_("There is nothing left to pay for this package. Thank you!"))
     return _CheckoutIntent(
         payment_id=existing.id,
         amount_cents=existing.amount_cents,
@@ -288,7 +295,7 @@ def _send_payment_mail(payment: Payment, *, subject: str, template: str, dedupe_
         dedupe_key=dedupe_key,
         couple_id=payment.couple_id,
         payment=payment,
-        amount=format_money(payment.amount_cents, payment.currency),
+        amount=money_text(payment.amount_cents, payment.currency),
         package=enrollment.package.name if enrollment else "Coaching",
         balance=left.due if left and left.due_cents else None,
         credit=left.credit if left and left.credit_cents else None,
@@ -299,7 +306,7 @@ def _send_payment_mail(payment: Payment, *, subject: str, template: str, dedupe_
 def _send_receipt(payment: Payment) -> None:
     _send_payment_mail(
         payment,
-        subject=f"Receipt: {format_money(payment.amount_cents, payment.currency)} "
+        subject=f"Receipt: {money_text(payment.amount_cents, payment.currency)} "
         f"to {practice().name}",
         template="receipt",
         dedupe_key=f"receipt:{payment.id}",
@@ -338,7 +345,7 @@ def refund(payment: Payment, amount_cents: int, reason: str | None = None) -> Re
         )
     except GatewayError as exc:
         _record_refund_outcome(row.id, None)
-        raise PaymentError(f"Stripe did not accept the refund: {exc}") from exc
+        raise PaymentError(_("Stripe did not accept the refund: %(reason)s", reason=exc)) from exc
     # Confirmed (and counted) when Stripe's charge.refunded event arrives.
     return _record_refund_outcome(row.id, stripe_id)
 
@@ -350,18 +357,21 @@ def _record_refund(
     """The refund, recorded; and the payment intent to ask Stripe with (None: by hand)."""
     db.session.refresh(payment, with_for_update=True)  # two refunds at once add up, never exceed
     if payment.status != PaymentStatus.PAID:
-        raise PaymentError("Only a paid payment can be refunded.")
+        raise PaymentError(_("Only a paid payment can be refunded."))
     available = refundable_cents(payment)
     if amount_cents <= 0:
-        raise PaymentError("Enter an amount to refund.")
+        raise PaymentError(_("Enter an amount to refund."))
     if amount_cents > available:
         raise PaymentError(
-            f"You can refund at most {format_money(available, payment.currency)} of this payment."
+            _(
+                "You can refund at most %(amount)s of this payment.",
+                amount=money_text(available, payment.currency),
+            )
         )
     if payment.method == PaymentMethod.CARD and (
         not card_payments_configured() or not payment.stripe_payment_intent_id
     ):
-        raise PaymentError("Card refunds need the Stripe connection; it is not set up.")
+        raise PaymentError(_("Card refunds need the Stripe connection; it is not set up."))
     row = Refund(payment_id=payment.id, amount_cents=amount_cents, reason=reason)
     if payment.method != PaymentMethod.CARD:
         row.status = RefundStatus.SUCCEEDED
@@ -399,9 +409,11 @@ def record_manual_payment(
     More than the balance is refused with MoreThanDue until the coach confirms the credit.
     """
     if method == PaymentMethod.CARD:
-        raise PaymentError("Card payments come from Stripe; record cash or a bank transfer here.")
+        raise PaymentError(
+            _("Card payments come from Stripe; record cash or a bank transfer here.")
+        )
     if amount_cents <= 0:
-        raise PaymentError("Enter an amount above zero.")
+        raise PaymentError(_("Enter an amount above zero."))
     due = balance(enrollment).due_cents
     if amount_cents > due and not credit_confirmed:
         raise MoreThanDue(amount_cents, due, enrollment.currency)
@@ -426,11 +438,11 @@ def record_manual_payment(
 def void_payment(payment: Payment) -> None:
     """Take back a manual payment recorded by mistake, and tell the payer."""
     if payment.method == PaymentMethod.CARD:
-        raise PaymentError("Card payments cannot be voided; refund them instead.")
+        raise PaymentError(_("Card payments cannot be voided; refund them instead."))
     if payment.status == PaymentStatus.VOIDED:
-        raise PaymentError("This payment is already void.")
+        raise PaymentError(_("This payment is already void."))
     if not can_void(payment):
-        raise PaymentError("Only a paid payment can be voided.")
+        raise PaymentError(_("Only a paid payment can be voided."))
     payment.status = PaymentStatus.VOIDED
     db.session.flush()
     _send_void_notice(payment)
@@ -447,7 +459,7 @@ def _send_void_notice(payment: Payment) -> None:
     """The corrected record: the receipt they had no longer stands, and what is due now."""
     _send_payment_mail(
         payment,
-        subject=f"Correction: your {format_money(payment.amount_cents, payment.currency)} "
+        subject=f"Correction: your {money_text(payment.amount_cents, payment.currency)} "
         "payment was taken off your account",
         template="payment_voided",
         dedupe_key=f"void:{payment.id}",

@@ -50,7 +50,7 @@ class Practice:
         """The From header: the sender name (or the practice's) with the server's address,
         unencoded (the email library encodes it when sending) and short enough to store."""
         configured = current_app.config["MAIL_DEFAULT_SENDER"]
-        _, address = parseaddr(configured)
+        _name, address = parseaddr(configured)
         if not address:
             return configured
         name = single_line(self.sender_name or self.name)

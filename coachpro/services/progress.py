@@ -1,10 +1,12 @@
 """Streaks, milestones, the coach's review grid and encouragement."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, case, func, select
 
 from coachpro.domain.occurrences import occurrences
@@ -29,6 +31,16 @@ from coachpro.services.homework import couple_assignments, kept_promise, schedul
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.practice_settings import practice
 from coachpro.services.unit_of_work import transactional
+
+# The domain names milestones in English; readers see them in their own language.
+MILESTONE_TITLES = {
+    "first-step": _l("Your first practice together"),
+    "week-of-rituals": _l("A first full week of practice"),
+    "streak-30": _l("30 days in a row"),
+    "promises-10": _l("10 promises kept"),
+    "promises-50": _l("50 promises kept"),
+    "reflections-10": _l("10 reflections written"),
+}
 
 
 def countable_completions(
@@ -114,7 +126,10 @@ def couple_progress(
     return CoupleProgress(
         day_streak=day_streak(practice_days, today),
         streaks=streaks,
-        milestones=milestones(practice_days, promises, reflections),
+        milestones=[
+            replace(m, title=str(MILESTONE_TITLES.get(m.key, m.title)))
+            for m in milestones(practice_days, promises, reflections)
+        ],
         custom=list(custom),
     )
 
@@ -123,7 +138,7 @@ def couple_progress(
 def add_custom_milestone(couple: Couple, title: str, reached_on: date) -> CustomMilestone:
     title = title.strip()
     if not title:
-        raise ValueError("Name the milestone.")
+        raise ValueError(_("Name the milestone."))
     milestone = CustomMilestone(couple_id=couple.id, title=title[:200], reached_on=reached_on)
     db.session.add(milestone)
     return milestone
@@ -179,7 +194,7 @@ def send_encouragement(couple: Couple, coach: User, body: str) -> CoachComment:
     """A comment from the coach, shown in the portal and emailed to both partners."""
     body = body.strip()
     if not body:
-        raise ValueError("Write a few words first.")
+        raise ValueError(_("Write a few words first."))
     comment = CoachComment(couple_id=couple.id, author_id=coach.id, body=body[:4000])
     db.session.add(comment)
     db.session.flush()

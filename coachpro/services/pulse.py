@@ -1,14 +1,18 @@
 """The weekly pulse and the progress chart drawn from it and from homework completion."""
 
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import Row, select
 
 from coachpro.domain.charts import Series, progress_chart_svg
+from coachpro.domain.formats import format_day
 from coachpro.domain.occurrences import occurrences
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.extensions import db
+from coachpro.i18n import current_locale
 from coachpro.models import Assignment, Couple, Partner, Pulse, Visibility
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import couple_today
@@ -47,7 +51,7 @@ def save_pulse(
 ) -> Pulse:
     """This week's pulse (one per partner per week; saving again replaces it)."""
     if not all(isinstance(v, int) and 1 <= v <= 10 for v in (connected, safe, trust)):
-        raise HomeworkError("Each answer is a number from 1 to 10.")
+        raise HomeworkError(_("Each answer is a number from 1 to 10."))
     word = (word or "").strip()[:40] or None
     now = now or utcnow()
     pulse = this_weeks_pulse(partner, now) or Pulse(
@@ -104,6 +108,9 @@ def progress_chart(
         _completion_by_week(couple, weeks, today, viewer_id, assignments, completions),
         width=width,
         height=200,
+        title=_("Weekly pulse (1 to 10) and share of homework done"),
+        bar_title=_("%(percent)s%% of homework done"),
+        week_label=partial(format_day, fmt="%-d %b", locale=current_locale()),
     )
 
 

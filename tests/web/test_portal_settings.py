@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from coachpro.extensions import db
-from coachpro.models import Assignment, Couple, OutboxMessage, Partner, User, Visibility
+from coachpro.models import Assignment, Couple, Mode, OutboxMessage, Partner, User, Visibility
 from coachpro.services import coaching, homework, progress
 from tests.homework_helpers import assign_builtin, couple_today
 from tests.services.test_coaching import session_slots
@@ -142,3 +142,30 @@ def test_a_partner_who_chose_german_gets_their_settings_in_german(app, maya):
     page = client.get("/portal/settings", headers={"Accept-Language": "en-US"}).text
     assert "Zeitzone, Sprache und Formate" in page and "Jeden Tag um 07:00" in page
     assert "was Jordan mit Ihnen geteilt hat" in page
+
+
+def test_a_german_partner_uses_the_whole_portal_in_german(app, maya):
+    """Today, a homework entry with its message, the jar, the pulse, the payment page and
+    their data page: German words, German amounts ("1.800 $"), German status words."""
+    client, couple = maya
+    client.post("/portal/settings/timezone", data={"timezone": "Europe/Berlin", "locale": "de_DE"})
+    day = couple_today(app, couple.couple_id)
+    aid = assign_builtin(app, couple.couple_id, "nervous-share", day, mode=Mode.EACH)
+    today = client.get("/portal/").text
+    assert "Heutige Übungen" in today and "Ihre Sitzungen" in today
+    assert "Today's practice" not in today
+    logged = client.post(
+        f"/portal/homework/{aid}/{day.isoformat()}",
+        data={"reflection": "Das Frühstück", "visibility": "us"},
+        follow_redirects=True,
+    ).text
+    assert "Eingetragen. Danke, dass Sie Ihren Teil getan haben." in logged
+    assert "Ihre erste gemeinsame Übung" in logged  # the milestone, named in German
+    entry = client.get(f"/portal/homework/{aid}/{day.isoformat()}").text
+    assert "Lesbar für Sie und Jordan." in entry and "Bearbeiten" in entry
+    assert "Glas der Verletzlichkeit" in client.get("/portal/jar").text
+    assert "Ihr wöchentlicher Check-in" in client.get("/portal/pulse").text
+    pay = client.get("/portal/pay").text
+    assert "Noch offen" in pay and "1.800\xa0$" in pay
+    mine = client.get("/portal/my-data").text
+    assert "Das Frühstück" in mine and "Lesbar für: Sie und Ihr Partner" in mine

@@ -5,9 +5,9 @@ document.querySelectorAll("[data-copy]").forEach(function (button) {
     var source = document.querySelector(button.getAttribute("data-copy"));
     var text = source.textContent.replace(/\s+/g, "");
     navigator.clipboard.writeText(text).then(function () {
-      button.textContent = "Copied";
+      button.textContent = window.uiText("copied");
     }, function () {
-      button.textContent = "Select the key and copy it";
+      button.textContent = window.uiText("copy_failed");
     });
   });
 });

@@ -20,7 +20,7 @@
       problem.hidden = true;
     } else {
       var problems = answer.problems || {};
-      problem.textContent = problems.body || problems.subject || "Correct the wording to see the preview.";
+      problem.textContent = problems.body || problems.subject || window.uiText("preview_problem");
       shown.hidden = true;
       problem.hidden = false;
     }

@@ -35,9 +35,10 @@
     var zone = out.dataset.practiceZone;
     var ms = wall - offset(zone, wall) * 60000;
     ms = wall - offset(zone, ms) * 60000;  // again, in case summer time starts in between
-    out.textContent = "For " + out.dataset.names + ": " + new Intl.DateTimeFormat(document.documentElement.dataset.locale || undefined, {
+    var when = new Intl.DateTimeFormat(document.documentElement.dataset.locale || undefined, {
       timeZone: out.dataset.theirZone, weekday: "short", day: "numeric", month: "short",
-      hour: "2-digit", minute: "2-digit", timeZoneName: "short"}).format(new Date(ms)) + ".";
+      hour: "2-digit", minute: "2-digit", timeZoneName: "short"}).format(new Date(ms));
+    out.textContent = window.uiText("their_time", {names: out.dataset.names, time: when});
   }
 
   day.addEventListener("input", show);

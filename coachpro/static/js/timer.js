@@ -67,7 +67,7 @@
     start.hidden = true;
     stop.hidden = false;
     stop.focus();
-    said.textContent = "The timer is running.";
+    said.textContent = window.uiText("timer_running");
     keepAwake();
     show(endAt - Date.now());
     tick = setInterval(function () {
@@ -77,7 +77,7 @@
         reset();
         start.hidden = true;  // done: the next step is the reflection
         root.classList.add("timer-finished");
-        said.textContent = "Time. Take a breath, then note anything you would like to keep.";
+        said.textContent = window.uiText("timer_done");
         chime();
         if (navigator.vibrate) navigator.vibrate([180, 120, 180]);
         form.hidden = false;
@@ -90,7 +90,7 @@
   stop.addEventListener("click", function () {
     reset();
     show(seconds * 1000);
-    said.textContent = "Stopped. Nothing was logged; start again whenever you are ready.";
+    said.textContent = window.uiText("timer_stopped");
     start.focus();
   });
 })();

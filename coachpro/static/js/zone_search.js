@@ -14,7 +14,7 @@
     var label = document.createElement("label");
     label.htmlFor = box.id;
     label.className = "zone-search-label";
-    label.textContent = "Find your city or country";
+    label.textContent = window.uiText("zone_search");
     var status = document.createElement("span");
     status.className = "visually-hidden";
     status.setAttribute("aria-live", "polite");
@@ -39,8 +39,8 @@
       // While searching, the matches are a short open list to choose from.
       select.size = words.length && shown ? Math.max(2, Math.min(8, shown + 1)) : 0;
       status.textContent = !words.length ? ""
-        : shown === 0 ? "No place matches; try the country's name or a nearby city."
-        : shown + (shown === 1 ? " place matches" : " places match");
+        : shown === 0 ? window.uiText("zone_none")
+        : shown === 1 ? window.uiText("zone_one") : window.uiText("zone_many", {num: shown});
       status.className = words.length && !shown ? "hint" : "visually-hidden";
     });
   });
