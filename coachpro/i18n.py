@@ -5,14 +5,20 @@ The locale keeps its region, which decides formats: "en_US" reads "3:00 PM" and 
 "en_GB" "15:00", "de_DE" "15:00" and "1.250 €"; translations are found by language ("en_US"
 uses the English catalogue)."""
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
 from babel import Locale, UnknownLocaleError
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, force_locale, get_locale
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from coachpro.domain.formats import LANGUAGES, format_amount, parse_locale
 from coachpro.domain.money import minor_digits
+from coachpro.extensions import db
+from coachpro.models import Couple, Role, User
 from coachpro.services.practice_settings import practice
 
 
@@ -39,12 +45,35 @@ def _practice_default() -> str:
 
 
 def current_locale() -> Locale:
-    """The reader's locale in a request; the practice's default elsewhere (the worker)."""
-    if has_request_context():
-        locale = get_locale()
-        if locale is not None:
-            return locale
-    return parse_locale(_practice_default())
+    """The reader's locale: in a request, theirs; inside `writing_for`, the recipient's;
+    elsewhere (the worker), the practice's default."""
+    locale = get_locale()  # None outside an app context
+    return locale if locale is not None else parse_locale(_practice_default())
+
+
+@contextmanager
+def writing_for(locale: str | None) -> Iterator[None]:
+    """Words, dates and amounts written for someone other than the reader of this page (an
+    email, an invite): in `locale`, else the practice's default."""
+    with force_locale(locale or _practice_default()):
+        yield
+
+
+def locale_of(users: Iterable[User | None]) -> str | None:
+    """The language to write to these people in: the one they share, else none (the
+    practice's default), since one email cannot be in two languages."""
+    chosen = {user.locale if user is not None else None for user in users}
+    return chosen.pop() if len(chosen) == 1 else None
+
+
+def couple_locale(couple: Couple) -> str | None:
+    return locale_of(p.user for p in couple.partners if p.email)
+
+
+def coach_locale() -> str | None:
+    return locale_of(
+        db.session.scalars(select(User).where(User.role == Role.COACH, User.active.is_(True)))
+    )
 
 
 def init_app(app: Flask) -> None:

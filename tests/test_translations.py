@@ -21,7 +21,11 @@ KEYWORDS = {
     "_l": None,
     "N_": None,
 }
-METHODS = [("coachpro/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [
+    ("coachpro/**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
+]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
@@ -131,34 +135,6 @@ STILL_ENGLISH_ONLY = {
     "coach/settings.html",
     "coach/status.html",
     "coach/two_factor_setup.html",
-    "email/_consult_when.html",
-    "email/_consult_when.txt",
-    "email/coach_comment.html",
-    "email/coach_comment.txt",
-    "email/consult_booked.html",
-    "email/consult_booked.txt",
-    "email/consult_cancelled.html",
-    "email/consult_cancelled.txt",
-    "email/consult_coach_notice.html",
-    "email/consult_coach_notice.txt",
-    "email/consult_reminder.html",
-    "email/consult_reminder.txt",
-    "email/consult_rescheduled.html",
-    "email/consult_rescheduled.txt",
-    "email/homework_digest.html",
-    "email/homework_digest.txt",
-    "email/password_reset.html",
-    "email/password_reset.txt",
-    "email/payment_voided.html",
-    "email/payment_voided.txt",
-    "email/portal_invite.html",
-    "email/portal_invite.txt",
-    "email/receipt.html",
-    "email/receipt.txt",
-    "email/session_update.html",
-    "email/session_update.txt",
-    "email/test_email.html",
-    "email/test_email.txt",
 }
 
 TEMPLATES = ROOT / "templates"

@@ -41,7 +41,8 @@ STYLES: dict[str, tuple[str | None, bool]] = {
     "%d %b %Y": ("yMMMd", False),
     "%-d %B": ("MMMMd", False),
     "%-d %b": ("MMMd", False),
-    "%a": ("=EEE", False),  # "=": a CLDR pattern for one field, not a skeleton
+    "%A": ("=EEEE", False),  # "=": a CLDR pattern for one field, not a skeleton
+    "%a": ("=EEE", False),
     "%b": ("=LLL", False),
 }
 

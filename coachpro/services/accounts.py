@@ -16,6 +16,7 @@ from coachpro.domain import passwords
 from coachpro.domain.formats import LOCALE_CHOICES
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
+from coachpro.i18n import writing_for
 from coachpro.links import absolute_url
 from coachpro.models import Partner, Role, User
 from coachpro.models.types import utcnow
@@ -187,15 +188,18 @@ def request_password_reset(email: str) -> None:
     token = make_reset_token(user)
     # Built from BASE_URL, never the request's Host header, so a forged Host cannot steal links.
     link = absolute_url("auth.reset_password", token=token)
-    enqueue_templated(
-        to=[user.email],
-        subject=f"Reset your {practice().name} password",
-        template="password_reset",
-        couple_id=db.session.scalar(select(Partner.couple_id).where(Partner.user_id == user.id)),
-        user=user,
-        link=link,
-        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
-    )
+    with writing_for(user.locale):
+        enqueue_templated(
+            to=[user.email],
+            subject=_("Reset your %(practice)s password", practice=practice().name),
+            template="password_reset",
+            couple_id=db.session.scalar(
+                select(Partner.couple_id).where(Partner.user_id == user.id)
+            ),
+            user=user,
+            link=link,
+            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        )
 
 
 def user_for_reset_token(token: str) -> User:

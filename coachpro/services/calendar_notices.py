@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from coachpro.domain.formats import format_instant
 from coachpro.domain.invites import CalendarEvent, InviteMethod, invite_ics
 from coachpro.extensions import db
+from coachpro.i18n import current_locale
 from coachpro.integrations.mailer import Attachment
 from coachpro.models import Role, User
 from coachpro.models.types import utcnow
@@ -27,9 +29,9 @@ def coach_emails() -> list[str]:
 
 
 def when(instant: datetime, zone: ZoneInfo) -> str:
-    """ "Tue 3 Dec, 14:00 EST": a time as the reader's calendar shows it, zone included."""
-    local = instant.astimezone(zone)
-    return f"{local:%a %-d %b, %H:%M} {local.tzname()}"
+    """ "Tue, Dec 3, 2:00 PM (EST)", "Di., 3. Dez., 14:00 (EST)": a time as the reader's
+    calendar shows it, zone included, in the language the email is written in."""
+    return format_instant(instant, zone, "%a %-d %b, %H:%M", current_locale())
 
 
 def invite_attachment(event: CalendarEvent, filename: str = "invite.ics") -> Attachment:

@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coachpro.domain.availability import Interval, format_ranges, slot_problem, within_hours
+from coachpro.domain.formats import format_day
 from coachpro.domain.invites import CalendarEvent, Person
 from coachpro.extensions import db
-from coachpro.i18n import current_locale
+from coachpro.i18n import N_, coach_locale, couple_locale, current_locale, writing_for
 from coachpro.links import absolute_url
 from coachpro.models import CoachingSession, Consult, Couple, SessionStatus
 from coachpro.models.types import utcnow
@@ -105,25 +106,35 @@ def session_warnings(
     wanted = Interval(start.astimezone(UTC), start.astimezone(UTC) + length)
     rules = load_rules(booking_settings(), day, day, daily_cap=False)
     warnings = []
+    locale = current_locale()
     if not within_hours(rules, wanted):
         hours = format_ranges(rules.hours_on(day))
         warnings.append(
-            f"It is outside your working hours ({day:%A}: {hours})."
+            _(
+                "It is outside your working hours (%(day)s: %(hours)s).",
+                day=format_day(day, "%A", locale),
+                hours=hours,
+            )
             if hours
-            else f"You have no working hours on {day:%A %-d %B}."
+            else _(
+                "You have no working hours on %(day)s.", day=format_day(day, "%A %-d %B", locale)
+            )
         )
-    locale = current_locale()
-    for what, names, at, until in overlapping_events(wanted, ignore_session_id):
-        warnings.append(
-            f"It overlaps {what} with {names}, "
+    for consult, names, at, until in overlapping_events(wanted, ignore_session_id):
+        between = (
             f"{format_time(at.astimezone(zone), 'short', locale=locale)}–"
-            f"{format_time(until.astimezone(zone), 'short', locale=locale)}."
+            f"{format_time(until.astimezone(zone), 'short', locale=locale)}"
+        )
+        warnings.append(
+            _("It overlaps a free consult with %(names)s, %(time)s.", names=names, time=between)
+            if consult
+            else _("It overlaps a session with %(names)s, %(time)s.", names=names, time=between)
         )
     return warnings
 
 
 def overlapping_events(wanted: Interval, ignore_session_id: int | None = None):
-    """(what, names, start, end) of each consult and session that overlaps `wanted`."""
+    """(is it a consult, names, start, end) of each consult and session overlapping `wanted`."""
     consults = db.session.execute(
         select(Consult.partner_one_name, Consult.partner_two_name, Consult.start_at,
                Consult.end_at)
@@ -136,8 +147,8 @@ def overlapping_events(wanted: Interval, ignore_session_id: int | None = None):
                CoachingSession.start_at < wanted.end, CoachingSession.end_at > wanted.start,
                CoachingSession.id != (ignore_session_id or 0))
     )  # fmt: skip
-    events = [("a free consult", f"{one} & {two}", at, until) for one, two, at, until in consults]
-    events += [("a session", s.couple.display_name, s.start_at, s.end_at) for s in sessions]
+    events = [(True, f"{one} & {two}", at, until) for one, two, at, until in consults]
+    events += [(False, s.couple.display_name, s.start_at, s.end_at) for s in sessions]
     return sorted(events, key=lambda event: event[2])
 
 
@@ -282,15 +293,17 @@ def session_event(
     """A coaching session's calendar event. `session` may be a row of its columns (the feed
     reads thousands); the couple comes as its name and the partners who have an email."""
     context = context or event_context()
-    where = f"\nWhere: {session.location}" if session.location else ""
+    where = "\n" + _("Where: %(place)s", place=session.location) if session.location else ""
     if for_coach:
-        summary = f"Coaching session: {couple_name}"
-        description = f"Coaching session with {couple_name}.{where}"
+        summary = _("Coaching session: %(couple)s", couple=couple_name)
+        description = _("Coaching session with %(couple)s.", couple=couple_name) + where
     else:
-        summary = f"Coaching session with {context.practice}"
+        summary = _("Coaching session with %(practice)s", practice=context.practice)
         description = (
-            f"Your coaching session with {context.practice}.{where}\n"
-            f"Your portal: {absolute_url('portal.today')}"
+            _("Your coaching session with %(practice)s.", practice=context.practice)
+            + where
+            + "\n"
+            + _("Your portal: %(link)s", link=absolute_url("portal.today"))
         )
     return CalendarEvent(
         uid=f"session-{session.public_id}@{context.host}",
@@ -311,9 +324,9 @@ def _attendees(couple: Couple) -> tuple[Person, ...]:
 
 
 _SUBJECTS = {
-    "scheduled": "Coaching session booked: {when}",
-    "rescheduled": "Coaching session moved to {when}",
-    "cancelled": "Coaching session cancelled: {when}",
+    "scheduled": N_("Coaching session booked: %(when)s"),
+    "rescheduled": N_("Coaching session moved to %(when)s"),
+    "cancelled": N_("Coaching session cancelled: %(when)s"),
 }
 
 
@@ -321,27 +334,30 @@ def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: 
     key = f"session:{session.public_id}:{session.sequence}:{kind}"
     attendees = _attendees(couple)
     couple_zone = ZoneInfo(couple.timezone)
-    send_notice(
-        to=[p.email for p in couple.partners if p.email and p.email_sessions],
-        subject=_SUBJECTS[kind].format(when=when(session.start_at, couple_zone)),
-        template="session_update",
-        event=session_event(session, couple.display_name, attendees, for_coach=False),
-        dedupe_key=f"{key}:couple",
-        filename="session.ics",
-        couple_id=couple.id,
-        session=session,
-        couple=couple,
-        kind=kind,
-        audience="couple",  # (the coach's copy below stays in CoachPro's wording)
-        couple_zone=couple.timezone,
-        portal_url=absolute_url("portal.today"),
-    )
-    if notify_coach:
-        zone = practice_zone()
+    with writing_for(couple_locale(couple)):
+        send_notice(
+            to=[p.email for p in couple.partners if p.email and p.email_sessions],
+            subject=_(_SUBJECTS[kind], when=when(session.start_at, couple_zone)),
+            template="session_update",
+            event=session_event(session, couple.display_name, attendees, for_coach=False),
+            dedupe_key=f"{key}:couple",
+            filename="session.ics",
+            couple_id=couple.id,
+            session=session,
+            couple=couple,
+            kind=kind,
+            audience="couple",  # (the coach's copy below stays in CoachPro's wording)
+            couple_zone=couple.timezone,
+            portal_url=absolute_url("portal.today"),
+        )
+    if not notify_coach:
+        return
+    zone = practice_zone()
+    with writing_for(coach_locale()):
         send_notice(
             to=coach_emails(),
             subject=f"{couple.display_name}: "
-            + _SUBJECTS[kind].format(when=when(session.start_at, zone)),
+            + _(_SUBJECTS[kind], when=when(session.start_at, zone)),
             template="session_update",
             event=session_event(session, couple.display_name, attendees, for_coach=True),
             dedupe_key=f"{key}:coach",

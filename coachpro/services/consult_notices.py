@@ -4,10 +4,12 @@ the reminders before it."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coachpro.domain.invites import CalendarEvent, Person
 from coachpro.extensions import db
+from coachpro.i18n import N_, coach_locale, writing_for
 from coachpro.integrations.mailer import Attachment
 from coachpro.models import Consult, ConsultStatus
 from coachpro.models.types import utcnow
@@ -29,13 +31,16 @@ def consult_event(
     context = context or event_context()
     names = f"{consult.partner_one_name} & {consult.partner_two_name}"
     if for_coach:
-        summary = f"Free consult: {names}"
-        description = f"Free consult with {names} <{consult.email}>."
+        summary = _("Free consult: %(names)s", names=names)
+        description = _(
+            "Free consult with %(names)s <%(email)s>.", names=names, email=consult.email
+        )
     else:
-        summary = f"Free consult with {context.practice}"
+        summary = _("Free consult with %(practice)s", practice=context.practice)
         description = (
-            f"Your free consult with {context.practice}.\n"
-            f"To reschedule or cancel: {manage_url(consult)}"
+            _("Your free consult with %(practice)s.", practice=context.practice)
+            + "\n"
+            + _("To reschedule or cancel: %(link)s", link=manage_url(consult))
         )
     return CalendarEvent(
         uid=f"consult-{consult.public_id}@{context.host}",
@@ -63,41 +68,48 @@ def consult_invite(consult: Consult, *, for_coach: bool = False) -> Attachment:
     return invite_attachment(consult_event(consult, for_coach=for_coach))
 
 
+# Subjects as catalogue entries, written out (with the time) in the recipient's language.
 SUBJECTS = {
-    "booked": "Your free consult is booked: {when}",
-    "rescheduled": "Your free consult has moved to {when}",
-    "cancelled": "Your free consult on {when} is cancelled",
-    "reminder": "Reminder: your free consult is {when}",
+    "booked": N_("Your free consult is booked: %(when)s"),
+    "rescheduled": N_("Your free consult has moved to %(when)s"),
+    "cancelled": N_("Your free consult on %(when)s is cancelled"),
+    "reminder": N_("Reminder: your free consult is %(when)s"),
 }
 COACH_SUBJECTS = {
-    "booked": "New consult: {names}, {when}",
-    "rescheduled": "Consult moved: {names}, now {when}",
-    "cancelled": "Consult cancelled: {names}, {when}",
+    "booked": N_("New consult: %(names)s, %(when)s"),
+    "rescheduled": N_("Consult moved: %(names)s, now %(when)s"),
+    "cancelled": N_("Consult cancelled: %(names)s, %(when)s"),
 }
 
 
 def send_consult_notice(consult: Consult, kind: str) -> None:
-    """Email the couple (and, for a change, the coach) about a consult, with its invite."""
+    """Email the couple (and, for a change, the coach) about a consult, with its invite:
+    the couple's in the language they booked in, the coach's in the coach's."""
     visitor_zone = ZoneInfo(consult.visitor_timezone)
     key = f"consult:{consult.public_id}:{consult.sequence}:{kind}"
-    send_notice(
-        to=[e for e in (consult.email, consult.partner_email) if e],
-        subject=SUBJECTS[kind].format(when=when(consult.start_at, visitor_zone)),
-        template=f"consult_{kind}",
-        event=consult_event(consult, for_coach=False),
-        dedupe_key=f"{key}:couple",
-        consult_id=consult.id,
-        couple_id=consult.couple_id,
-        consult=consult,
-        visitor_zone=visitor_zone,
-        practice_zone=practice_zone(),
-        manage_url=manage_url(consult),
-    )
-    if kind in COACH_SUBJECTS:
+    with writing_for(consult.locale):
+        send_notice(
+            to=[e for e in (consult.email, consult.partner_email) if e],
+            subject=_(SUBJECTS[kind], when=when(consult.start_at, visitor_zone)),
+            template=f"consult_{kind}",
+            event=consult_event(consult, for_coach=False),
+            dedupe_key=f"{key}:couple",
+            consult_id=consult.id,
+            couple_id=consult.couple_id,
+            consult=consult,
+            visitor_zone=visitor_zone,
+            practice_zone=practice_zone(),
+            manage_url=manage_url(consult),
+        )
+    if kind not in COACH_SUBJECTS:
+        return
+    with writing_for(coach_locale()):
         send_notice(
             to=coach_emails(),
-            subject=COACH_SUBJECTS[kind].format(
-                names=consult.names, when=when(consult.start_at, practice_zone())
+            subject=_(
+                COACH_SUBJECTS[kind],
+                names=consult.names,
+                when=when(consult.start_at, practice_zone()),
             ),
             template="consult_coach_notice",
             event=consult_event(consult, for_coach=True),
@@ -135,17 +147,18 @@ def send_due_reminders(now: datetime | None = None) -> int:
         if consult.created_at >= consult.start_at - window:
             continue
         visitor_zone = ZoneInfo(consult.visitor_timezone)
-        enqueue_templated(
-            to=[e for e in (consult.email, consult.partner_email) if e],
-            subject=SUBJECTS["reminder"].format(when=when(consult.start_at, visitor_zone)),
-            template="consult_reminder",
-            dedupe_key=f"consult:{consult.public_id}:reminder:{consult.start_at.isoformat()}",
-            consult_id=consult.id,
-            couple_id=consult.couple_id,
-            consult=consult,
-            visitor_zone=visitor_zone,
-            practice_zone=practice_zone(),
-            manage_url=manage_url(consult),
-        )
+        with writing_for(consult.locale):
+            enqueue_templated(
+                to=[e for e in (consult.email, consult.partner_email) if e],
+                subject=_(SUBJECTS["reminder"], when=when(consult.start_at, visitor_zone)),
+                template="consult_reminder",
+                dedupe_key=f"consult:{consult.public_id}:reminder:{consult.start_at.isoformat()}",
+                consult_id=consult.id,
+                couple_id=consult.couple_id,
+                consult=consult,
+                visitor_zone=visitor_zone,
+                practice_zone=practice_zone(),
+                manage_url=manage_url(consult),
+            )
         sent += 1
     return sent

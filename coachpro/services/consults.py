@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coachpro.domain.availability import Interval, SlotProblem, slot_problem
 from coachpro.extensions import db
+from coachpro.i18n import current_locale
 from coachpro.models import Consult, ConsultStatus, Package
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import (
@@ -76,6 +77,7 @@ def book_consult(request: ConsultRequest, now: datetime | None = None) -> Consul
         package=package,
         message=request.message,
         visitor_timezone=request.timezone,
+        locale=str(current_locale()),  # the language they booked in: every email follows it
     )
     db.session.add(consult)
     _flush_or_taken(start, now)

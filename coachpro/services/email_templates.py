@@ -18,9 +18,11 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 
+from coachpro.domain.formats import format_day, format_instant
 from coachpro.domain.rich_text import render_email_text
 from coachpro.domain.text import single_line
 from coachpro.extensions import db
+from coachpro.i18n import current_locale
 from coachpro.models import AuditEvent, EmailTemplate, User
 from coachpro.services.field_problems import FieldProblems
 from coachpro.services.practice_settings import practice
@@ -32,8 +34,9 @@ MAX_BODY = 10_000
 
 
 def _when(instant: datetime, zone: Any) -> str:
-    local = instant.astimezone(zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone)))
-    return local.strftime("%A %-d %B %Y, %H:%M ") + (local.tzname() or "")
+    """The day and time in the recipient's zone, written in the email's language."""
+    zone = zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
+    return format_instant(instant, zone, "%A %-d %B %Y, %H:%M", current_locale())
 
 
 def _consult_values(context: Mapping[str, Any]) -> dict[str, str]:
@@ -88,7 +91,9 @@ def _payment_values(context: Mapping[str, Any]) -> dict[str, str]:
     return {
         "amount": context["amount"],
         "package": context["package"],
-        "date": payment.paid_on.strftime("%-d %B %Y") if payment.paid_on else "",
+        "date": format_day(payment.paid_on, "%-d %B %Y", current_locale())
+        if payment.paid_on
+        else "",
         "reference": context["reference"],
         "balance": context.get("balance") or "",
         "bank_details": practice().bank_transfer_instructions or "",

@@ -3,9 +3,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from coachpro.extensions import db
+from coachpro.i18n import writing_for
 from coachpro.links import absolute_url
 from coachpro.models import Partner, User
 from coachpro.models.types import utcnow
@@ -55,16 +57,21 @@ def send_homework_digests(now: datetime | None = None) -> int:
         due = [item for item in today_for(partner, now).due_today if not item.done]
         if not due:
             continue
-        enqueue_templated(
-            to=[partner.email or user.email],
-            subject=f"Today's practice: {len(due)} thing{'s' if len(due) != 1 else ''} to do",
-            template="homework_digest",
-            dedupe_key=f"digest:{partner.id}:{today.isoformat()}",
-            couple_id=partner.couple_id,
-            unsubscribe_url=unsubscribe_url(partner),
-            partner=partner,
-            items=due,
-            portal_url=absolute_url("portal.today"),
-        )
+        with writing_for(user.locale):
+            enqueue_templated(
+                to=[partner.email or user.email],
+                subject=ngettext(
+                    "Today's practice: %(num)s thing to do",
+                    "Today's practice: %(num)s things to do",
+                    len(due),
+                ),
+                template="homework_digest",
+                dedupe_key=f"digest:{partner.id}:{today.isoformat()}",
+                couple_id=partner.couple_id,
+                unsubscribe_url=unsubscribe_url(partner),
+                partner=partner,
+                items=due,
+                portal_url=absolute_url("portal.today"),
+            )
         sent += 1
     return sent

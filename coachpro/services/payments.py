@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from coachpro.clock import timed_serializer
 from coachpro.domain.money import payment_reference
 from coachpro.extensions import db
-from coachpro.i18n import money_text
+from coachpro.i18n import N_, couple_locale, money_text, writing_for
 from coachpro.integrations.stripe_gateway import GatewayError, StripeGateway
 from coachpro.links import absolute_url
 from coachpro.models import (
@@ -280,7 +280,8 @@ def _activate(payment: Payment) -> None:
 
 
 def _send_payment_mail(payment: Payment, *, subject: str, template: str, dedupe_key: str):
-    """An email about one payment to whoever paid it, with what is due (or credited) now."""
+    """An email about one payment to whoever paid it, with what is due (or credited) now;
+    `subject` is a catalogue entry with %(amount)s and %(practice)s."""
     to = _payer_emails(payment)
     if not to:
         return
@@ -288,26 +289,29 @@ def _send_payment_mail(payment: Payment, *, subject: str, template: str, dedupe_
         db.session.get(Enrollment, payment.enrollment_id) if payment.enrollment_id else None
     )
     left = balance(enrollment) if enrollment is not None else None
-    enqueue_templated(
-        to=to,
-        subject=subject,
-        template=template,
-        dedupe_key=dedupe_key,
-        couple_id=payment.couple_id,
-        payment=payment,
-        amount=money_text(payment.amount_cents, payment.currency),
-        package=enrollment.package.name if enrollment else "Coaching",
-        balance=left.due if left and left.due_cents else None,
-        credit=left.credit if left and left.credit_cents else None,
-        reference=payment_reference(practice().name, payment.id),
-    )
+    couple = db.session.get(Couple, payment.couple_id) if payment.couple_id else None
+    # In the couple's language, amounts included ("1.200 €"), whoever recorded the payment.
+    with writing_for(couple_locale(couple) if couple is not None else None):
+        amount = money_text(payment.amount_cents, payment.currency)
+        enqueue_templated(
+            to=to,
+            subject=_(subject, amount=amount, practice=practice().name),
+            template=template,
+            dedupe_key=dedupe_key,
+            couple_id=payment.couple_id,
+            payment=payment,
+            amount=amount,
+            package=enrollment.package.name if enrollment else _("Coaching"),
+            balance=left.due if left and left.due_cents else None,
+            credit=left.credit if left and left.credit_cents else None,
+            reference=payment_reference(practice().name, payment.id),
+        )
 
 
 def _send_receipt(payment: Payment) -> None:
     _send_payment_mail(
         payment,
-        subject=f"Receipt: {money_text(payment.amount_cents, payment.currency)} "
-        f"to {practice().name}",
+        subject=N_("Receipt: %(amount)s to %(practice)s"),
         template="receipt",
         dedupe_key=f"receipt:{payment.id}",
     )
@@ -459,8 +463,7 @@ def _send_void_notice(payment: Payment) -> None:
     """The corrected record: the receipt they had no longer stands, and what is due now."""
     _send_payment_mail(
         payment,
-        subject=f"Correction: your {money_text(payment.amount_cents, payment.currency)} "
-        "payment was taken off your account",
+        subject=N_("Correction: your %(amount)s payment was taken off your account"),
         template="payment_voided",
         dedupe_key=f"void:{payment.id}",
     )

@@ -8,11 +8,13 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from coachpro.clock import timed_serializer
 from coachpro.extensions import db
+from coachpro.i18n import writing_for
 from coachpro.links import absolute_url
 from coachpro.models import Partner, Role, User
 from coachpro.models.types import utcnow
@@ -37,26 +39,27 @@ def _serializer() -> URLSafeTimedSerializer:
 def invite_partner(partner: Partner, now: datetime | None = None) -> str:
     """Email the partner a fresh link; any earlier link stops working. Returns the link."""
     if not partner.email:
-        raise InviteError(f"Add an email address for {partner.first_name} first.")
+        raise InviteError(_("Add an email address for %(name)s first.", name=partner.first_name))
     user = db.session.get(User, partner.user_id) if partner.user_id else None
     if user is not None and user.active and user.password_hash:
-        raise InviteError(f"{partner.first_name} can already sign in.")
+        raise InviteError(_("%(name)s can already sign in.", name=partner.first_name))
     other = db.session.scalar(select(User).where(User.email == partner.email))
     if other is not None and other.id != partner.user_id:
-        raise InviteError(f"{partner.email} is already used by another account.")
+        raise InviteError(_("%(email)s is already used by another account.", email=partner.email))
     partner.invite_nonce = secrets.token_urlsafe(16)
     partner.invited_at = now or utcnow()
     token = _serializer().dumps({"p": partner.id, "n": partner.invite_nonce})
     link = absolute_url("auth.accept_invite", token=token)
-    enqueue_templated(
-        to=[partner.email],
-        subject=f"Your private space at {practice().name}",
-        template="portal_invite",
-        dedupe_key=f"invite:{partner.id}:{partner.invite_nonce}",
-        couple_id=partner.couple_id,
-        partner=partner,
-        link=link,
-    )
+    with writing_for(user.locale if user is not None else None):
+        enqueue_templated(
+            to=[partner.email],
+            subject=_("Your private space at %(practice)s", practice=practice().name),
+            template="portal_invite",
+            dedupe_key=f"invite:{partner.id}:{partner.invite_nonce}",
+            couple_id=partner.couple_id,
+            partner=partner,
+            link=link,
+        )
     return link
 
 
@@ -65,14 +68,18 @@ def partner_for_invite(token: str) -> Partner:
     try:
         data = _serializer().loads(token, max_age=INVITE_MAX_AGE)
     except SignatureExpired as exc:
-        raise InviteError("This invitation has expired. Ask your coach to send a new one.") from exc
+        raise InviteError(
+            _("This invitation has expired. Ask your coach to send a new one.")
+        ) from exc
     except BadSignature as exc:
-        raise InviteError("This invitation link is not valid.") from exc
+        raise InviteError(_("This invitation link is not valid.")) from exc
     partner = db.session.get(Partner, data.get("p")) if isinstance(data, dict) else None
     if partner is None or not partner.invite_nonce or partner.invite_nonce != data.get("n"):
         raise InviteError(
-            "This invitation has already been used or was replaced. "
-            "Sign in, or ask your coach for a new one."
+            _(
+                "This invitation has already been used or was replaced. "
+                "Sign in, or ask your coach for a new one."
+            )
         )
     return partner
 

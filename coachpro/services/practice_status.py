@@ -7,9 +7,12 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from coachpro.domain.formats import format_instant
 from coachpro.extensions import db
+from coachpro.i18n import current_locale
 from coachpro.models import OutboxMessage, OutboxStatus, ScheduledJob, StripeEvent, User
 from coachpro.services.calendar import practice_zone
 from coachpro.services.jobs import JOBS, last_beat
@@ -191,10 +194,10 @@ def dashboard_banners(now: datetime) -> list[Banner]:
 @transactional()
 def send_test_email(coach: User, now: datetime) -> OutboxMessage:
     """A test email to the coach, through the outbox and the worker like every other."""
-    asked_at = now.astimezone(practice_zone()).strftime("%-d %B %Y at %H:%M %Z")
+    asked_at = format_instant(now, practice_zone(), "%-d %b %Y, %H:%M", current_locale())
     return enqueue_templated(
         to=[coach.email],
-        subject=f"Test email from {practice().name}",
+        subject=_("Test email from %(practice)s", practice=practice().name),
         template="test_email",
         name=coach.display_name,
         asked_at=asked_at,

@@ -12,6 +12,7 @@ from sqlalchemy import Row, case, func, select
 from coachpro.domain.occurrences import occurrences
 from coachpro.domain.progress import Milestone, day_streak, milestones, recent_streak
 from coachpro.extensions import db
+from coachpro.i18n import couple_locale, writing_for
 from coachpro.links import absolute_url
 from coachpro.models import (
     Assignment,
@@ -200,17 +201,18 @@ def send_encouragement(couple: Couple, coach: User, body: str) -> CoachComment:
     db.session.flush()
     emails = [p.email for p in couple.partners if p.email and p.email_encouragement]
     if emails:
-        enqueue_templated(
-            to=emails,
-            subject=f"A note from your coach at {practice().name}",
-            template="coach_comment",
-            dedupe_key=f"comment:{comment.id}",
-            couple_id=couple.id,
-            couple=couple,
-            comment=comment,
-            coach=coach,
-            portal_url=absolute_url("portal.today"),
-        )
+        with writing_for(couple_locale(couple)):
+            enqueue_templated(
+                to=emails,
+                subject=_("A note from your coach at %(practice)s", practice=practice().name),
+                template="coach_comment",
+                dedupe_key=f"comment:{comment.id}",
+                couple_id=couple.id,
+                couple=couple,
+                comment=comment,
+                coach=coach,
+                portal_url=absolute_url("portal.today"),
+            )
     return comment
 
 

@@ -325,7 +325,7 @@ def test_the_progress_chart_starts_at_the_couples_first_week(app, create_couple,
         whole.created_at = now - timedelta(days=days_ago)
         svg = pulse.progress_chart(whole, None, now)
     began = week_start(whole.created_at.astimezone(ZoneInfo("Europe/Berlin")).date())
-    labels = re.findall(r'text-anchor="middle">(\d+ \w+)</text>', svg)
+    labels = re.findall(r'text-anchor="middle">([^<]+)</text>', svg)
     assert len(labels) == weeks
-    if weeks < 12:
-        assert labels[0] == f"{began.day} {began:%b}"  # no empty weeks before they began
+    if weeks < 12:  # no empty weeks before they began; written the practice's way ("Dec 7")
+        assert labels[0] == f"{began:%b} {began.day}"
