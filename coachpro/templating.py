@@ -5,6 +5,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -28,16 +29,18 @@ def local_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
 
 def zone_options(selected: str) -> Markup:
     """The <option>s of the booking pages' time zone <select>, grouped and searchable."""
-    return _zone_options(selected, utcnow().date())
+    return _zone_options(selected, utcnow().date(), str(current_locale()))
 
 
 @lru_cache(maxsize=64)
-def _zone_options(selected: str, day: date) -> Markup:
-    # Built once per selected zone and day (the offsets shown are that day's): rendering
-    # about 420 options in the template was most of the booking page's time.
+def _zone_options(selected: str, day: date, locale: str) -> Markup:
+    # Built once per selected zone, day (the offsets shown are that day's) and language:
+    # rendering about 420 options in the template was most of the booking page's time.
     at = datetime.combine(day, time(12), UTC)
     groups: dict[str | None, list[Markup]] = {}
-    for choice in zone_choices(at, selected):
+    with force_locale(locale):
+        choices = zone_choices(at, selected)
+    for choice in choices:
         words = choice.render_kw["data-search"]
         chosen = Markup(" selected") if choice.value == selected else Markup("")
         groups.setdefault(choice.optgroup, []).append(

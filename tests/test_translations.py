@@ -129,7 +129,6 @@ STILL_ENGLISH_ONLY = {
     "coach/payments.html",
     "coach/recovery_codes.html",
     "coach/reschedule.html",
-    "coach/security.html",
     "coach/session_form.html",
     "coach/session_reschedule.html",
     "coach/settings.html",
@@ -201,3 +200,13 @@ def test_the_check_finds_unmarked_text():
     ]
     assert unmarked_text("{{ _('Together') if t else _('Each of you') }}") == []
     assert unmarked_text("{{ f(class_='button button-primary', fmt='%-d %B') }}") == []
+
+
+def test_a_german_visitor_finds_places_by_their_german_names(client):
+    page = client.get("/book", headers={"Accept-Language": "de-DE"}).text
+    vienna = re.search(r'<option value="Europe/Vienna" data-search="([^"]+)"[^>]*>([^<]+)<', page)
+    assert vienna.group(2).startswith("Wien, Österreich (UTC+0")
+    assert "österreich" in vienna.group(1) and "austria" in vienna.group(1)  # both languages
+    assert '<optgroup label="Europa">' in page
+    english = client.get("/book", headers={"Accept-Language": "en-US"}).text
+    assert '<optgroup label="Europe">' in english and ">Vienna, Austria (UTC+0" in english

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -94,6 +95,17 @@ class ActionForm(Form):
     """A button that changes something: CSRF and nothing else."""
 
     submit = SubmitField()
+
+
+class LanguageForm(Form):
+    """The coach's own language and formats (None: as the browser asks)."""
+
+    locale = SelectField(
+        _l("Language and formats"),
+        choices=[SelectChoice("", _l("As my browser asks"))]
+        + [SelectChoice(tag, name) for tag, name in LOCALE_CHOICES],
+    )
+    submit = SubmitField(_l("Save"))
 
 
 class ConvertForm(Form):

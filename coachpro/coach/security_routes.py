@@ -1,27 +1,53 @@
-"""The coach's own sign-in security: two-factor on or off."""
+"""The coach's own account: two-factor sign-in on or off, and their language."""
 
 from flask import flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_user
 
 from coachpro.auth.forms import CodeForm
 from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
-from coachpro.coach.forms import ActionForm
+from coachpro.coach.forms import ActionForm, LanguageForm
 from coachpro.domain import totp
 from coachpro.domain.qr import qr_svg
 from coachpro.models import Role
-from coachpro.services import two_factor
+from coachpro.services import accounts, two_factor
 from coachpro.services.practice_settings import practice
 
 
 @bp.get("/security")
 @role_required(Role.COACH)
 def security():
+    language_form = LanguageForm(formdata=None)
+    language_form.locale.data = current_user.locale or ""
+    return _security_page(language_form)
+
+
+def _security_page(language_form: LanguageForm, status: int = 200):
     return render_template(
         "coach/security.html",
         action_form=ActionForm(),
+        language_form=language_form,
         recovery_codes_left=two_factor.unused_recovery_codes(current_user),
-    )
+    ), status
+
+
+@bp.post("/security/language")
+@role_required(Role.COACH)
+def save_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_timezone(current_user, current_user.timezone,
+                                  locale=form.locale.data or None)  # fmt: skip
+        except accounts.AccountError as exc:
+            form.locale.errors.append(str(exc))
+        else:
+            refresh()  # the confirmation in the language just chosen
+            flash(_("Saved: your pages and emails now follow your choice."), "success")
+            return redirect(url_for("coach.security"))
+    return _security_page(form, 422)
 
 
 @bp.post("/security/start")

@@ -30,6 +30,7 @@ class ZoneChoice:
     countries: tuple[str, ...]  # names from ISO 3166, for searching
     note: str  # tzdb's own comment where a country has several zones ("Mountain (most areas)")
     also: str = ""  # other names to find it by ("United Kingdom" for tzdb's "Britain (UK)")
+    codes: tuple[str, ...] = ()  # the countries' ISO 3166 codes, for names in other languages
 
 
 def _tab(name: str) -> list[list[str]]:
@@ -80,8 +81,9 @@ def zone_catalogue() -> tuple[ZoneChoice, ...]:
         names = (*(known.countries if known else ()), SHOWN_AS.get(code, tzdb_name))
         also = " ".join(filter(None, (known.also if known else "", OTHER_NAMES.get(code, ""),
                                       tzdb_name if code in SHOWN_AS else "")))  # fmt: skip
+        codes = (*(known.codes if known else ()), code)
         by_key[key] = ZoneChoice(key, place.rsplit("/", 1)[-1].replace("_", " "), region,
-                                 names, note, also)  # fmt: skip
+                                 names, note, also, codes)  # fmt: skip
     return tuple(sorted(by_key.values(), key=lambda z: (z.region, z.city)))
 
 
