@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from coachpro.domain.formats import LANGUAGES, format_amount, parse_locale
 from coachpro.domain.money import minor_digits
 from coachpro.extensions import db
+from coachpro.marks import N_  # noqa: F401  (re-exported for the services)
 from coachpro.models import Couple, Role, User
 from coachpro.services.practice_settings import practice
 
@@ -83,9 +84,3 @@ def init_app(app: Flask) -> None:
 def money_text(cents: int, currency: str) -> str:
     """An amount written the reader's way ("$1,250", "1.250 €"), for pages, messages and emails."""
     return format_amount(cents, currency, minor_digits(currency), current_locale())
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogue where it cannot be translated yet (set once, shown
-    later): whoever shows it passes it through gettext then."""
-    return message

@@ -1,5 +1,5 @@
 """The words shown for a stored status ("no_show" → "No-show", "Nicht erschienen"): one
-table for couples, consults, sessions, assignments and payments, in the reader's language.
+table for couples, consults, sessions, assignments, cadences and payments, in the reader's language.
 The stored values stay English identifiers; only their labels are translated."""
 
 from flask_babel import lazy_gettext as _l
@@ -26,6 +26,22 @@ LABELS = {
     "expired": _l("Expired"),
     "voided": _l("Voided"),
     "succeeded": _l("Refunded"),
+    # how often an exercise comes round
+    "daily": _l("Daily"),
+    "weekly": _l("Weekly"),
+    "monthly": _l("Monthly"),
+    "any": _l("Any time"),
+    # kinds of exercise
+    "reflection": _l("Reflection"),
+    "checklist": _l("Checklist"),
+    "gratitude": _l("Gratitude log"),
+    "promise": _l("Promise tracker"),
+    "jar": _l("Vulnerability jar"),
+    "timer": _l("Timer"),
+    "milestone": _l("Milestone"),
+    # who does an exercise
+    "each": _l("each partner"),
+    "together": _l("together"),
     # how a payment was made
     "card": _l("Card"),
     "cash": _l("Cash"),

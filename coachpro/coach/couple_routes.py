@@ -3,6 +3,7 @@
 import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
@@ -40,6 +41,8 @@ from coachpro.services.calendar import practice_today, practice_zone
 from coachpro.services.couple_page import Pages, couple_page
 from coachpro.services.couple_search import CoupleFilters, CoupleSort, list_couples
 from coachpro.services.lookup import get_or_404
+from coachpro.status_labels import status_label
+from coachpro.templating import day_format
 
 
 @bp.get("/couples")
@@ -112,7 +115,7 @@ def new_couple():
             form.show_errors(exc.fields)
             status = 422
         else:
-            flash(f"Added {couple.display_name}.", "success")
+            flash(_("Added %(couple)s.", couple=couple.display_name), "success")
             return redirect(url_for("coach.couple", couple_id=couple.id))
     elif request.method == "POST":
         status = 422
@@ -132,7 +135,7 @@ def edit_couple(couple_id: int):
             form.show_errors(exc.fields)
             status = 422
         else:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("coach.couple", couple_id=couple.id))
     elif request.method == "POST":
         status = 422
@@ -176,9 +179,9 @@ def change_status(couple_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         couple_service.change_status(couple, CoupleStatus(form.status.data))
-        flash(f"Status is now {couple.status}.", "success")
+        flash(_("Status is now %(status)s.", status=status_label(couple.status)), "success")
     else:
-        flash("Choose one of the statuses.", "error")
+        flash(_("Choose one of the statuses."), "error")
     return _back_to(couple)
 
 
@@ -191,7 +194,14 @@ def enroll(couple_id: int):
     if form.validate_on_submit():
         package = get_or_404(Package, int(form.package.data))
         couple_service.enroll(couple, package, form.start_date.data)
-        flash(f"Enrolled in {package.name} from {form.start_date.data:%-d %B %Y}.", "success")
+        flash(
+            _(
+                "Enrolled in %(package)s from %(day)s.",
+                package=package.name,
+                day=day_format(form.start_date.data, "%-d %B %Y"),
+            ),
+            "success",
+        )
     else:
         for errors in form.errors.values():
             flash(" ".join(errors), "error")
@@ -205,9 +215,9 @@ def add_note(couple_id: int):
     form = NoteForm()
     if form.validate_on_submit():
         couple_service.add_note(couple, current_user, form.body.data)
-        flash("Note saved.", "success")
+        flash(_("Note saved."), "success")
     else:
-        flash("Write something before saving a note.", "error")
+        flash(_("Write something before saving a note."), "error")
     return _back_to(couple, "#notes")
 
 
@@ -219,9 +229,9 @@ def edit_note(couple_id: int, note_id: int):
     form = NoteForm()
     if form.validate_on_submit():
         couple_service.edit_note(note, form.body.data)
-        flash("Note updated.", "success")
+        flash(_("Note updated."), "success")
     else:
-        flash("A note cannot be empty; delete it instead.", "error")
+        flash(_("A note cannot be empty; delete it instead."), "error")
     return _back_to(couple, "#notes")
 
 
@@ -232,7 +242,7 @@ def delete_note(couple_id: int, note_id: int):
     note = get_or_404(CoachNote, note_id, couple=couple)
     if ActionForm().validate_on_submit():
         couple_service.delete_note(note)
-        flash("Note deleted.", "info")
+        flash(_("Note deleted."), "info")
     return _back_to(couple, "#notes")
 
 
@@ -247,7 +257,10 @@ def invite_partner(couple_id: int, partner_id: int):
         except portal_access.InviteError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"Invitation sent to {partner.email}. The link works for 7 days.", "success")
+            flash(
+                _("Invitation sent to %(email)s. The link works for 7 days.", email=partner.email),
+                "success",
+            )
     return _back_to(couple, "#partners")
 
 
@@ -258,7 +271,7 @@ def revoke_partner(couple_id: int, partner_id: int):
     partner = get_or_404(Partner, partner_id, couple=couple)
     if ActionForm().validate_on_submit():
         portal_access.revoke_access(partner)
-        flash(f"{partner.first_name} can no longer sign in.", "info")
+        flash(_("%(name)s can no longer sign in.", name=partner.first_name), "info")
     return _back_to(couple, "#partners")
 
 
@@ -298,7 +311,7 @@ def erase(couple_id: int):
             form.confirmation.errors.append(str(exc))
             status = 422
         else:
-            flash(f"{name} and everything about them has been erased.", "info")
+            flash(_("%(names)s and everything about them has been erased.", names=name), "info")
             return redirect(url_for("coach.couples"))
     elif request.method == "POST":
         status = 422

@@ -1,6 +1,7 @@
 """The exercise library and homework for a couple: assign, pause, resume, end, review."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -14,6 +15,7 @@ from coachpro.query_args import int_arg
 from coachpro.services import exercises, homework, progress
 from coachpro.services.calendar import couple_today
 from coachpro.services.lookup import get_or_404
+from coachpro.status_labels import status_label
 
 EXERCISE_FIELDS = (
     "title", "theme", "summary", "instructions", "why", "default_cadence", "mode",
@@ -51,7 +53,7 @@ def new_exercise():
     form = ExerciseForm()
     if form.validate_on_submit():
         created = exercises.create_exercise(_details(form))
-        flash(f"Added {created.title} to your library.", "success")
+        flash(_("Added %(title)s to your library.", title=created.title), "success")
         return redirect(url_for("coach.exercise", exercise_id=created.id))
     return render_template("coach/exercise_form.html", form=form, exercise=None), (
         422 if request.method == "POST" else 200
@@ -63,12 +65,12 @@ def new_exercise():
 def edit_exercise(exercise_id: int):
     item = get_or_404(Exercise, exercise_id)
     if item.built_in:
-        flash("Built-in exercises stay as they ship. Make your own copy to change it.", "info")
+        flash(_("Built-in exercises stay as they ship. Make your own copy to change it."), "info")
         return redirect(url_for("coach.exercise", exercise_id=item.id))
     form = ExerciseForm(obj=item)
     if form.validate_on_submit():
         exercises.update_exercise(item, _details(form))
-        flash("Saved.", "success")
+        flash(_("Saved."), "success")
         return redirect(url_for("coach.exercise", exercise_id=item.id))
     return render_template("coach/exercise_form.html", form=form, exercise=item), (
         422 if request.method == "POST" else 200
@@ -81,7 +83,7 @@ def copy_exercise(exercise_id: int):
     item = get_or_404(Exercise, exercise_id)
     if ActionForm().validate_on_submit():
         copy = exercises.copy_exercise(item)
-        flash("Here is your own copy to edit.", "success")
+        flash(_("Here is your own copy to edit."), "success")
         return redirect(url_for("coach.edit_exercise", exercise_id=copy.id))
     return redirect(url_for("coach.exercise", exercise_id=item.id))
 
@@ -92,7 +94,12 @@ def hide_exercise(exercise_id: int):
     item = get_or_404(Exercise, exercise_id)
     if ActionForm().validate_on_submit():
         exercises.set_hidden(item, not item.hidden)
-        flash(f"{item.title} is {'hidden' if item.hidden else 'shown'} when assigning.", "info")
+        flash(
+            _("%(title)s is hidden when assigning.", title=item.title)
+            if item.hidden
+            else _("%(title)s is shown when assigning.", title=item.title),
+            "info",
+        )
     return redirect(url_for("coach.exercise_library"))
 
 
@@ -144,7 +151,7 @@ def assign(couple_id: int):
             form.cadence.errors.append(str(exc))
             status = 422
         else:
-            flash(f"Assigned {exercise.title}.", "success")
+            flash(_("Assigned %(title)s.", title=exercise.title), "success")
             return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")
     elif request.method == "POST":
         status = 422
@@ -173,7 +180,14 @@ def change_assignment(couple_id: int, assignment_id: int, action: str):
         except homework.HomeworkError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{assignment.exercise.title}: {assignment.status}.", "info")
+            flash(
+                _(
+                    "%(title)s: %(status)s.",
+                    title=assignment.exercise.title,
+                    status=status_label(assignment.status),
+                ),
+                "info",
+            )
     return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")
 
 
@@ -184,9 +198,9 @@ def encourage(couple_id: int):
     form = CommentForm()
     if form.validate_on_submit():
         progress.send_encouragement(couple, current_user, form.body.data)
-        flash("Sent. They will see it in their portal and by email.", "success")
+        flash(_("Sent. They will see it in their portal and by email."), "success")
     else:
-        flash("Write a few words first.", "error")
+        flash(_("Write a few words first."), "error")
     return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")
 
 
@@ -197,7 +211,7 @@ def add_milestone(couple_id: int):
     form = MilestoneForm()
     if form.validate_on_submit():
         progress.add_custom_milestone(couple, form.title.data, form.reached_on.data)
-        flash("Milestone added. They will see it in their portal.", "success")
+        flash(_("Milestone added. They will see it in their portal."), "success")
     else:
-        flash("Name the milestone and choose the date.", "error")
+        flash(_("Name the milestone and choose the date."), "error")
     return redirect(url_for("coach.couple", couple_id=couple.id) + "#homework")

@@ -3,6 +3,7 @@
 import re
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
@@ -28,7 +29,7 @@ def record_payment(couple_id: int):
     enrollment = current_enrollment(couple.id)
     form = ManualPaymentForm()
     if enrollment is None:
-        flash("Enroll the couple in a package before recording payments.", "error")
+        flash(_("Enroll the couple in a package before recording payments."), "error")
     elif form.validate_on_submit():
         try:
             amount = parse_major_units(form.amount.data, enrollment.currency)
@@ -44,7 +45,7 @@ def record_payment(couple_id: int):
         except payments.PaymentError as exc:
             flash(str(exc), "error")
         else:
-            flash("Payment recorded; a receipt is on its way to them.", "success")
+            flash(_("Payment recorded; a receipt is on its way to them."), "success")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
     return _back(couple_id)
@@ -66,10 +67,13 @@ def refund_payment(payment_id: int):
         else:
             money = money_text(amount, payment.currency)
             if payment.method == PaymentMethod.CARD:
-                flash(f"Refund of {money} sent to Stripe; it shows here once Stripe confirms.",
-                      "success")  # fmt: skip
+                flash(_("Refund of %(amount)s sent to Stripe; it shows here once Stripe "
+                        "confirms.", amount=money), "success")  # fmt: skip
             else:
-                flash(f"Recorded a {money} refund. Pay it back to them yourself.", "success")
+                flash(
+                    _("Recorded a %(amount)s refund. Pay it back to them yourself.", amount=money),
+                    "success",
+                )
     return (
         _back(payment.couple_id) if payment.couple_id else redirect(url_for("coach.payments_page"))
     )
@@ -86,7 +90,7 @@ def void_payment(payment_id: int):
         except payments.PaymentError as exc:
             flash(str(exc), "error")
         else:
-            flash("Payment voided; they have an email saying so.", "info")
+            flash(_("Payment voided; they have an email saying so."), "info")
         return (
             _back(payment.couple_id)
             if payment.couple_id

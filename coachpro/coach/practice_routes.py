@@ -1,6 +1,7 @@
 """Practice settings: packages and intake questions."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
@@ -33,8 +34,8 @@ def new_package():
         details = _details(form)
         if details is not None:
             package = packages.create_package(details)
-            flash(f"{package.name} added: {money_text(package.price_cents, package.currency)}.",
-                  "success")  # fmt: skip
+            money = money_text(package.price_cents, package.currency)
+            flash(_("%(package)s added: %(price)s.", package=package.name, price=money), "success")
             return redirect(url_for("coach.packages_page"))
         status = 422
     elif request.method == "POST":
@@ -57,7 +58,7 @@ def edit_package(package_id: int):
         if details is not None:
             packages.update_package(package, details)
             money = money_text(details.price_cents, package.currency)
-            flash(f"{package.name} saved: {money}.", "success")
+            flash(_("%(package)s saved: %(price)s.", package=package.name, price=money), "success")
             return redirect(url_for("coach.packages_page"))
         status = 422
     elif request.method == "POST":
@@ -94,7 +95,7 @@ def delete_package(package_id: int):
         except packages.PackageError as exc:
             flash(str(exc), "error")
         else:
-            flash("Package deleted.", "info")
+            flash(_("Package deleted."), "info")
     return redirect(url_for("coach.packages_page"))
 
 
@@ -111,6 +112,6 @@ def intake_questions():
         if new:
             rows.append((None, new, True))
         intake.save_questions(rows)
-        flash("Intake questions saved.", "success")
+        flash(_("Intake questions saved."), "success")
         return redirect(url_for("coach.intake_questions"))
     return render_template("coach/intake.html", questions=intake.all_questions(), action_form=form)

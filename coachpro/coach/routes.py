@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
@@ -34,6 +35,7 @@ from coachpro.services.consult_followup import (
 from coachpro.services.lookup import get_or_404
 from coachpro.services.practice_overview import practice_overview
 from coachpro.services.practice_status import dashboard_banners
+from coachpro.templating import day_format
 
 
 @bp.get("/")
@@ -76,7 +78,7 @@ def availability_page():
             ),
             {d: field.ranges for d, field in enumerate(form.weekday_fields())},
         )
-        flash("Availability saved. New bookings follow it from now on.", "success")
+        flash(_("Availability saved. New bookings follow it from now on."), "success")
         return redirect(url_for("coach.availability_page"))
     return _availability_template(
         form, OverrideForm(formdata=None), 200 if request.method == "GET" else 422
@@ -107,8 +109,9 @@ def _availability_template(form, override_form, status):
 
 def _describe_override(rows) -> str:
     if any(r.closed for r in rows):
-        return "Closed all day"
-    return "Open " + format_ranges(TimeRange(r.start_minute, r.end_minute) for r in rows)
+        return _("Closed all day")
+    hours = format_ranges(TimeRange(r.start_minute, r.end_minute) for r in rows)
+    return _("Open %(hours)s", hours=hours)
 
 
 @bp.post("/availability/overrides")
@@ -118,7 +121,7 @@ def add_override():
     if override_form.validate_on_submit():
         ranges = [] if override_form.closed.data else override_form.hours.ranges
         working_hours.add_override(override_form.day.data, ranges, override_form.note.data or None)
-        flash(f"Saved {override_form.day.data:%A %-d %B}.", "success")
+        flash(_("Saved %(day)s.", day=day_format(override_form.day.data, "%A %-d %B")), "success")
         return redirect(url_for("coach.availability_page"))
     form = AvailabilityForm(formdata=None, obj=booking_settings())
     form.min_notice_hours.data = booking_settings().min_notice_minutes // 60
@@ -134,7 +137,10 @@ def remove_override(day: str):
     if when is None:
         abort(404)
     if ActionForm().validate_on_submit() and working_hours.remove_override(when):
-        flash(f"{when:%A %-d %B} follows your weekly hours again.", "info")
+        flash(
+            _("%(day)s follows your weekly hours again.", day=day_format(when, "%A %-d %B")),
+            "info",
+        )
     return redirect(url_for("coach.availability_page"))
 
 
@@ -143,7 +149,7 @@ def remove_override(day: str):
 def regenerate_feed():
     if ActionForm().validate_on_submit():
         working_hours.regenerate_feed_secret()
-        flash("New calendar feed address made. The old one no longer works.", "info")
+        flash(_("New calendar feed address made. The old one no longer works."), "info")
     return redirect(url_for("coach.availability_page") + "#feed")
 
 
@@ -163,7 +169,7 @@ def consults_page():
     page = int_arg("page", 1) or 1
     listing = list_consults(view, status, page, utcnow())
     convert_form = ConvertForm()
-    convert_form.package.choices = package_choices(blank="No package yet")
+    convert_form.package.choices = package_choices(blank=_("No package yet"))
     return render_template(
         "coach/consults.html",
         listing=listing,
@@ -191,7 +197,13 @@ def cancel_consult(consult_id: int):
         except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"Cancelled the consult with {consult.names}; they have been emailed.", "info")
+            flash(
+                _(
+                    "Cancelled the consult with %(names)s; they have been emailed.",
+                    names=consult.names,
+                ),
+                "info",
+            )
     return _back()
 
 
@@ -205,7 +217,7 @@ def no_show(consult_id: int):
         except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"Marked {consult.names} as a no-show.", "info")
+            flash(_("Marked %(names)s as a no-show.", names=consult.names), "info")
     return _back()
 
 
@@ -219,7 +231,7 @@ def held(consult_id: int):
         except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"Marked the consult with {consult.names} as held.", "info")
+            flash(_("Marked the consult with %(names)s as held.", names=consult.names), "info")
     return _back()
 
 
@@ -228,7 +240,7 @@ def held(consult_id: int):
 def convert(consult_id: int):
     consult = get_or_404(Consult, consult_id)
     form = ConvertForm()
-    form.package.choices = package_choices(blank="No package yet")
+    form.package.choices = package_choices(blank=_("No package yet"))
     if form.validate_on_submit():
         package = get_or_404(Package, int(form.package.data)) if form.package.data else None
         try:
@@ -236,7 +248,7 @@ def convert(consult_id: int):
         except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{consult.names} are now a client couple.", "success")
+            flash(_("%(names)s are now a client couple.", names=consult.names), "success")
     return _back()
 
 
@@ -246,7 +258,7 @@ def erase_prospect(consult_id: int):
     consult = get_or_404(Consult, consult_id)
     form = EraseProspectForm()
     if consult.couple_id is not None:
-        flash("This consult belongs to a client couple; erase the couple to remove it.", "error")
+        flash(_("This consult belongs to a client couple; erase the couple to remove it."), "error")
         return redirect(url_for("coach.consults_page"))
     if form.validate_on_submit():
         names = consult.names
@@ -255,7 +267,10 @@ def erase_prospect(consult_id: int):
         except privacy.EraseRefused as exc:
             flash(str(exc), "error")
         else:
-            flash(f"The consult with {names} and its emails have been erased.", "info")
+            flash(
+                _("The consult with %(names)s and its emails have been erased.", names=names),
+                "info",
+            )
             return redirect(url_for("coach.consults_page", view="past"))
     return render_template(
         "coach/erase_prospect.html",
@@ -281,7 +296,13 @@ def reschedule_consult(consult_id: int):
         except consult_requests.ConsultError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"Moved the consult with {consult.names}; they have the new invite.", "success")
+            flash(
+                _(
+                    "Moved the consult with %(names)s; they have the new invite.",
+                    names=consult.names,
+                ),
+                "success",
+            )
             return redirect(url_for("coach.consults_page"))
     return render_template(
         "coach/reschedule.html",

@@ -74,12 +74,12 @@ def confirm_two_factor():
             session.pop("pending_totp_secret", None)
             # Keep this session signed in: it just proved both factors.
             login_user(current_user._get_current_object())
-            flash("Two-factor sign-in is on.", "success")
+            flash(_("Two-factor sign-in is on."), "success")
             return render_template("coach/recovery_codes.html", codes=codes)
     uri = totp.provisioning_uri(secret, current_user.email, practice().name)
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     # Safe to show as it is: segno writes only paths for the modules, and the fixed title.
-    qr = qr_svg(uri, title="QR code for your authenticator app")
+    qr = qr_svg(uri, title=_("QR code for your authenticator app"))
     return render_template("coach/two_factor_setup.html", form=form, uri=uri, secret=grouped, qr=qr)
 
 
@@ -93,5 +93,5 @@ def disable_two_factor():
         except two_factor.TwoFactorError as exc:
             flash(str(exc), "error")
         else:
-            flash("Two-factor sign-in is off.", "info")
+            flash(_("Two-factor sign-in is off."), "info")
     return redirect(url_for("coach.security"))

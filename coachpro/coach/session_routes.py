@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from coachpro.auth.sessions import role_required
@@ -18,6 +19,8 @@ from coachpro.services.calendar import practice_zone
 from coachpro.services.consult_requests import parse_start
 from coachpro.services.couples import current_enrollment
 from coachpro.services.lookup import get_or_404
+from coachpro.status_labels import status_label
+from coachpro.templating import day_format
 
 
 def _back(couple: Couple):
@@ -46,7 +49,7 @@ def new_session(couple_id: int):
             except coaching.SessionError as exc:
                 form.day.errors.append(str(exc))
             else:
-                flash("Session scheduled; both partners have the invite.", "success")
+                flash(_("Session scheduled; both partners have the invite."), "success")
                 return _back(couple)
         status = 422
     elif request.method == "POST":
@@ -88,7 +91,7 @@ def _chosen_instant(form: SessionForm, reading: LocalReading | None) -> datetime
     happens twice is asked about, never guessed.
     """
     if reading is None:
-        form.time.errors.append("Enter a time, like 7pm or 19:00.")
+        form.time.errors.append(_("Enter a time, like 7pm or 19:00."))
         return None
     if not reading.exists:
         form.time.errors.append(reading.gap_message())
@@ -97,8 +100,12 @@ def _chosen_instant(form: SessionForm, reading: LocalReading | None) -> datetime
         return reading.instants[0]
     if form.occurrence.data not in ("0", "1"):
         form.occurrence.errors.append(
-            f"On {reading.day:%A %-d %B} the clocks go back, so {reading.at:%H:%M} happens "
-            "twice. Choose which one you mean."
+            _(
+                "On %(day)s the clocks go back, so %(time)s happens twice. Choose which one "
+                "you mean.",
+                day=day_format(reading.day, "%A %-d %B"),
+                time=reading.at.strftime("%H:%M"),
+            )
         )
         return None
     return reading.instants[int(form.occurrence.data)]
@@ -116,7 +123,7 @@ def reschedule_session(couple_id: int, session_id: int):
         except (ValueError, coaching.SessionError) as exc:
             flash(str(exc), "error")
         else:
-            flash("Session moved; both partners have the updated invite.", "success")
+            flash(_("Session moved; both partners have the updated invite."), "success")
             return _back(couple)
     return render_template(
         "coach/session_reschedule.html",
@@ -139,7 +146,7 @@ def cancel_session(couple_id: int, session_id: int):
         except coaching.SessionError as exc:
             flash(str(exc), "error")
         else:
-            flash("Session cancelled; it is back in their package.", "info")
+            flash(_("Session cancelled; it is back in their package."), "info")
     return _back(couple)
 
 
@@ -156,7 +163,7 @@ def mark_session(couple_id: int, session_id: int, status: str):
         except coaching.SessionError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"Marked as {status.replace('_', '-')}.", "success")
+            flash(_("Marked as %(status)s.", status=status_label(status)), "success")
     return _back(couple)
 
 
@@ -168,7 +175,7 @@ def session_notes(couple_id: int, session_id: int):
     form = SessionNotesForm()
     if form.validate_on_submit():
         coaching.save_session_notes(session, form.notes.data or "")
-        flash("Session notes saved.", "success")
+        flash(_("Session notes saved."), "success")
     else:
-        flash(" ".join(form.notes.errors) or "Could not save the notes.", "error")
+        flash(" ".join(form.notes.errors) or _("Could not save the notes."), "error")
     return _back(couple)

@@ -2,6 +2,7 @@
 card payments, the public address, which secrets are set)."""
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
@@ -50,13 +51,14 @@ def settings_page():
             status = 422
         else:
             if not changed:
-                flash("Nothing was changed.", "info")
+                flash(_("Nothing was changed."), "info")
             else:
-                message = f"Saved: {', '.join(changed)}."
+                message = _("Saved: %(what)s.", what=", ".join(_(label) for label in changed))
                 if "time zone" in changed:
-                    message += (
-                        f" Your working hours are now read in {form.timezone.data}; every "
-                        "booked consult and session keeps its time."
+                    message += " " + _(
+                        "Your working hours are now read in %(zone)s; every booked consult and "
+                        "session keeps its time.",
+                        zone=form.timezone.data,
                     )
                 flash(message, "success")
             return redirect(url_for("coach.settings_page"))
@@ -122,8 +124,11 @@ def test_email():
     if ActionForm().validate_on_submit():
         send_test_email(current_user, utcnow())
         flash(
-            f"A test email to {current_user.email} is waiting in the outbox; the worker sends "
-            "it within a few seconds.",
+            _(
+                "A test email to %(email)s is waiting in the outbox; the worker sends it within "
+                "a few seconds.",
+                email=current_user.email,
+            ),
             "success",
         )
     return redirect(url_for("coach.status_page") + "#email")
@@ -134,9 +139,9 @@ def test_email():
 def retry_email(message_id: int):
     if ActionForm().validate_on_submit():
         if retry_failed(message_id, utcnow()):
-            flash("That email will be tried again within a few seconds.", "success")
+            flash(_("That email will be tried again within a few seconds."), "success")
         else:
-            flash("That email is no longer waiting to be retried.", "info")
+            flash(_("That email is no longer waiting to be retried."), "info")
     return redirect(url_for("coach.status_page") + "#email")
 
 
@@ -171,7 +176,9 @@ def edit_email_template(kind: str):
                 email_templates.save_template(
                     kind, form.subject.data, form.body.data, current_user, utcnow()
                 )
-                flash(f"Saved: “{spec.title}” now goes out in your words.", "success")
+                flash(
+                    _("Saved: “%(title)s” now goes out in your words.", title=spec.title), "success"
+                )
                 return redirect(url_for("coach.email_templates_page"))
             shown = email_templates.preview(kind, form.subject.data, form.body.data)
         except email_templates.TemplateRefused as exc:
@@ -198,7 +205,13 @@ def restore_email_template(kind: str):
     if kind not in email_templates.KINDS:
         abort(404)
     if ActionForm().validate_on_submit() and email_templates.restore_default(kind, current_user):
-        flash(f"“{email_templates.KINDS[kind].title}” is back to CoachPro's wording.", "info")
+        flash(
+            _(
+                "“%(title)s” is back to CoachPro's wording.",
+                title=email_templates.KINDS[kind].title,
+            ),
+            "info",
+        )
     return redirect(url_for("coach.email_templates_page"))
 
 
@@ -210,10 +223,10 @@ def preview_email_template(kind: str):
         abort(404)
     sent = request.get_json(silent=True)
     if not isinstance(sent, dict):
-        return jsonify(error="bad_request", message="Send the subject and body as JSON."), 400
+        return jsonify(error="bad_request", message=_("Send the subject and body as JSON.")), 400
     subject, body = sent.get("subject"), sent.get("body")
     if not isinstance(subject, str) or not isinstance(body, str):
-        return jsonify(error="bad_request", message="Send the subject and body as text."), 400
+        return jsonify(error="bad_request", message=_("Send the subject and body as text.")), 400
     try:
         shown = email_templates.preview(kind, subject, body)
     except email_templates.TemplateRefused as exc:

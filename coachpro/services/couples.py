@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from coachpro.domain.timezones import is_valid_timezone
@@ -29,6 +31,7 @@ from coachpro.models.types import utcnow
 from coachpro.services.homework_tallies import homework_changed
 from coachpro.services.sql import count
 from coachpro.services.unit_of_work import transactional
+from coachpro.status_labels import status_label
 
 
 class CoupleError(ValueError):
@@ -64,9 +67,9 @@ def _clean(details: CoupleDetails, couple_id: int | None) -> list[PartnerDetails
             try:
                 email = validate_email(partner.email, check_deliverability=False).normalized.lower()
             except EmailNotValidError:
-                errors[f"partner{n}_email"] = "That does not look like an email address."
+                errors[f"partner{n}_email"] = _("That does not look like an email address.")
         if not partner.first_name.strip():
-            errors[f"partner{n}_first_name"] = "Enter a first name."
+            errors[f"partner{n}_first_name"] = _("Enter a first name.")
         cleaned.append(
             PartnerDetails(
                 first_name=partner.first_name.strip(),
@@ -78,13 +81,15 @@ def _clean(details: CoupleDetails, couple_id: int | None) -> list[PartnerDetails
         )
     emails = [p.email for p in cleaned if p.email]
     if len(emails) == 2 and emails[0] == emails[1]:
-        errors["partner2_email"] = "Each partner needs their own email address."
+        errors["partner2_email"] = _("Each partner needs their own email address.")
     taken = _emails_in_use(emails, couple_id)
     for n, partner in enumerate(cleaned, start=1):
         if partner.email in taken:
-            errors[f"partner{n}_email"] = f"{partner.email} already belongs to another client."
+            errors[f"partner{n}_email"] = _(
+                "%(email)s already belongs to another client.", email=partner.email
+            )
     if not is_valid_timezone(details.timezone):
-        errors["timezone"] = "Choose a time zone from the list."
+        errors["timezone"] = _("Choose a time zone from the list.")
     if errors:
         raise CoupleError(errors)
     return cleaned
@@ -138,7 +143,7 @@ def update_couple(couple: Couple, details: CoupleDetails) -> Couple:
             clash = select(User.id).where(User.email == new.email, User.id != user.id)
             if new.email and db.session.scalar(clash):
                 field = f"partner{partner.position}_email"
-                raise CoupleError({field: "Another account already uses that email."})
+                raise CoupleError({field: _("Another account already uses that email.")})
             if new.email:
                 user.email = new.email
         for name, value in vars(new).items():
@@ -229,7 +234,7 @@ def session_usage(enrollment: Enrollment) -> SessionUsage:
 def add_note(couple: Couple, author: User, body: str, now: datetime | None = None) -> CoachNote:
     body = body.strip()
     if not body:
-        raise CoupleError({"body": "Write something first."})
+        raise CoupleError({"body": _("Write something first.")})
     now = now or utcnow()
     note = CoachNote(
         couple_id=couple.id, author_id=author.id, body=body, created_at=now, updated_at=now
@@ -242,7 +247,7 @@ def add_note(couple: Couple, author: User, body: str, now: datetime | None = Non
 def edit_note(note: CoachNote, body: str, now: datetime | None = None) -> None:
     body = body.strip()
     if not body:
-        raise CoupleError({"body": "A note cannot be empty; delete it instead."})
+        raise CoupleError({"body": _("A note cannot be empty; delete it instead.")})
     note.body = body
     note.updated_at = now or utcnow()
 
@@ -260,10 +265,10 @@ class TimelineItem:
 
 
 _SESSION_EVENTS = {
-    "scheduled": "Session scheduled",
-    "held": "Session held",
-    "no_show": "Session missed",
-    "cancelled": "Session cancelled",
+    "scheduled": _l("Session scheduled"),
+    "held": _l("Session held"),
+    "no_show": _l("Session missed"),
+    "cancelled": _l("Session cancelled"),
 }
 
 
@@ -277,20 +282,25 @@ def timeline(
     milestones: Iterable[CustomMilestone],
 ) -> list[TimelineItem]:
     """What happened with a couple, newest first, from what the couple page has loaded."""
-    items = [TimelineItem(c.created_at, "consult", "Booked a free consult") for c in consults]
+    items = [TimelineItem(c.created_at, "consult", _("Booked a free consult")) for c in consults]
     items += [
-        TimelineItem(e.created_at, "enrolled", f"Enrolled in {e.package.name}") for e in enrollments
+        TimelineItem(e.created_at, "enrolled", _("Enrolled in %(package)s", package=e.package.name))
+        for e in enrollments
     ]
     items += [
-        TimelineItem(c.changed_at, "status", f"Status: {c.status.capitalize()}")
+        TimelineItem(c.changed_at, "status", _("Status: %(status)s", status=status_label(c.status)))
         for c in status_changes
     ]
-    items += [TimelineItem(s.start_at, "session", _SESSION_EVENTS[s.status]) for s in sessions]
+    items += [TimelineItem(s.start_at, "session", str(_SESSION_EVENTS[s.status])) for s in sessions]
     items += [
-        TimelineItem(a.created_at, "homework", f"Assigned {a.exercise.title}") for a in assignments
+        TimelineItem(
+            a.created_at, "homework", _("Assigned %(exercise)s", exercise=a.exercise.title)
+        )
+        for a in assignments
     ]
     items += [
-        TimelineItem(noon(m.reached_on), "milestone", f"Milestone: {m.title}") for m in milestones
+        TimelineItem(noon(m.reached_on), "milestone", _("Milestone: %(title)s", title=m.title))
+        for m in milestones
     ]
     return sorted(items, key=lambda i: i.when, reverse=True)
 

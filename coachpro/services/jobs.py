@@ -17,6 +17,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from coachpro.extensions import db
+from coachpro.i18n import N_
 from coachpro.models import ScheduledJob, WorkerHeartbeat
 from coachpro.models.types import utcnow
 from coachpro.services.consult_notices import send_due_reminders
@@ -70,10 +71,11 @@ class Job:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("deliver-email", "Deliver waiting email", timedelta(seconds=5), _deliver_email),
-    Job("consult-reminders", "Consult reminders", timedelta(minutes=1), _consult_reminders),
-    Job("homework-digests", "Daily homework emails", timedelta(minutes=1), _homework_digests),
-    Job("retention", "Delete what is past its retention", timedelta(minutes=10), _retention),
+    # Titles are catalogue entries: the status page shows them in the coach's language.
+    Job("deliver-email", N_("Deliver waiting email"), timedelta(seconds=5), _deliver_email),
+    Job("consult-reminders", N_("Consult reminders"), timedelta(minutes=1), _consult_reminders),
+    Job("homework-digests", N_("Daily homework emails"), timedelta(minutes=1), _homework_digests),
+    Job("retention", N_("Delete what is past its retention"), timedelta(minutes=10), _retention),
 )
 
 

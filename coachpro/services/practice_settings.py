@@ -19,6 +19,7 @@ from coachpro.domain.money import CURRENCIES
 from coachpro.domain.text import single_line
 from coachpro.domain.timezones import is_valid_timezone
 from coachpro.extensions import db
+from coachpro.marks import N_
 from coachpro.models import AuditEvent, BookingSettings, PracticeLogo, PracticeSettings, User
 from coachpro.services.field_problems import FieldProblems
 from coachpro.services.unit_of_work import transactional
@@ -60,21 +61,22 @@ class Practice:
 
 
 # What the coach sees in the audit log for each field.
+# (Stored in English; catalogue entries, so the confirmation says them in the coach's language.)
 LABELS = {
-    "name": "practice name",
-    "tagline": "tagline",
-    "timezone": "time zone",
-    "currency": "currency",
-    "contact_email": "contact email",
-    "reply_to": "reply-to address",
-    "sender_name": "sender name",
-    "bank_transfer_instructions": "bank-transfer instructions",
-    "cards_offered": "card payments offered",
-    "sent_email_retention_days": "how long sent emails are kept",
-    "prospect_retention_months": "how long prospects are kept",
-    "accent_color": "accent colour",
-    "logo_sha256": "logo",
-    "default_locale": "language and formats",
+    "name": N_("practice name"),
+    "tagline": N_("tagline"),
+    "timezone": N_("time zone"),
+    "currency": N_("currency"),
+    "contact_email": N_("contact email"),
+    "reply_to": N_("reply-to address"),
+    "sender_name": N_("sender name"),
+    "bank_transfer_instructions": N_("bank-transfer instructions"),
+    "cards_offered": N_("card payments offered"),
+    "sent_email_retention_days": N_("how long sent emails are kept"),
+    "prospect_retention_months": N_("how long prospects are kept"),
+    "accent_color": N_("accent colour"),
+    "logo_sha256": N_("logo"),
+    "default_locale": N_("language and formats"),
 }
 
 

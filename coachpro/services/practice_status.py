@@ -131,7 +131,7 @@ def practice_status(now: datetime, browsing_at: str) -> PracticeStatus:
         worker=WorkerState(
             last_beat=beat,
             quiet=worker_quiet(beat, now),
-            jobs=[JobState(job.title, rows.get(job.name)) for job in JOBS],
+            jobs=[JobState(_(job.title), rows.get(job.name)) for job in JOBS],
         ),
         cards=CardState(
             mode=card_mode(config.get("STRIPE_SECRET_KEY", "")),
@@ -145,24 +145,24 @@ def practice_status(now: datetime, browsing_at: str) -> PracticeStatus:
         ),
         secrets=[
             Secret(
-                "Secret key",
+                _("Secret key"),
                 config["SECRET_KEY"] != DEV_SECRET_KEY,
-                "signs sign-in cookies and the links in emails",
+                _("signs sign-in cookies and the links in emails"),
             ),
             Secret(
-                "Email password",
+                _("Email password"),
                 bool(config.get("MAIL_PASSWORD")),
-                "signs in to your email provider to send mail",
+                _("signs in to your email provider to send mail"),
             ),
             Secret(
-                "Stripe secret key",
+                _("Stripe secret key"),
                 bool(config.get("STRIPE_SECRET_KEY")),
-                "takes card payments",
+                _("takes card payments"),
             ),
             Secret(
-                "Stripe webhook secret",
+                _("Stripe webhook secret"),
                 bool(config.get("STRIPE_WEBHOOK_SECRET")),
-                "lets Stripe tell CoachPro a payment went through",
+                _("lets Stripe tell CoachPro a payment went through"),
             ),
         ],
     )
@@ -182,12 +182,18 @@ def dashboard_banners(now: datetime) -> list[Banner]:
         banners.append(
             Banner(
                 "error",
-                "Emails and reminders are not going out: the background worker "
-                + ("has never run." if beat is None else "has not run for over 5 minutes."),
+                _("Emails and reminders are not going out: the background worker has never run.")
+                if beat is None
+                else _(
+                    "Emails and reminders are not going out: the background worker has not run "
+                    "for over 5 minutes."
+                ),
             )
         )
     if card_mode(current_app.config.get("STRIPE_SECRET_KEY", "")) is CardMode.TEST:
-        banners.append(Banner("info", "Card payments are in test mode: no real money moves yet."))
+        banners.append(
+            Banner("info", _("Card payments are in test mode: no real money moves yet."))
+        )
     return banners
 
 
@@ -218,25 +224,25 @@ def getting_started(now: datetime) -> list[Step]:
     settings = practice()
     return [
         Step(
-            "Connect email to your mail provider",
+            _("Connect email to your mail provider"),
             bool(config.get("MAIL_SERVER")),
             "coach.status_page",
             "email",
         ),
         Step(
-            "Keep the background worker running (it sends email and reminders)",
+            _("Keep the background worker running (it sends email and reminders)"),
             not worker_quiet(last_beat(), now),
             "coach.status_page",
             "worker",
         ),
         Step(
-            "Say how couples pay: bank-transfer details, or Stripe for cards",
+            _("Say how couples pay: bank-transfer details, or Stripe for cards"),
             bool(settings.bank_transfer_instructions or config.get("STRIPE_SECRET_KEY")),
             "coach.settings_page",
             "payments-heading",
         ),
         Step(
-            "Give clients a contact email",
+            _("Give clients a contact email"),
             bool(settings.contact_email),
             "coach.settings_page",
             "practice-heading",

@@ -297,7 +297,7 @@ def test_a_past_consult_can_be_marked_held_or_no_show(signed_in, app):
     with app.app_context():
         assert db.session.get(Consult, consult_id).status == "no_show"
     page = signed_in.get("/coach/consults?view=past").text
-    assert "No show" in page
+    assert "No-show" in page
 
 
 def test_new_requests_are_what_still_needs_the_coach(signed_in, app):
