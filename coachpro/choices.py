@@ -5,6 +5,7 @@ from datetime import datetime
 
 from babel import Locale
 from babel.dates import get_timezone_location
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
@@ -21,7 +22,9 @@ def package_choices(*, blank: str | None, by: str = "id", offered_only: bool = F
     """Packages as options, valued by id or slug; `blank` adds a first "none" option."""
     options = [("", blank)] if blank is not None else []
     for p in packages_in_order(offered_only=offered_only):
-        label = p.name if p.active or offered_only else f"{p.name} (not offered)"
+        label = (
+            p.name if p.active or offered_only else _("%(package)s (not offered)", package=p.name)
+        )
         options.append((str(getattr(p, by)), label))
     return as_choices(options)
 

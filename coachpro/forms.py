@@ -7,6 +7,7 @@ clean line: no later header, page, log or CSV has to cope with it. Multi-line fi
 refuses dates outside 1900-2200 (domain/calendar_bounds) with a message.
 """
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField, TextAreaField
 from wtforms.validators import StopValidation
@@ -26,7 +27,7 @@ def _multi_line(value):
 def _date_in_range(form, field) -> None:
     # Year 1 or 9999 parses, then overflows the moment a zone or a day is added to it.
     if field.data is not None and not in_range(field.data):
-        raise StopValidation(OUT_OF_RANGE)
+        raise StopValidation(gettext(OUT_OF_RANGE))
 
 
 class Form(FlaskForm):

@@ -9,12 +9,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, force_locale, get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from coachpro.domain.explained import Explained
 from coachpro.domain.formats import LANGUAGES, format_amount, parse_locale
 from coachpro.domain.money import minor_digits
 from coachpro.extensions import db
@@ -84,3 +86,21 @@ def init_app(app: Flask) -> None:
 def money_text(cents: int, currency: str) -> str:
     """An amount written the reader's way ("$1,250", "1.250 €"), for pages, messages and emails."""
     return format_amount(cents, currency, minor_digits(currency), current_locale())
+
+
+def explain(error: Exception) -> str:
+    """What went wrong, in the reader's language: domain errors carry their template
+    (`Explained`); anything else says what it says."""
+    if isinstance(error, Explained):
+        return gettext(error.template, **error.values)
+    return str(error)
+
+
+def typed_amount(text: str) -> str:
+    """An amount as the reader typed it ("1.250,50" in German) in the notation the money
+    parser reads ("1,250.50"); unchanged for a reader whose decimal mark is a point."""
+    locale = current_locale()
+    decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    if decimal == ".":
+        return text
+    return text.replace(group, "").replace("\u00a0", "").replace(decimal, ".")

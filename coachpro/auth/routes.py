@@ -38,8 +38,11 @@ def login():
         email = _form_email()
         if wait := throttle.sign_in_attempt(email, _address()):
             form.password.errors.append(
-                "Too many sign-in attempts for this account. "
-                f"Try again in {throttle.wait_in_words(wait)}, or reset your password."
+                _(
+                    "Too many sign-in attempts for this account. Try again in %(wait)s, or reset "
+                    "your password.",
+                    wait=throttle.wait_in_words(wait),
+                )
             )
             return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(form.email.data, form.password.data)
@@ -58,7 +61,7 @@ def login():
             accounts.record_sign_in(user)
             flash(_("Welcome back, %(name)s.", name=user.display_name.split(" ")[0]), "success")
             return redirect(safe_next_path(request.args.get("next")) or home_url_for(user))
-        form.password.errors.append("That email and password do not match an account.")
+        form.password.errors.append(_("That email and password do not match an account."))
     status = 401 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, setup_needed=needs_setup()), status
 
@@ -198,6 +201,6 @@ def verify_code():
             accounts.record_sign_in(user)
             flash(_("Welcome back, %(name)s.", name=user.display_name.split(" ")[0]), "success")
             return redirect(safe_next_path(request.args.get("next")) or home_url_for(user))
-        form.code.errors.append("That code does not match. Codes change every 30 seconds.")
+        form.code.errors.append(_("That code does not match. Codes change every 30 seconds."))
     status = 401 if request.method == "POST" else 200
     return render_template("auth/verify.html", form=form), status

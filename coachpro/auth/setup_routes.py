@@ -1,6 +1,7 @@
 """The first run: `/setup` exists only while the installation has no coach."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import login_user
 
 from coachpro.auth import bp
@@ -49,7 +50,7 @@ def setup():
         else:
             session.clear()
             login_user(coach)
-            flash("CoachPro is yours. A few things are left to set up: see the list.", "success")
+            flash(_("CoachPro is yours. A few things are left to set up: see the list."), "success")
             return redirect(url_for("coach.settings_page"))
     elif request.method == "POST":
         status = 422

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import ngettext
 
 from coachpro.extensions import limiter
 
@@ -78,6 +79,6 @@ def sign_in_succeeded(email: str, address: str) -> None:
 def wait_in_words(seconds: int) -> str:
     minutes = math.ceil(seconds / 60)
     if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("%(num)s minute", "%(num)s minutes", minutes)
     hours = math.ceil(minutes / 60)
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+    return ngettext("%(num)s hour", "%(num)s hours", hours)

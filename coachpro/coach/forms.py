@@ -29,6 +29,7 @@ from coachpro.domain.availability import parse_ranges
 from coachpro.domain.formats import LOCALE_CHOICES
 from coachpro.domain.money import CURRENCIES
 from coachpro.forms import Form
+from coachpro.i18n import explain
 
 
 def _ranges(form, field) -> None:
@@ -36,7 +37,7 @@ def _ranges(form, field) -> None:
         field.ranges = parse_ranges(field.data or "")
     except ValueError as exc:
         field.ranges = []
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(explain(exc)) from None
 
 
 def _minutes(label: str, low: int, high: int, message: str | None = None) -> IntegerField:

@@ -9,7 +9,7 @@ from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, ManualPaymentForm, RefundForm
 from coachpro.domain.money import InvalidMoney, parse_major_units
-from coachpro.i18n import money_text
+from coachpro.i18n import explain, money_text, typed_amount
 from coachpro.models import Couple, Payment, PaymentMethod, Role
 from coachpro.query_args import int_arg
 from coachpro.services import balances, payment_reports, payments
@@ -32,14 +32,14 @@ def record_payment(couple_id: int):
         flash(_("Enroll the couple in a package before recording payments."), "error")
     elif form.validate_on_submit():
         try:
-            amount = parse_major_units(form.amount.data, enrollment.currency)
+            amount = parse_major_units(typed_amount(form.amount.data), enrollment.currency)
             payments.record_manual_payment(
                 couple, enrollment, amount, PaymentMethod(form.method.data),
                 form.paid_on.data, form.note.data,
                 credit_confirmed=form.credit_confirmed.data == "yes",
             )  # fmt: skip
         except InvalidMoney as exc:
-            flash(str(exc), "error")
+            flash(explain(exc), "error")
         except payments.MoreThanDue as exc:
             return render_template("coach/confirm_payment.html", couple=couple, form=form, over=exc)
         except payments.PaymentError as exc:
@@ -58,10 +58,10 @@ def refund_payment(payment_id: int):
     form = RefundForm()
     if form.validate_on_submit():
         try:
-            amount = parse_major_units(form.amount.data, payment.currency)
+            amount = parse_major_units(typed_amount(form.amount.data), payment.currency)
             payments.refund(payment, amount)
         except InvalidMoney as exc:
-            flash(str(exc), "error")
+            flash(explain(exc), "error")
         except payments.PaymentError as exc:
             flash(str(exc), "error")
         else:

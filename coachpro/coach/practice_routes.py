@@ -7,7 +7,7 @@ from coachpro.auth.sessions import role_required
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, PackageForm
 from coachpro.domain.money import InvalidMoney, minor_digits, parse_major_units
-from coachpro.i18n import money_text
+from coachpro.i18n import explain, money_text, typed_amount
 from coachpro.models import Package, Role
 from coachpro.services import intake, packages
 from coachpro.services.lookup import get_or_404
@@ -69,9 +69,9 @@ def edit_package(package_id: int):
 def _details(form: PackageForm) -> packages.PackageDetails | None:
     """What the package form says, or None with the price's problem shown on the form."""
     try:
-        price = parse_major_units(form.price.data, form.currency.data)
+        price = parse_major_units(typed_amount(form.price.data), form.currency.data)
     except InvalidMoney as exc:
-        form.price.errors.append(str(exc).capitalize() + ".")
+        form.price.errors.append(explain(exc))
         return None
     return packages.PackageDetails(
         name=form.name.data.strip(),

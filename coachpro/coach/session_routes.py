@@ -94,7 +94,16 @@ def _chosen_instant(form: SessionForm, reading: LocalReading | None) -> datetime
         form.time.errors.append(_("Enter a time, like 7pm or 19:00."))
         return None
     if not reading.exists:
-        form.time.errors.append(reading.gap_message())
+        form.time.errors.append(
+            _(
+                "%(time)s does not exist on %(day)s in %(zone)s: the clocks skip that hour. "
+                "Choose another time, such as %(later)s.",
+                time=reading.at.strftime("%H:%M"),
+                day=day_format(reading.day, "%A %-d %B"),
+                zone=reading.zone.key,
+                later=reading.after_gap().strftime("%H:%M"),
+            )
+        )
         return None
     if not reading.ambiguous:
         return reading.instants[0]

@@ -167,8 +167,9 @@ def edit_email_template(kind: str):
     own = email_templates.override_for(kind)
     form = EmailTemplateForm()
     if request.method == "GET":
-        form.subject.data = own.subject if own else spec.subject
-        form.body.data = own.body if own else spec.body
+        # CoachPro's wording comes in the coach's language, as a starting point for theirs.
+        form.subject.data = own.subject if own else str(spec.subject)
+        form.body.data = own.body if own else str(spec.body)
     status, shown = 200, None
     if form.validate_on_submit():
         try:

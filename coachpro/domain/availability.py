@@ -26,7 +26,9 @@ from enum import StrEnum
 from itertools import chain, pairwise
 from zoneinfo import ZoneInfo
 
+from coachpro.domain.explained import Explained
 from coachpro.domain.local_time import instants_of
+from coachpro.marks import N_
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -348,13 +350,14 @@ def parse_ranges(text: str) -> list[TimeRange]:
         try:
             ranges.append(TimeRange.parse(part))
         except ValueError:
-            raise ValueError(
-                f"{part.strip()!r} is not a range like 09:00-17:00 (start before end)."
+            raise Explained(
+                N_("“%(text)s” is not a range like 09:00-17:00 (start before end)."),
+                text=part.strip(),
             ) from None
     ranges.sort(key=lambda r: r.start)
     for earlier, later in pairwise(ranges):
         if later.start < earlier.end:
-            raise ValueError(f"{earlier} and {later} overlap.")
+            raise Explained(N_("%(first)s and %(second)s overlap."), first=earlier, second=later)
     return ranges
 
 

@@ -8,9 +8,11 @@ checked against these bounds first and refused with a message instead.
 
 from datetime import UTC, date, datetime
 
+from coachpro.marks import N_
+
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
-OUT_OF_RANGE = "Choose a date between 1900 and 2200."
+OUT_OF_RANGE = N_("Choose a date between 1900 and 2200.")
 
 
 def in_range(day: date) -> bool:

@@ -51,9 +51,13 @@ class LocalReading:
         offset = local.strftime("%z")
         return f"{local:%H:%M} {local.tzname()} (UTC{offset[:3]}:{offset[3:]})"
 
+    def after_gap(self) -> time:
+        """The nearest real time after one the clocks skip."""
+        return _after_gap(self.day, self.at, self.zone)
+
     def gap_message(self) -> str:
         """Why the time does not exist, with the nearest real time to choose instead."""
-        later = _after_gap(self.day, self.at, self.zone)
+        later = self.after_gap()
         return (
             f"{self.at:%H:%M} does not exist on {self.day:%A %-d %B} in {self.zone.key}: the "
             f"clocks skip that hour. Choose another time, such as {later:%H:%M}."

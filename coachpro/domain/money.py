@@ -7,6 +7,9 @@ parsed, shown and sent to Stripe by the same exponent.
 
 import re
 
+from coachpro.domain.explained import Explained
+from coachpro.marks import N_
+
 # code -> (minor unit digits, symbol shown before the amount or None for "1,234.56 SEK")
 CURRENCIES: dict[str, tuple[int, str | None]] = {
     "USD": (2, "$"),
@@ -31,10 +34,10 @@ CURRENCIES: dict[str, tuple[int, str | None]] = {
 
 # What a money column holds (PostgreSQL integer): about 21 million dollars, or 2 billion yen.
 MAX_MINOR_UNITS = 2**31 - 1
-BAD_AMOUNT = "Enter an amount in digits, like 500 or 1,200.50."
+BAD_AMOUNT = N_("Enter an amount in digits, like 500 or 1,200.50.")
 
 
-class InvalidMoney(ValueError):
+class InvalidMoney(Explained):
     """An amount or currency that money cannot be made of; the message is one sentence."""
 
 
@@ -43,7 +46,9 @@ def minor_digits(currency: str) -> int:
     try:
         return CURRENCIES[currency.upper()][0]
     except KeyError:
-        raise InvalidMoney(f"{currency} is not a currency this practice offers.") from None
+        raise InvalidMoney(
+            N_("%(currency)s is not a currency this practice offers."), currency=currency
+        ) from None
 
 
 def format_money(cents: int, currency: str) -> str:
@@ -70,20 +75,26 @@ def parse_major_units(text: str, currency: str) -> int:
     digits = minor_digits(currency)
     cleaned = _without_currency(text.strip(), currency.upper())
     if cleaned.startswith("-"):
-        raise InvalidMoney("An amount cannot be negative.")
+        raise InvalidMoney(N_("An amount cannot be negative."))
     match = _AMOUNT.fullmatch(cleaned)
     if match is None or not (match["whole"] or match["frac"]):
         raise InvalidMoney(BAD_AMOUNT)
     whole, frac = match["whole"].replace(",", "") or "0", match["frac"] or ""
     if len(frac) > digits:
         if digits == 0:
-            raise InvalidMoney(f"{currency} amounts are whole numbers, with no decimals.")
-        raise InvalidMoney(f"{currency} amounts have at most {digits} decimal places.")
+            raise InvalidMoney(
+                N_("%(currency)s amounts are whole numbers, with no decimals."), currency=currency
+            )
+        raise InvalidMoney(
+            N_("%(currency)s amounts have at most %(digits)s decimal places."),
+            currency=currency,
+            digits=digits,
+        )
     if len(whole) > 12:
-        raise InvalidMoney("That amount is larger than one payment can be.")
+        raise InvalidMoney(N_("That amount is larger than one payment can be."))
     cents = int(whole) * 10**digits + int(frac.ljust(digits, "0") or "0")
     if cents > MAX_MINOR_UNITS:
-        raise InvalidMoney("That amount is larger than one payment can be.")
+        raise InvalidMoney(N_("That amount is larger than one payment can be."))
     return cents
 
 

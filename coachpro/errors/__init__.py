@@ -71,7 +71,7 @@ def handle_http_error(error: HTTPException):
         return error
     detail = None
     if error.code == 429:
-        detail = "Too many attempts in a short time. Please wait a few minutes and try again."
+        detail = _("Too many attempts in a short time. Please wait a few minutes and try again.")
     response = _respond(error.code, detail)
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         body, status = response

@@ -4,6 +4,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coachpro.domain.invites import EventText, Person, event_text, feed_document
@@ -60,7 +61,7 @@ def feed_body(etag: str) -> bytes:
 
 
 def _feed_name() -> str:
-    return f"{practice().name} consults and sessions"
+    return _("%(practice)s consults and sessions", practice=practice().name)
 
 
 def _build(now: datetime) -> bytes:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -79,21 +80,30 @@ def upcoming_consults(now: datetime, limit: int = 5) -> list[Consult]:
 
 
 def mark_no_show(consult: Consult, now: datetime | None = None) -> None:
-    _mark_past(consult, ConsultStatus.NO_SHOW, "as a no-show", now)
+    _mark_past(consult, ConsultStatus.NO_SHOW, now)
 
 
 def mark_held(consult: Consult, now: datetime | None = None) -> None:
-    _mark_past(consult, ConsultStatus.HELD, "as held", now)
+    _mark_past(consult, ConsultStatus.HELD, now)
 
 
 @transactional()
-def _mark_past(consult: Consult, status: ConsultStatus, words: str, now: datetime | None) -> None:
+def _mark_past(consult: Consult, status: ConsultStatus, now: datetime | None) -> None:
     """Record how a consult went, once it has started."""
     now = now or utcnow()
     if not can_record_outcome(consult, now):
-        if consult.status == ConsultStatus.CANCELLED:
-            raise ConsultError(f"A cancelled consult cannot be marked {words}.")
-        raise ConsultError(f"Only a consult that has started can be marked {words}.")
+        cancelled = consult.status == ConsultStatus.CANCELLED
+        if status == ConsultStatus.HELD:
+            raise ConsultError(
+                _("A cancelled consult cannot be marked as held.")
+                if cancelled
+                else _("Only a consult that has started can be marked as held.")
+            )
+        raise ConsultError(
+            _("A cancelled consult cannot be marked as a no-show.")
+            if cancelled
+            else _("Only a consult that has started can be marked as a no-show.")
+        )
     consult.status = status
 
 
@@ -106,8 +116,8 @@ def convert_to_couple(consult: Consult, package: Package | None) -> Couple:
     """
     if not can_convert(consult):
         if consult.couple_id is not None:
-            raise ConsultError("This consult is already a client couple.")
-        raise ConsultError("A cancelled consult cannot become a client couple.")
+            raise ConsultError(_("This consult is already a client couple."))
+        raise ConsultError(_("A cancelled consult cannot become a client couple."))
     emails = [e for e in (consult.email, consult.partner_email) if e]
     taken = db.session.scalar(
         select(Partner.email)
@@ -116,7 +126,7 @@ def convert_to_couple(consult: Consult, package: Package | None) -> Couple:
         .limit(1)
     )
     if taken:
-        raise ConsultError(f"{taken} already belongs to a client couple.")
+        raise ConsultError(_("%(email)s already belongs to a client couple.", email=taken))
     couple = Couple(
         status=CoupleStatus.ACTIVE if package else CoupleStatus.LEAD,
         package=package,

@@ -5,6 +5,7 @@ POST) turns that partner's daily email off: no sign-in, and the link names nobod
 """
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature
 
 from coachpro.clock import timed_serializer
@@ -41,12 +42,12 @@ def partner_for_link(token: str) -> Partner:
         data = _serializer().loads(token, max_age=MAX_AGE)
     except BadSignature as exc:
         raise UnsubscribeLinkInvalid(
-            "This link no longer works. You can turn emails off in your portal settings."
+            _("This link no longer works. You can turn emails off in your portal settings.")
         ) from exc
     partner = db.session.get(Partner, data.get("p")) if isinstance(data, dict) else None
     if partner is None or data.get("k") != "digest" or data.get("t") != _stamp(partner):
         raise UnsubscribeLinkInvalid(
-            "This link no longer works. You can turn emails off in your portal settings."
+            _("This link no longer works. You can turn emails off in your portal settings.")
         )
     return partner
 

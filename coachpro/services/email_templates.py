@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
@@ -42,7 +44,9 @@ def _when(instant: datetime, zone: Any) -> str:
 def _consult_values(context: Mapping[str, Any]) -> dict[str, str]:
     consult = context["consult"]
     return {
-        "partner_names": f"{consult.partner_one_name} and {consult.partner_two_name}",
+        "partner_names": _(
+            "%(one)s and %(two)s", one=consult.partner_one_name, two=consult.partner_two_name
+        ),
         "when": _when(consult.start_at, context["visitor_zone"]),
         "minutes": str(int((consult.end_at - consult.start_at).total_seconds() // 60)),
         "manage_url": context["manage_url"],
@@ -51,11 +55,11 @@ def _consult_values(context: Mapping[str, Any]) -> dict[str, str]:
 
 
 _CONSULT_VARIABLES = {
-    "partner_names": "both partners' first names, e.g. “Maya and Jordan”",
-    "when": "the consult's day and time in the visitor's own time zone",
-    "minutes": "how long the consult is",
-    "manage_url": "the link to move or cancel the consult",
-    "practice_name": "your practice's name",
+    "partner_names": _l("both partners' first names, e.g. “Maya and Jordan”"),
+    "when": _l("the consult's day and time in the visitor's own time zone"),
+    "minutes": _l("how long the consult is"),
+    "manage_url": _l("the link to move or cancel the consult"),
+    "practice_name": _l("your practice's name"),
 }
 _CONSULT_SAMPLE = {
     "partner_names": "Maya and Jordan",
@@ -67,13 +71,13 @@ _CONSULT_SAMPLE = {
 
 
 _PAYMENT_VARIABLES = {
-    "amount": "the payment's amount, e.g. “$600”",
-    "package": "the package it is for",
-    "date": "the day it was paid",
-    "reference": "its reference, e.g. “KINDREDC-42”",
-    "balance": "what is still to pay (empty when nothing is)",
-    "bank_details": "your bank-transfer details (from the settings page)",
-    "practice_name": "your practice's name",
+    "amount": _l("the payment's amount, e.g. “$600”"),
+    "package": _l("the package it is for"),
+    "date": _l("the day it was paid"),
+    "reference": _l("its reference, e.g. “KINDREDC-42”"),
+    "balance": _l("what is still to pay (empty when nothing is)"),
+    "bank_details": _l("your bank-transfer details (from the settings page)"),
+    "practice_name": _l("your practice's name"),
 }
 _PAYMENT_SAMPLE = {
     "amount": "$600",
@@ -102,12 +106,12 @@ def _payment_values(context: Mapping[str, Any]) -> dict[str, str]:
 
 
 _SESSION_VARIABLES = {
-    "couple_names": "the couple's names, e.g. “Maya & Jordan”",
-    "when": "the session's day and time in the couple's time zone",
-    "minutes": "how long the session is",
-    "location": "where it is (a video link or an address; empty when not set)",
-    "portal_url": "the link to their portal",
-    "practice_name": "your practice's name",
+    "couple_names": _l("the couple's names, e.g. “Maya & Jordan”"),
+    "when": _l("the session's day and time in the couple's time zone"),
+    "minutes": _l("how long the session is"),
+    "location": _l("where it is (a video link or an address; empty when not set)"),
+    "portal_url": _l("the link to their portal"),
+    "practice_name": _l("your practice's name"),
 }
 _SESSION_SAMPLE = {
     "couple_names": "Maya & Jordan",
@@ -131,19 +135,9 @@ def _session_values(context: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _session_kind(title: str, when_sent: str, subject: str, opening: str) -> "EmailKind":
-    return EmailKind(
-        title,
-        when_sent,
-        _SESSION_VARIABLES,
-        _SESSION_SAMPLE,
-        subject,
-        "Hello {{ couple_names }},\n\n" + opening + "\n\n"
-        "When: {{ when }}\nLength: {{ minutes }} minutes\n"
-        "{% if location %}Where: {{ location }}\n{% endif %}\n"
-        "Your portal: {{ portal_url }}\n\n{{ practice_name }}",
-        _session_values,
-    )
+def _session_kind(title: str, when_sent: str, subject: str, body: str) -> "EmailKind":
+    return EmailKind(title, when_sent, _SESSION_VARIABLES, _SESSION_SAMPLE, subject, body,
+                     _session_values)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -161,75 +155,87 @@ class EmailKind:
 
 KINDS: dict[str, EmailKind] = {
     "consult_booked": EmailKind(
-        "Free consult booked",
-        "to the couple, as soon as they book a free consult (with the calendar invite)",
+        _l("Free consult booked"),
+        _l("to the couple, as soon as they book a free consult (with the calendar invite)"),
         _CONSULT_VARIABLES,
         _CONSULT_SAMPLE,
-        "Your free consult is booked: {{ when }}",
-        "Hello {{ partner_names }},\n\n"
-        "Thank you for booking a free consult with {{ practice_name }}. It is {{ when }}, "
-        "for {{ minutes }} minutes. The calendar invite is attached.\n\n"
-        "To move or cancel it: {{ manage_url }}\n\n"
-        "See you soon,\n{{ practice_name }}",
+        _l("Your free consult is booked: {{ when }}"),
+        _l(
+            "Hello {{ partner_names }},\n\n"
+            "Thank you for booking a free consult with {{ practice_name }}. It is {{ when }}, "
+            "for {{ minutes }} minutes. The calendar invite is attached.\n\n"
+            "To move or cancel it: {{ manage_url }}\n\n"
+            "See you soon,\n{{ practice_name }}"
+        ),
         _consult_values,
     ),
     "consult_reminder": EmailKind(
-        "Free consult reminder",
-        "to the couple, before their free consult (the lead time is on the Availability page)",
+        _l("Free consult reminder"),
+        _l("to the couple, before their free consult (the lead time is on the Availability page)"),
         _CONSULT_VARIABLES,
         _CONSULT_SAMPLE,
-        "Reminder: your free consult is {{ when }}",
-        "Hello {{ partner_names }},\n\n"
-        "A friendly reminder: your free consult with {{ practice_name }} is {{ when }}, for "
-        "{{ minutes }} minutes.\n\n"
-        "Can't make it? Move or cancel it here: {{ manage_url }}\n\n"
-        "{{ practice_name }}",
+        _l("Reminder: your free consult is {{ when }}"),
+        _l(
+            "Hello {{ partner_names }},\n\n"
+            "A friendly reminder: your free consult with {{ practice_name }} is {{ when }}, for "
+            "{{ minutes }} minutes.\n\n"
+            "Can't make it? Move or cancel it here: {{ manage_url }}\n\n"
+            "{{ practice_name }}"
+        ),
         _consult_values,
     ),
     "consult_rescheduled": EmailKind(
-        "Free consult moved",
-        "to the couple, when their free consult moves to another time (with the updated invite)",
+        _l("Free consult moved"),
+        _l(
+            "to the couple, when their free consult moves to another time (with the updated invite)"
+        ),
         _CONSULT_VARIABLES,
         _CONSULT_SAMPLE,
-        "Your free consult has moved to {{ when }}",
-        "Hello {{ partner_names }},\n\n"
-        "Your free consult with {{ practice_name }} has a new time: {{ when }}, for "
-        "{{ minutes }} minutes. The attached invite updates your calendar.\n\n"
-        "Your link still works for any further change: {{ manage_url }}\n\n"
-        "{{ practice_name }}",
+        _l("Your free consult has moved to {{ when }}"),
+        _l(
+            "Hello {{ partner_names }},\n\n"
+            "Your free consult with {{ practice_name }} has a new time: {{ when }}, for "
+            "{{ minutes }} minutes. The attached invite updates your calendar.\n\n"
+            "Your link still works for any further change: {{ manage_url }}\n\n"
+            "{{ practice_name }}"
+        ),
         _consult_values,
     ),
     "consult_cancelled": EmailKind(
-        "Free consult cancelled",
-        "to the couple, when their free consult is cancelled (the update removes it from their "
-        "calendar)",
+        _l("Free consult cancelled"),
+        _l(
+            "to the couple, when their free consult is cancelled (the update removes it from their "
+            "calendar)"
+        ),
         {
             **{k: v for k, v in _CONSULT_VARIABLES.items() if k not in ("manage_url", "minutes")},
-            "book_url": "the page where they can book a new time",
+            "book_url": _l("the page where they can book a new time"),
         },
         {
             **{k: v for k, v in _CONSULT_SAMPLE.items() if k not in ("manage_url", "minutes")},
             "book_url": "https://coaching.example.com/book",
         },
-        "Your free consult on {{ when }} is cancelled",
-        "Hello {{ partner_names }},\n\n"
-        "Your free consult with {{ practice_name }} on {{ when }} is cancelled.\n\n"
-        "Whenever you are ready, you can book a new time: {{ book_url }}\n\n"
-        "{{ practice_name }}",
+        _l("Your free consult on {{ when }} is cancelled"),
+        _l(
+            "Hello {{ partner_names }},\n\n"
+            "Your free consult with {{ practice_name }} on {{ when }} is cancelled.\n\n"
+            "Whenever you are ready, you can book a new time: {{ book_url }}\n\n"
+            "{{ practice_name }}"
+        ),
         lambda context: {
             **_consult_values(context),
             "book_url": f"{context['base_url']}/book",
         },
     ),
     "coach_comment": EmailKind(
-        "A note from you",
-        "to both partners, when you send them a note of encouragement from their page",
+        _l("A note from you"),
+        _l("to both partners, when you send them a note of encouragement from their page"),
         {
-            "couple_names": "the couple's names, e.g. “Maya & Jordan”",
-            "coach_name": "your name",
-            "note": "what you wrote",
-            "portal_url": "the link to their portal",
-            "practice_name": "your practice's name",
+            "couple_names": _l("the couple's names, e.g. “Maya & Jordan”"),
+            "coach_name": _l("your name"),
+            "note": _l("what you wrote"),
+            "portal_url": _l("the link to their portal"),
+            "practice_name": _l("your practice's name"),
         },
         {
             "couple_names": "Maya & Jordan",
@@ -238,12 +244,14 @@ KINDS: dict[str, EmailKind] = {
             "portal_url": "https://coaching.example.com/portal/",
             "practice_name": "Kindred Coaching",
         },
-        "A note from your coach at {{ practice_name }}",
-        "Hello {{ couple_names }},\n\n"
-        "A note from {{ coach_name }}:\n\n"
-        "{{ note }}\n\n"
-        "Your portal: {{ portal_url }}\n\n"
-        "{{ practice_name }}",
+        _l("A note from your coach at {{ practice_name }}"),
+        _l(
+            "Hello {{ couple_names }},\n\n"
+            "A note from {{ coach_name }}:\n\n"
+            "{{ note }}\n\n"
+            "Your portal: {{ portal_url }}\n\n"
+            "{{ practice_name }}"
+        ),
         lambda context: {
             "couple_names": context["couple"].display_name,
             "coach_name": context["coach"].display_name,
@@ -253,43 +261,60 @@ KINDS: dict[str, EmailKind] = {
         },
     ),
     "session_scheduled": _session_kind(
-        "Coaching session booked",
-        "to the couple, when a coaching session is booked (by you or by them; with the invite)",
-        "Coaching session booked: {{ when }}",
-        "A coaching session is booked for you both. The attached invite adds it to your calendar.",
+        _l("Coaching session booked"),
+        _l("to the couple, when a coaching session is booked (by you or by them; with the invite)"),
+        _l("Coaching session booked: {{ when }}"),
+        _l(
+            "Hello {{ couple_names }},\n\nA coaching session is booked for you both. The attached "
+            "invite adds it to your calendar.\n\nWhen: {{ when }}\nLength: {{ minutes }} minutes\n"
+            "{% if location %}Where: {{ location }}\n{% endif %}\n"
+            "Your portal: {{ portal_url }}\n\n{{ practice_name }}"
+        ),
     ),
     "session_rescheduled": _session_kind(
-        "Coaching session moved",
-        "to the couple, when a coaching session moves (with the updated invite)",
-        "Coaching session moved to {{ when }}",
-        "Your coaching session has a new time. The attached invite updates your calendar.",
+        _l("Coaching session moved"),
+        _l("to the couple, when a coaching session moves (with the updated invite)"),
+        _l("Coaching session moved to {{ when }}"),
+        _l(
+            "Hello {{ couple_names }},\n\nYour coaching session has a new time. The attached "
+            "invite updates your calendar.\n\nWhen: {{ when }}\nLength: {{ minutes }} minutes\n"
+            "{% if location %}Where: {{ location }}\n{% endif %}\n"
+            "Your portal: {{ portal_url }}\n\n{{ practice_name }}"
+        ),
     ),
     "session_cancelled": _session_kind(
-        "Coaching session cancelled",
-        "to the couple, when a coaching session is cancelled (it goes back to their package)",
-        "Coaching session cancelled: {{ when }}",
-        "Your coaching session is cancelled; it goes back to your package's sessions. The "
-        "attached update removes it from your calendar.",
+        _l("Coaching session cancelled"),
+        _l("to the couple, when a coaching session is cancelled (it goes back to their package)"),
+        _l("Coaching session cancelled: {{ when }}"),
+        _l(
+            "Hello {{ couple_names }},\n\nYour coaching session is cancelled; it goes back to "
+            "your package's sessions. The attached update removes it from your calendar.\n\n"
+            "When: {{ when }}\nLength: {{ minutes }} minutes\n"
+            "{% if location %}Where: {{ location }}\n{% endif %}\n"
+            "Your portal: {{ portal_url }}\n\n{{ practice_name }}"
+        ),
     ),
     "portal_invite": EmailKind(
-        "Portal invitation",
-        "to a partner, when you invite them to their private portal",
+        _l("Portal invitation"),
+        _l("to a partner, when you invite them to their private portal"),
         {
-            "first_name": "the partner's first name",
-            "link": "their link to choose a password (it works once, for 7 days)",
-            "practice_name": "your practice's name",
+            "first_name": _l("the partner's first name"),
+            "link": _l("their link to choose a password (it works once, for 7 days)"),
+            "practice_name": _l("your practice's name"),
         },
         {
             "first_name": "Maya",
             "link": "https://coaching.example.com/invite/sample-link",
             "practice_name": "Kindred Coaching",
         },
-        "Your private space at {{ practice_name }}",
-        "Hello {{ first_name }},\n\n"
-        "Your coach at {{ practice_name }} has opened a private space for you and your "
-        "partner. Choose your password and step in (the link works once, for 7 days):\n"
-        "{{ link }}\n\n"
-        "{{ practice_name }}",
+        _l("Your private space at {{ practice_name }}"),
+        _l(
+            "Hello {{ first_name }},\n\n"
+            "Your coach at {{ practice_name }} has opened a private space for you and your "
+            "partner. Choose your password and step in (the link works once, for 7 days):\n"
+            "{{ link }}\n\n"
+            "{{ practice_name }}"
+        ),
         lambda context: {
             "first_name": context["partner"].first_name,
             "link": context["link"],
@@ -298,13 +323,13 @@ KINDS: dict[str, EmailKind] = {
         required=("link",),
     ),
     "password_reset": EmailKind(
-        "Password reset",
-        "to you or a client who asked to reset their password",
+        _l("Password reset"),
+        _l("to you or a client who asked to reset their password"),
         {
-            "name": "the person's name",
-            "link": "their link to choose a new password (it works once)",
-            "minutes": "how many minutes the link works for",
-            "practice_name": "your practice's name",
+            "name": _l("the person's name"),
+            "link": _l("their link to choose a new password (it works once)"),
+            "minutes": _l("how many minutes the link works for"),
+            "practice_name": _l("your practice's name"),
         },
         {
             "name": "Maya Okafor",
@@ -312,12 +337,14 @@ KINDS: dict[str, EmailKind] = {
             "minutes": "60",
             "practice_name": "Kindred Coaching",
         },
-        "Reset your {{ practice_name }} password",
-        "Hello {{ name }},\n\n"
-        "Someone (hopefully you) asked to reset the password for your {{ practice_name }} "
-        "account. Choose a new one here:\n{{ link }}\n\n"
-        "The link works once, for {{ minutes }} minutes. If you did not ask, ignore this "
-        "email: your password stays as it is.\n\n{{ practice_name }}",
+        _l("Reset your {{ practice_name }} password"),
+        _l(
+            "Hello {{ name }},\n\n"
+            "Someone (hopefully you) asked to reset the password for your {{ practice_name }} "
+            "account. Choose a new one here:\n{{ link }}\n\n"
+            "The link works once, for {{ minutes }} minutes. If you did not ask, ignore this "
+            "email: your password stays as it is.\n\n{{ practice_name }}"
+        ),
         lambda context: {
             "name": context["user"].display_name,
             "link": context["link"],
@@ -327,45 +354,52 @@ KINDS: dict[str, EmailKind] = {
         required=("link",),
     ),
     "receipt": EmailKind(
-        "Payment receipt",
-        "to whoever paid, when a payment is recorded (by card, or by you for cash or a transfer)",
+        _l("Payment receipt"),
+        _l(
+            "to whoever paid, when a payment is recorded (by card, or by you for cash or a "
+            "transfer)"
+        ),
         _PAYMENT_VARIABLES,
         _PAYMENT_SAMPLE,
-        "Receipt: {{ amount }} to {{ practice_name }}",
-        "Thank you for your payment.\n\n"
-        "Amount: {{ amount }}\nFor: {{ package }}\nDate: {{ date }}\n"
-        "Reference: {{ reference }}\n"
-        "{% if balance %}Still to pay: {{ balance }}\n{% endif %}"
-        "{% if balance and bank_details %}\nTo pay the rest by bank transfer:\n"
-        "{{ bank_details }}\n{% endif %}\n"
-        "Keep this email as your receipt.\n\n{{ practice_name }}",
+        _l("Receipt: {{ amount }} to {{ practice_name }}"),
+        _l(
+            "Thank you for your payment.\n\n"
+            "Amount: {{ amount }}\nFor: {{ package }}\nDate: {{ date }}\n"
+            "Reference: {{ reference }}\n"
+            "{% if balance %}Still to pay: {{ balance }}\n{% endif %}"
+            "{% if balance and bank_details %}\nTo pay the rest by bank transfer:\n"
+            "{{ bank_details }}\n{% endif %}\n"
+            "Keep this email as your receipt.\n\n{{ practice_name }}"
+        ),
         lambda context: _payment_values(context),
     ),
     "payment_voided": EmailKind(
-        "Payment taken back",
-        "to whoever paid, when you void a payment you recorded by mistake",
+        _l("Payment taken back"),
+        _l("to whoever paid, when you void a payment you recorded by mistake"),
         {k: v for k, v in _PAYMENT_VARIABLES.items() if k != "date"},
         {k: v for k, v in _PAYMENT_SAMPLE.items() if k != "date"},
-        "A correction to your payments",
-        "A correction to your payments.\n\n"
-        "The {{ amount }} payment for {{ package }} (reference {{ reference }}) was recorded by "
-        "mistake and has been taken off your account; its receipt no longer stands.\n"
-        "{% if balance %}\nStill to pay now: {{ balance }}\n"
-        "{% if bank_details %}To pay by bank transfer:\n{{ bank_details }}\n{% endif %}"
-        "{% endif %}\n"
-        "If this looks wrong, reply to this email and we will sort it out.\n\n"
-        "{{ practice_name }}",
+        _l("A correction to your payments"),
+        _l(
+            "A correction to your payments.\n\n"
+            "The {{ amount }} payment for {{ package }} (reference {{ reference }}) was recorded "
+            "by mistake and has been taken off your account; its receipt no longer stands.\n"
+            "{% if balance %}\nStill to pay now: {{ balance }}\n"
+            "{% if bank_details %}To pay by bank transfer:\n{{ bank_details }}\n{% endif %}"
+            "{% endif %}\n"
+            "If this looks wrong, reply to this email and we will sort it out.\n\n"
+            "{{ practice_name }}"
+        ),
         lambda context: _payment_values(context),
     ),
     "homework_digest": EmailKind(
-        "Daily homework email",
-        "to a partner who asked for it, at the hour they chose, when something is due that day",
+        _l("Daily homework email"),
+        _l("to a partner who asked for it, at the hour they chose, when something is due that day"),
         {
-            "first_name": "the partner's first name",
-            "today": "the day's exercises, one per line",
-            "portal_url": "the link to their portal",
-            "unsubscribe_url": "the link that stops this email (the law asks for it)",
-            "practice_name": "your practice's name",
+            "first_name": _l("the partner's first name"),
+            "today": _l("the day's exercises, one per line"),
+            "portal_url": _l("the link to their portal"),
+            "unsubscribe_url": _l("the link that stops this email (the law asks for it)"),
+            "practice_name": _l("your practice's name"),
         },
         {
             "first_name": "Maya",
@@ -375,17 +409,31 @@ KINDS: dict[str, EmailKind] = {
             "unsubscribe_url": "https://coaching.example.com/email/unsubscribe/sample",
             "practice_name": "Kindred Coaching",
         },
-        "Today's practice with {{ practice_name }}",
-        "Hello {{ first_name }},\n\n"
-        "Today's practice:\n{{ today }}\n\n"
-        "Open your portal: {{ portal_url }}\n\n"
-        "You asked for this daily email. To stop it: {{ unsubscribe_url }}\n"
-        "{{ practice_name }}",
+        _l("Today's practice with {{ practice_name }}"),
+        _l(
+            "Hello {{ first_name }},\n\n"
+            "Today's practice:\n{{ today }}\n\n"
+            "Open your portal: {{ portal_url }}\n\n"
+            "You asked for this daily email. To stop it: {{ unsubscribe_url }}\n"
+            "{{ practice_name }}"
+        ),
         lambda context: {
             "first_name": context["partner"].first_name,
             "today": "\n".join(
-                f"- {item.exercise.title} ({'together' if item.together else 'just you'}, "
-                f"about {item.exercise.duration_minutes} minutes)"
+                "- "
+                + (
+                    _(
+                        "%(title)s (together, about %(minutes)s minutes)",
+                        title=item.exercise.title,
+                        minutes=item.exercise.duration_minutes,
+                    )
+                    if item.together
+                    else _(
+                        "%(title)s (just you, about %(minutes)s minutes)",
+                        title=item.exercise.title,
+                        minutes=item.exercise.duration_minutes,
+                    )
+                )
                 for item in context["items"]
             ),
             "portal_url": context["portal_url"],
@@ -414,29 +462,32 @@ def _render(source: str, values: Mapping[str, str]) -> str:
 
 def render(kind: EmailKind, subject: str, body: str, values: Mapping[str, str]) -> Rendered:
     """TemplateRefused, per field, when either does not render with these values."""
+    subject, body = str(subject), str(body)  # CoachPro's own wording arrives as lazy text
     problems = {}
     rendered = {}
     missing = [
         name for name in kind.required if not re.search(r"\{\{\s*" + name + r"\s*\}\}", body)
     ]
     if missing:
-        problems["body"] = (
-            f"Keep {{{{ {missing[0]} }}}} in the email: without it, it is no use to whoever "
-            "gets it."
+        problems["body"] = _(
+            "Keep %(variable)s in the email: without it, it is no use to whoever gets it.",
+            variable="{{ " + missing[0] + " }}",
         )
     for field, source, limit in (("subject", subject, MAX_SUBJECT), ("body", body, MAX_BODY)):
         if field in problems:
             continue
         if not source.strip():
-            problems[field] = "Write something here."
+            problems[field] = _("Write something here.")
             continue
         if len(source) > limit:
-            problems[field] = f"Keep this under {limit} characters."
+            problems[field] = _("Keep this under %(limit)s characters.", limit=limit)
             continue
         try:
             rendered[field] = _render(source, values)
         except TemplateError as exc:
-            problems[field] = f"This does not work as a template: {exc.message or exc}."
+            problems[field] = _(
+                "This does not work as a template: %(reason)s.", reason=exc.message or exc
+            )
     if problems:
         raise TemplateRefused(problems)
     text = rendered["body"].strip() + "\n"
@@ -467,7 +518,7 @@ def save_template(kind_name: str, subject: str, body: str, by: User, now: dateti
     if row is None:
         row = EmailTemplate(kind=kind_name)
         db.session.add(row)
-    row.subject, row.body, row.updated_at = subject.strip(), body.strip(), now
+    row.subject, row.body, row.updated_at = str(subject).strip(), str(body).strip(), now
     db.session.add(
         AuditEvent(actor_id=by.id, action="email_template.saved", subject=kind_name, details={})
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coachpro.extensions import db
@@ -50,7 +51,7 @@ def copy_exercise(original: Exercise) -> Exercise:
     """An editable copy of any exercise (the way to change a built-in)."""
     copy = Exercise(
         built_in=False,
-        title=f"{original.title} (my version)"[:120],
+        title=_("%(title)s (my version)", title=original.title)[:120],
         copied_from_id=original.id,
         **{
             name: getattr(original, name)
@@ -74,7 +75,7 @@ def copy_exercise(original: Exercise) -> Exercise:
 @transactional()
 def update_exercise(exercise: Exercise, details: ExerciseDetails) -> None:
     if exercise.built_in:
-        raise ExerciseError("Built-in exercises stay as they ship. Make a copy to change it.")
+        raise ExerciseError(_("Built-in exercises stay as they ship. Make a copy to change it."))
     for name, value in vars(details).items():
         setattr(exercise, name, value)
 

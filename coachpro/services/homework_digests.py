@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ from coachpro.services.unit_of_work import transactional
 @transactional()
 def set_reminder_hour(partner: Partner, hour: int | None) -> None:
     if hour is not None and not 0 <= hour <= 23:
-        raise HomeworkError("Choose an hour of the day.")
+        raise HomeworkError(_("Choose an hour of the day."))
     partner.reminder_hour = hour
 
 

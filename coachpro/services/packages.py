@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from coachpro.domain.text import slug_for
@@ -72,7 +73,10 @@ def delete_package(package: Package) -> None:
     )
     if in_use:
         raise PackageError(
-            f"{package.name} has couples (or history) attached, so it cannot be deleted. "
-            "Deactivate it instead: it disappears from the public page but history keeps it."
+            _(
+                "%(package)s has couples (or history) attached, so it cannot be deleted. "
+                "Deactivate it instead: it disappears from the public page but history keeps it.",
+                package=package.name,
+            )
         )
     db.session.delete(package)

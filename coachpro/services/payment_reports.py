@@ -5,6 +5,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Date, cast, func, select
 
 from coachpro.domain.money import minor_digits
@@ -61,7 +62,7 @@ def payments_report(month: str | None, package_id: int | None, limit: int = 200)
         .group_by(month_col, Payment.currency)
         .order_by(month_col.desc(), Payment.currency.desc())
     ).all()
-    name = func.coalesce(Package.name, "No package").label("name")
+    name = func.coalesce(Package.name, _("No package")).label("name")
     by_package = db.session.execute(
         select(name, Payment.currency, net)
         .outerjoin(Package, Package.id == Payment.package_id)

@@ -172,7 +172,7 @@ def _record_checkout_intent(
         payment_id=existing.id,
         amount_cents=existing.amount_cents,
         currency=existing.currency,
-        product_name=f"{enrollment.package.name} coaching package",
+        product_name=_("%(package)s coaching package", package=enrollment.package.name),
         metadata={
             "payment_id": str(existing.id),
             "couple_id": str(couple.id),

@@ -11,6 +11,7 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from coachpro.domain.colors import AA_TEXT, accent_contrast, parse_hex
 from coachpro.domain.formats import LOCALE_CHOICES
@@ -118,25 +119,27 @@ class SettingsError(FieldProblems):
 def _check(new: Practice) -> None:
     problems = {}
     if not new.name.strip():
-        problems["name"] = "Give the practice a name."
+        problems["name"] = _("Give the practice a name.")
     if not is_valid_timezone(new.timezone):
-        problems["timezone"] = "Choose a time zone from the list."
+        problems["timezone"] = _("Choose a time zone from the list.")
     if new.currency not in CURRENCIES:
-        problems["currency"] = "Choose a currency from the list."
+        problems["currency"] = _("Choose a currency from the list.")
     if new.default_locale not in {tag for tag, _name in LOCALE_CHOICES}:
-        problems["default_locale"] = "Choose a language from the list."
+        problems["default_locale"] = _("Choose a language from the list.")
     if not 7 <= new.sent_email_retention_days <= 3650:
-        problems["sent_email_retention_days"] = "Use 7 to 3650 days."
+        problems["sent_email_retention_days"] = _("Use 7 to 3650 days.")
     if new.accent_color is not None:
         try:
             ratio = accent_contrast(parse_hex(new.accent_color))
-        except ValueError as exc:
-            problems["accent_color"] = str(exc)
+        except ValueError:
+            problems["accent_color"] = _("Use a colour like #6b3a6e.")
         else:
             if ratio < AA_TEXT:
-                problems["accent_color"] = (
-                    f"Text on this colour would be hard to read ({ratio:.1f}:1; it needs "
-                    f"{AA_TEXT}:1). Choose a darker shade."
+                problems["accent_color"] = _(
+                    "Text on this colour would be hard to read (%(ratio)s:1; it needs "
+                    "%(needed)s:1). Choose a darker shade.",
+                    ratio=f"{ratio:.1f}",
+                    needed=AA_TEXT,
                 )
     if problems:
         raise SettingsError(problems)

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 
 from coachpro.domain.money import format_money
@@ -189,7 +190,7 @@ def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime |
     Records who erased what and when, with counts only (the data itself is gone).
     """
     if confirmation.strip().casefold() != couple.display_name.casefold():
-        raise EraseRefused(f"Type {couple.display_name} exactly to confirm.")
+        raise EraseRefused(_("Type %(names)s exactly to confirm.", names=couple.display_name))
     now = now or utcnow()
     partner_ids = [p.id for p in couple.partners]
     user_ids = [p.user_id for p in couple.partners if p.user_id]
@@ -239,10 +240,10 @@ def erase_prospect(consult: Consult, actor: User, now: datetime | None = None) -
     """
     if consult.couple_id is not None:
         raise EraseRefused(
-            "This consult belongs to a client couple now; erase the couple to remove it."
+            _("This consult belongs to a client couple now; erase the couple to remove it.")
         )
     if not can_erase(consult, now or utcnow()):
-        raise EraseRefused("This consult is still ahead: cancel it first, then erase it.")
+        raise EraseRefused(_("This consult is still ahead: cancel it first, then erase it."))
     erase_prospects([consult.id], actor_id=actor.id, now=now or utcnow(), reason="by the coach")
 
 

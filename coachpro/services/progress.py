@@ -179,7 +179,7 @@ def review_grid(
         due = occurrences(schedule_of(a), starts[0], today)
         people = [(p.first_name, {p.id}) for p in couple.partners]
         if a.mode == Mode.TOGETHER:
-            people = [("Together", {p.id for p in couple.partners})]
+            people = [(_("Together"), {p.id for p in couple.partners})]
         for name, ids in people:
             finished = set().union(*(done.get((a.id, i), set()) for i in ids))
             week_cells = []

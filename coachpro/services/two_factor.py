@@ -10,6 +10,7 @@ import hmac
 import time
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 
 from coachpro.domain import totp
@@ -49,7 +50,7 @@ def confirm_setup(user: User, secret: str, code: str, now: float | None = None) 
     """Turn two-factor on once the app shows the right code. Returns the recovery codes."""
     step = totp.matching_step(secret, code, now or time.time()) if secret else None
     if step is None:
-        raise TwoFactorError("That code does not match. Check the app's clock and try again.")
+        raise TwoFactorError(_("That code does not match. Check the app's clock and try again."))
     codes = totp.new_recovery_codes()
     user.totp_secret = secret
     user.totp_last_step = step  # the code that proved the setup cannot sign in again
@@ -91,7 +92,7 @@ def unused_recovery_codes(user: User) -> int:
 @transactional()
 def disable(user: User, code: str, now: float | None = None) -> None:
     if not check_code(user, code, now):
-        raise TwoFactorError("That code does not match, so two-factor sign-in stays on.")
+        raise TwoFactorError(_("That code does not match, so two-factor sign-in stays on."))
     user.totp_secret = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

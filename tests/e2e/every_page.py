@@ -134,9 +134,10 @@ def is_html_page(page, url: str, role: str) -> bool:
 def sign_in(context, account) -> None:
     page = context.new_page()
     page.goto("/login")
-    page.get_by_label("Email").fill(account.email)
-    page.get_by_label("Password").fill(account.password)
-    page.get_by_role("button", name="Sign in").click()
+    # By field id, so it works whatever language the browser asks for.
+    page.locator("#email").fill(account.email)
+    page.locator("#password").fill(account.password)
+    page.locator("#submit").click()
     page.wait_for_load_state()
     page.close()
 

@@ -1,5 +1,6 @@
-"""Every page of the URL map on a 360 px phone: nothing scrolls sideways, and no page shows
-developer words (setting names, README, stack traces) to a coach or a client."""
+"""Every page of the URL map on a 360 px phone, in English and in German (whose longer words
+are the first to push past the edge): nothing scrolls sideways, and no page shows developer
+words (setting names, README, stack traces) to a coach or a client."""
 
 import re
 
@@ -30,10 +31,10 @@ def site(app, coach, create_couple):
     return build(app, coach, create_couple)
 
 
-@pytest.fixture
-def phones(browser, live_server, site):
-    with browsers_by_role(browser, live_server, site, **PHONE) as pages_by_role:
-        yield pages_by_role
+@pytest.fixture(params=["en-US", "de-DE"])
+def phones(request, browser, live_server, site):
+    with browsers_by_role(browser, live_server, site, locale=request.param, **PHONE) as by_role:
+        yield by_role
 
 
 def test_no_page_scrolls_sideways_or_speaks_developer_on_a_360px_phone(app, site, phones):

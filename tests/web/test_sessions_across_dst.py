@@ -52,7 +52,7 @@ def test_a_time_the_clocks_skip_is_refused_with_the_nearest_real_one(app, client
     auth.login(coach)
     response = schedule(client, couple.couple_id, "2027-03-14", "02:30")
     assert response.status_code == 422
-    assert "02:30 does not exist on Sunday 14 March" in response.text and "03:30" in response.text
+    assert "02:30 does not exist on Sun, March 14" in response.text and "03:30" in response.text
     assert only_session(app) is None
 
 
