@@ -30,6 +30,7 @@ from coachpro.domain.formats import LOCALE_CHOICES
 from coachpro.domain.money import CURRENCIES
 from coachpro.forms import Form
 from coachpro.i18n import explain
+from coachpro.status_labels import LABELS as STATUS_LABELS
 
 
 def _ranges(form, field) -> None:
@@ -191,7 +192,7 @@ class StatusForm(Form):
     status = SelectField(
         _l("Status"),
         choices=[
-            SelectChoice(s, s.capitalize())
+            SelectChoice(s, STATUS_LABELS[s])
             for s in ("lead", "active", "paused", "completed", "archived")
         ],
     )
@@ -280,7 +281,7 @@ class ExerciseForm(Form):
     )
     default_cadence = SelectField(
         _l("Usual cadence"),
-        choices=[SelectChoice(c, c.capitalize()) for c in ("daily", "weekly", "monthly", "any")],
+        choices=[SelectChoice(c, STATUS_LABELS[c]) for c in ("daily", "weekly", "monthly", "any")],
     )
     mode = SelectField(
         _l("Who does it"),

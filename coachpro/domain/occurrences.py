@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from coachpro.domain.explained import Explained
+from coachpro.marks import N_
+
 # An occurrence can be logged (and counts as missed) for this many days, today included.
 MISSED_WINDOW_DAYS = 7
 
@@ -32,13 +35,13 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if self.cadence is Cadence.WEEKLY and not self.weekdays:
-            raise ValueError("a weekly cadence needs at least one weekday")
+            raise Explained(N_("A weekly cadence needs at least one weekday."))
         if any(not 0 <= d <= 6 for d in self.weekdays):
-            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+            raise Explained(N_("Weekdays are 0 (Monday) to 6 (Sunday)."))
         if self.end is not None and self.end < self.start:
-            raise ValueError("an assignment cannot end before it starts")
+            raise Explained(N_("An assignment cannot end before it starts."))
         if self.count is not None and self.count < 1:
-            raise ValueError("the number of occurrences must be at least 1")
+            raise Explained(N_("The number of times must be at least 1."))
 
     def paused_on(self, day: date) -> bool:
         return any(

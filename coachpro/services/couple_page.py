@@ -8,6 +8,7 @@ here and handed to whatever needs it, so the page costs a fixed, small number of
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -129,7 +130,7 @@ def couple_page(couple_id: int, now: datetime, pages: Pages = Pages()) -> Couple
     )
     # Milestones reached by practising are not stored: they show where they were reached.
     events += [
-        TimelineItem(noon(m.reached_on), "milestone", f"Milestone: {m.title}")
+        TimelineItem(noon(m.reached_on), "milestone", _("Milestone: %(title)s", title=m.title))
         for m in couple_progress.milestones
     ]
     upcoming = [s for s in sessions if s.end_at >= now]

@@ -18,6 +18,7 @@ from coachpro.domain.occurrences import (
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.domain.rich_text import plain_steps
 from coachpro.extensions import db
+from coachpro.i18n import explain
 from coachpro.models import (
     Assignment,
     AssignmentPause,
@@ -69,7 +70,7 @@ def assign(couple: Couple, exercise: Exercise, details: AssignmentDetails) -> As
             weekdays=details.weekdays,
         )
     except ValueError as exc:
-        raise HomeworkError(str(exc).capitalize() + ".") from exc
+        raise HomeworkError(explain(exc)) from exc
     assignment = Assignment(
         couple_id=couple.id,
         exercise_id=exercise.id,
