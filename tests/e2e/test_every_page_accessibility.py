@@ -16,12 +16,15 @@ def site(app, coach, create_couple):
     return build(app, coach, create_couple)
 
 
-@pytest.fixture(params=["phone", "desktop"])
+# English on both screens; German (other words, other lengths, lang="de") on the phone.
+@pytest.fixture(params=[("phone", "en-US"), ("desktop", "en-US"), ("phone", "de-DE")],
+                ids=["phone", "desktop", "phone-german"])  # fmt: skip
 def screens(request, browser, live_server, site):
+    screen, language = request.param
     phone = {"viewport": {"width": 360, "height": 740}, "is_mobile": True}
-    size = phone if request.param == "phone" else {"viewport": {"width": 1366, "height": 900}}
-    with browsers_by_role(browser, live_server, site, **size) as pages_by_role:
-        yield pages_by_role
+    size = phone if screen == "phone" else {"viewport": {"width": 1366, "height": 900}}
+    with browsers_by_role(browser, live_server, site, locale=language, **size) as by_role:
+        yield by_role
 
 
 def test_no_page_has_a_serious_accessibility_problem(app, site, screens):
