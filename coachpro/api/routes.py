@@ -9,6 +9,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from coachpro.api import bp
 from coachpro.domain.availability import Interval, SlotProblem
@@ -57,7 +58,7 @@ def slots():
     fields = {}
     zone_name = request.args.get("tz") or practice().timezone
     if not is_valid_timezone(zone_name):
-        fields["tz"] = "Use an IANA time zone such as Europe/Berlin."
+        fields["tz"] = _("Use an IANA time zone such as Europe/Berlin.")
     zone = ZoneInfo(zone_name) if "tz" not in fields else None
     today = utcnow().astimezone(zone or ZoneInfo("UTC")).date()
     first, last = today, today + timedelta(days=13)
@@ -65,18 +66,18 @@ def slots():
         if request.args.get(name):
             value = parse_day(request.args[name])
             if value is None:
-                fields[name] = "Use a date like 2026-12-07, between 1900 and 2200."
+                fields[name] = _("Use a date like 2026-12-07, between 1900 and 2200.")
                 continue
             if name == "from":
                 first = value
             else:
                 last = value
     if not fields and last < first:
-        fields["to"] = "Must not be before 'from'."
+        fields["to"] = _("Must not be before 'from'.")
     if not fields and (last - first).days >= MAX_RANGE_DAYS:
-        fields["to"] = f"Ask for at most {MAX_RANGE_DAYS} days at a time."
+        fields["to"] = _("Ask for at most %(days)s days at a time.", days=MAX_RANGE_DAYS)
     if fields or zone is None:
-        return _error(422, "invalid", "Some parameters are not valid.", fields=fields)
+        return _error(422, "invalid", _("Some parameters are not valid."), fields=fields)
     found = slots_for_visitor(first, last, zone, utcnow())
     return Response(_slots_body(zone.key, tuple(found)), mimetype="application/json")
 
@@ -90,7 +91,9 @@ def _slots_body(zone_name: str, found: tuple[Interval, ...]) -> str:
 
 
 def _malformed():
-    return _error(400, "malformed_json", "Send a JSON object with Content-Type: application/json.")
+    return _error(
+        400, "malformed_json", _("Send a JSON object with Content-Type: application/json.")
+    )
 
 
 def _json_body() -> dict | None:
@@ -119,7 +122,7 @@ def _slot_taken(exc: consults.SlotUnavailable, zone: ZoneInfo):
     return _error(
         422,
         "invalid",
-        "Some fields are not valid.",
+        _("Some fields are not valid."),
         fields={"start": str(exc)},
         reason=exc.problem.value,
         alternatives=alternatives,
@@ -154,7 +157,7 @@ def _zone_or_practice(body: dict) -> str:
 def _consult_for(token: str):
     consult = consult_links.consult_for_token(token)
     if consult is None:
-        return None, _error(404, "not_found", "No consult has this link.")
+        return None, _error(404, "not_found", _("No consult has this link."))
     return consult, None
 
 
@@ -187,7 +190,7 @@ def reschedule_consult(token: str):
     try:
         new_start = consult_requests.parse_start(body.get("start"))
     except ValueError as exc:
-        return _error(422, "invalid", "Some fields are not valid.", fields={"start": str(exc)})
+        return _error(422, "invalid", _("Some fields are not valid."), fields={"start": str(exc)})
     zone = ZoneInfo(consult.visitor_timezone)
     try:
         consults.reschedule_consult(consult, new_start, by="visitor")

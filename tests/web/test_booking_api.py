@@ -170,3 +170,12 @@ def test_booking_api_is_rate_limited_per_address(client, app):
     ]
     assert codes[:20] == [201] * 20
     assert codes[20] == 429
+
+
+def test_the_api_explains_problems_in_the_language_asked_for(client):
+    """The machine-readable code stays the same; the sentence is for a person."""
+    german = client.get("/api/v1/slots?tz=Mars/Olympus", headers={"Accept-Language": "de-DE"})
+    assert german.status_code == 422 and german.json["error"] == "invalid"
+    assert german.json["fields"]["tz"] == "Verwenden Sie eine IANA-Zeitzone wie Europe/Berlin."
+    english = client.get("/api/v1/slots?tz=Mars/Olympus", headers={"Accept-Language": "en-US"})
+    assert english.json["fields"]["tz"] == "Use an IANA time zone such as Europe/Berlin."
