@@ -410,14 +410,14 @@ class PracticeForm(Form):
         _l("Delete consults that never became couples after (months)"),
         validators=[
             InputRequired(_l("Enter a number of months.")),
-            NumberRange(1, 120, "Use 1 to 120."),
+            NumberRange(1, 120, _l("Use a number from %(low)s to %(high)s.", low=1, high=120)),
         ],
     )
     sent_email_retention_days = IntegerField(
         _l("Delete sent emails after (days)"),
         validators=[
             InputRequired(_l("Enter a number of days.")),
-            NumberRange(7, 3650, "Use 7 to 3650."),
+            NumberRange(7, 3650, _l("Use a number from %(low)s to %(high)s.", low=7, high=3650)),
         ],
     )
     submit = SubmitField(_l("Save settings"))

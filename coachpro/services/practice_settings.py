@@ -176,7 +176,7 @@ def save_practice(
         and booking.prospect_retention_months != prospect_retention_months
     ):
         if not 1 <= prospect_retention_months <= 120:
-            raise SettingsError({"prospect_retention_months": "Use 1 to 120 months."})
+            raise SettingsError({"prospect_retention_months": _("Use 1 to 120 months.")})
         booking.prospect_retention_months = prospect_retention_months
         changed.append("prospect_retention_months")
     if not changed:

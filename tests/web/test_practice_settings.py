@@ -128,7 +128,7 @@ def test_the_coach_sets_how_long_sent_emails_are_kept(app, client, auth, coach):
         assert purge_expired(now=sent_at + timedelta(days=29)).emails == 0
         assert purge_expired(now=sent_at + timedelta(days=31)).emails == 1
     refused = save(client, sent_email_retention_days="3")
-    assert refused.status_code == 422 and "Use 7 to 3650." in refused.text
+    assert refused.status_code == 422 and "Use a number from 7 to 3650." in refused.text
 
 
 def test_the_coach_sets_how_long_prospects_are_kept_beside_the_emails(app, client, auth, coach):
