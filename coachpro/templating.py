@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from coachpro.choices import zone_choices
 from coachpro.domain.formats import format_day, format_instant
+from coachpro.domain.video import is_link, join_is_near
 from coachpro.i18n import current_locale, money_text
 from coachpro.models.types import utcnow
 from coachpro.services.practice_settings import practice
@@ -64,6 +65,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(in_zone, "in_zone")
     app.add_template_filter(status_label, "status_label")
     app.add_template_global(ui_text, "ui_text")
+    app.add_template_test(is_link, "link")  # {% if place is link %}: a call to join
+    app.add_template_global(join_is_near, "join_is_near")
+    app.add_template_global(utcnow, "utcnow")
 
     @app.context_processor
     def practice_context():

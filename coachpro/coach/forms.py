@@ -420,6 +420,21 @@ class PracticeForm(Form):
             NumberRange(7, 3650, _l("Use a number from %(low)s to %(high)s.", low=7, high=3650)),
         ],
     )
+    video_mode = RadioField(
+        _l("Video calls"),
+        choices=[
+            SelectChoice("none", _l("No link: I send it myself, or we meet in person")),
+            SelectChoice("fixed", _l("The same link for every appointment")),
+            SelectChoice("jitsi", _l("A private Jitsi room for each appointment")),
+        ],
+        default="none",
+    )
+    video_link = StringField(
+        _l("Your meeting link"),
+        validators=[Optional(), Length(max=500)],
+        render_kw={"inputmode": "url"},
+    )
+    jitsi_host = StringField(_l("Jitsi server"), validators=[Optional(), Length(max=253)])
     submit = SubmitField(_l("Save settings"))
 
 

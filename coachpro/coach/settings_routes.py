@@ -10,6 +10,7 @@ from coachpro.choices import zone_choices
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, EmailTemplateForm, PracticeForm
 from coachpro.domain.images import MAX_UPLOAD_BYTES, ImageRefused, Logo, reencode_logo
+from coachpro.domain.video import DEFAULT_JITSI_HOST
 from coachpro.models import Role
 from coachpro.models.types import utcnow
 from coachpro.services import email_templates
@@ -104,6 +105,9 @@ def _from_form(form: PracticeForm, current: Practice) -> Practice:
         sent_email_retention_days=form.sent_email_retention_days.data,
         accent_color=text(form.accent_color.data),
         logo_sha256=current.logo_sha256,  # (a new logo or its removal is save_practice's)
+        video_mode=form.video_mode.data or "none",
+        video_link=text(form.video_link.data),
+        jitsi_host=text(form.jitsi_host.data) or DEFAULT_JITSI_HOST,
     )
 
 

@@ -12,9 +12,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vText, vUri
 
 PRODID = "-//CoachPro//Consults and sessions//EN"
+# RFC 7986 5.11: a video call's address, with what it is for clients that show a Join button.
+_CONFERENCE = {"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Video call"}
+_CONFERENCE_PARAMS = 'CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL="Video call"'
 
 
 class InviteMethod(StrEnum):
@@ -42,6 +45,7 @@ class CalendarEvent:
     cancelled: bool = False
     location: str | None = None
     url: str | None = None
+    conference: str | None = None  # a video call to join (RFC 7986 CONFERENCE)
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -96,6 +100,8 @@ def event_text(event: CalendarEvent) -> EventText:
         tail.append(_fold(f"LOCATION:{_text(event.location)}"))
     if event.url:
         tail.append(_fold(f"URL:{_one_line(event.url)}"))
+    if event.conference:
+        tail.append(_fold(f"{_CONFERENCE_PARAMS}:{_one_line(event.conference)}"))
     organizer = event.organizer
     tail.append(_fold(f"ORGANIZER;CN={_param(organizer.name)}:mailto:{_one_line(organizer.email)}"))
     tail.append("END:VEVENT\r\n")
@@ -162,6 +168,8 @@ def _event(event: CalendarEvent, stamp: datetime, *, with_attendees: bool) -> Ev
         component.add("location", event.location)
     if event.url:
         component.add("url", event.url)
+    if event.conference:
+        component.add("conference", vUri(event.conference), parameters=_CONFERENCE)
     component.add("organizer", _address(event.organizer), encode=False)
     if with_attendees:
         for person in event.attendees:

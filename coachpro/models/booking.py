@@ -154,6 +154,8 @@ class Consult(Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_by: Mapped[str | None] = mapped_column(String(16))
     cancel_reason: Mapped[str | None] = mapped_column(Text)  # the visitor's own words, optional
+    # Where it happens: the video link it was given when booked (kept when it moves), or None.
+    location: Mapped[str | None] = mapped_column(Text)
     # The language and formats the visitor booked in ("de_DE"): every email about it uses them.
     locale: Mapped[str | None] = mapped_column(String(16))
     reminder_sent_for: Mapped[datetime | None] = mapped_column(UTCDateTime)

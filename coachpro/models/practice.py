@@ -23,6 +23,10 @@ class PracticeSettings(Model):
             "sent_email_retention_days BETWEEN 7 AND 3650", name="sent_email_retention_range"
         ),
         CheckConstraint("accent_color IS NULL OR length(accent_color) = 7", name="accent_hex"),
+        CheckConstraint("video_mode IN ('none', 'fixed', 'jitsi')", name="video_mode_known"),
+        CheckConstraint(
+            "video_mode <> 'fixed' OR video_link IS NOT NULL", name="fixed_video_has_link"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +48,11 @@ class PracticeSettings(Model):
     accent_color: Mapped[str | None] = mapped_column(String(7))  # "#6b3a6e"; None: ours
     # The logo's fingerprint, in its address: a new logo is a new address, cached for ever.
     logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Video calls: none, one fixed link for every appointment, or a private Jitsi room each.
+    video_mode: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
+    video_link: Mapped[str | None] = mapped_column(String(500))
+    jitsi_host: Mapped[str] = mapped_column(String(253), default="meet.jit.si",
+                                            server_default="meet.jit.si")  # fmt: skip
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -81,6 +81,7 @@ def today():
         usage=session_usage(enrollment) if enrollment else None,
         balance=balance(enrollment) if enrollment else None,
         sessions=coaching.upcoming_sessions(me.couple_id, now),
+        now=now,  # a session's Join button comes forward ten minutes before
         homework=homework.today_for(me, now, assignments=assignments),
         progress=progress,
         recent_milestones=[

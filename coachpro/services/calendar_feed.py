@@ -88,6 +88,7 @@ def _build(now: datetime) -> bytes:
             Consult.partner_two_name,
             Consult.email,
             Consult.partner_email,
+            Consult.location,
             Consult.status,
         ).where(Consult.start_at >= since)
     )

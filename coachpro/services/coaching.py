@@ -18,6 +18,7 @@ from sqlalchemy import select
 from coachpro.domain.availability import Interval, format_ranges, slot_problem, within_hours
 from coachpro.domain.formats import format_day
 from coachpro.domain.invites import CalendarEvent, Person
+from coachpro.domain.video import is_link
 from coachpro.extensions import db
 from coachpro.i18n import N_, coach_locale, couple_locale, current_locale, writing_for
 from coachpro.links import absolute_url
@@ -37,6 +38,7 @@ from coachpro.services.consults import SLOT_MESSAGES
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.event_context import EventContext, EventFields, event_context
 from coachpro.services.unit_of_work import transactional
+from coachpro.services.video import new_meeting_location
 
 
 class SessionError(ValueError):
@@ -184,7 +186,8 @@ def schedule_session(
         enrollment_id=enrollment.id,
         start_at=start,
         end_at=start + length,
-        location=(location or "").strip() or None,
+        # A place the coach typed (an address, their own link), else the practice's video call.
+        location=(location or "").strip() or new_meeting_location(),
         booked_by=by,
         created_at=now,
     )
@@ -316,6 +319,8 @@ def session_event(
         attendees=attendees,
         cancelled=session.status == SessionStatus.CANCELLED,
         location=session.location,
+        url=session.location if is_link(session.location) else None,
+        conference=session.location if is_link(session.location) else None,
     )
 
 

@@ -28,6 +28,9 @@ class ConsultFields(EventFields, Protocol):
     @property
     def partner_email(self) -> str | None: ...
 
+    @property
+    def location(self) -> str | None: ...
+
 
 def _signer() -> Signer:
     return Signer(current_app.config["SECRET_KEY"], salt="coachpro.consult-manage")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coachpro.domain.invites import CalendarEvent, Person
+from coachpro.domain.video import is_link
 from coachpro.extensions import db
 from coachpro.i18n import N_, coach_locale, writing_for
 from coachpro.integrations.mailer import Attachment
@@ -30,6 +31,7 @@ def consult_event(
     """
     context = context or event_context()
     names = f"{consult.partner_one_name} & {consult.partner_two_name}"
+    joinable = is_link(consult.location)
     if for_coach:
         summary = _("Free consult: %(names)s", names=names)
         description = _(
@@ -59,7 +61,10 @@ def consult_event(
             if email
         ),
         cancelled=consult.status == ConsultStatus.CANCELLED,
-        url=None if for_coach else manage_url(consult),
+        location=consult.location,
+        # The call to join when there is one; else, for the visitors, where to manage it.
+        url=consult.location if joinable else (None if for_coach else manage_url(consult)),
+        conference=consult.location if joinable else None,
     )
 
 

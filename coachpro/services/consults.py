@@ -32,6 +32,7 @@ from coachpro.services.consult_notices import send_consult_notice
 from coachpro.services.consult_requests import ConsultError, ConsultRequest, InvalidConsult
 from coachpro.services.consult_rules import can_change
 from coachpro.services.unit_of_work import transactional
+from coachpro.services.video import new_meeting_location
 
 SLOT_MESSAGES = {
     SlotProblem.TAKEN: _l("Sorry, that time was just taken. Here are the next free times."),
@@ -78,6 +79,7 @@ def book_consult(request: ConsultRequest, now: datetime | None = None) -> Consul
         message=request.message,
         visitor_timezone=request.timezone,
         locale=str(current_locale()),  # the language they booked in: every email follows it
+        location=new_meeting_location(),  # kept when the consult moves
     )
     db.session.add(consult)
     _flush_or_taken(start, now)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 
+from coachpro.domain import video
 from coachpro.domain.colors import AA_TEXT, accent_contrast, parse_hex
 from coachpro.domain.formats import LOCALE_CHOICES
 from coachpro.domain.images import Logo
@@ -43,6 +44,9 @@ class Practice:
     accent_color: str | None  # None: CoachPro's own plum
     logo_sha256: str | None  # None: no logo (the brand mark and the name)
     default_locale: str = "en_US"  # language and formats when a person's are not known
+    video_mode: str = video.NONE  # no link, one fixed link, or a private Jitsi room each
+    video_link: str | None = None  # the fixed link
+    jitsi_host: str = video.DEFAULT_JITSI_HOST
 
     @property
     def zone(self) -> ZoneInfo:
@@ -78,6 +82,9 @@ LABELS = {
     "accent_color": N_("accent colour"),
     "logo_sha256": N_("logo"),
     "default_locale": N_("language and formats"),
+    "video_mode": N_("video calls"),
+    "video_link": N_("video link"),
+    "jitsi_host": N_("Jitsi server"),
 }
 
 
@@ -141,6 +148,17 @@ def _check(new: Practice) -> None:
                     ratio=f"{ratio:.1f}",
                     needed=AA_TEXT,
                 )
+    if new.video_mode not in video.MODES:
+        problems["video_mode"] = _("Choose one of the ways to meet.")
+    elif new.video_mode == video.FIXED and not (
+        new.video_link and video.valid_meeting_link(new.video_link)
+    ):
+        problems["video_link"] = _(
+            "Paste the meeting's full address, starting with https:// (for example your Zoom "
+            "personal room or a Google Meet link)."
+        )
+    if new.video_mode == video.JITSI and not video.valid_host(new.jitsi_host):
+        problems["jitsi_host"] = _("Write the Jitsi server's name, like meet.jit.si.")
     if problems:
         raise SettingsError(problems)
 

@@ -145,9 +145,11 @@ calendar_text = st.lists(
     location=st.none() | calendar_text,
     name=calendar_text.map(lambda text: text.replace("\\", "")).filter(bool),
     cancelled=st.booleans(),
+    conference=st.none()
+    | st.sampled_from(["https://meet.jit.si/Kindred-Ab3", "https://zoom.us/j/1?pwd=a,b;c"]),
 )
 def test_feed_reads_back_as_icalendar_itself_would_write_it(
-    summary, description, location, name, cancelled
+    summary, description, location, name, cancelled, conference
 ):
     start = datetime(2026, 3, 8, 6, 30, tzinfo=UTC)
     event = CalendarEvent(
@@ -161,6 +163,7 @@ def test_feed_reads_back_as_icalendar_itself_would_write_it(
         cancelled=cancelled,
         location=location,
         url="https://coachpro.example/book/tok?x=1,2",
+        conference=conference,
     )
     ours = feed_ics([event], name=name, timezone="Europe/Berlin", stamp=NOW)
     assert all(len(line) <= 75 for line in ours.split(b"\r\n"))
@@ -180,6 +183,9 @@ def test_feed_reads_back_as_icalendar_itself_would_write_it(
     for key in their_event:
         assert mine_event.decoded(key) == their_event.decoded(key), key
     assert mine_event["ORGANIZER"].params["CN"] == name
+    if conference:  # a video call: the address, and what it is, as RFC 7986 says
+        assert mine_event["CONFERENCE"].params == their_event["CONFERENCE"].params
+        assert mine_event["CONFERENCE"].params["FEATURE"] == "VIDEO"
 
 
 @st.composite
