@@ -421,7 +421,7 @@ class PracticeForm(Form):
         ],
     )
     video_mode = RadioField(
-        _l("Video calls"),
+        _l("How appointments meet"),
         choices=[
             SelectChoice("none", _l("No link: I send it myself, or we meet in person")),
             SelectChoice("fixed", _l("The same link for every appointment")),
