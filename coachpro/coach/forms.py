@@ -82,6 +82,11 @@ class AvailabilityForm(Form):
         ],
     )
     reminder_hours = _minutes(_l("Send a reminder this many hours before"), 1, 168)
+    second_reminder_hours = IntegerField(
+        _l("And again this many hours before (optional)"),
+        validators=[Optional(), NumberRange(1, 167, _l("Use a number from %(low)s to %(high)s.",
+                                                       low=1, high=167))],
+    )  # fmt: skip
     hours_0 = StringField(WEEKDAYS[0], validators=[Length(max=200), _ranges])
     hours_1 = StringField(WEEKDAYS[1], validators=[Length(max=200), _ranges])
     hours_2 = StringField(WEEKDAYS[2], validators=[Length(max=200), _ranges])
@@ -93,6 +98,17 @@ class AvailabilityForm(Form):
 
     def weekday_fields(self):
         return [getattr(self, f"hours_{d}") for d in range(7)]
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        second, first = self.second_reminder_hours.data, self.reminder_hours.data
+        if second is not None and second >= first:
+            self.second_reminder_hours.errors.append(
+                str(_l("Make the second reminder closer to the time than the first."))
+            )
+            return False
+        return True
 
 
 class OverrideForm(Form):
@@ -431,7 +447,7 @@ class PracticeForm(Form):
     )
     video_link = StringField(
         _l("Your meeting link"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), Length(max=300)],
         render_kw={"inputmode": "url"},
     )
     jitsi_host = StringField(_l("Jitsi server"), validators=[Optional(), Length(max=253)])

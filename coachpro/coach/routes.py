@@ -75,6 +75,7 @@ def availability_page():
                 horizon_days=form.horizon_days.data,
                 max_per_day=form.max_per_day.data,
                 reminder_hours=form.reminder_hours.data,
+                second_reminder_hours=form.second_reminder_hours.data,
             ),
             {d: field.ranges for d, field in enumerate(form.weekday_fields())},
         )

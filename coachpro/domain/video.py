@@ -32,7 +32,7 @@ def is_link(location: str | None) -> bool:
 def valid_meeting_link(link: str) -> bool:
     """A link a practice may fix for every appointment: https, with a host, no spaces."""
     parts = urlsplit(link.strip())
-    return is_link(link) and parts.scheme == "https" and len(link) <= 500
+    return is_link(link) and parts.scheme == "https" and len(link) <= 300  # fits a session
 
 
 def valid_host(host: str) -> bool:

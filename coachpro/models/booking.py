@@ -41,6 +41,11 @@ class BookingSettings(Model):
         CheckConstraint("max_per_day IS NULL OR max_per_day > 0", name="max_per_day_positive"),
         CheckConstraint("reminder_hours BETWEEN 1 AND 168", name="reminder_hours_range"),
         CheckConstraint(
+            "second_reminder_hours IS NULL OR "
+            "(second_reminder_hours >= 1 AND second_reminder_hours < reminder_hours)",
+            name="second_reminder_shorter",
+        ),
+        CheckConstraint(
             "prospect_retention_months BETWEEN 1 AND 120", name="prospect_retention_range"
         ),
     )
@@ -54,6 +59,7 @@ class BookingSettings(Model):
     step_minutes: Mapped[int] = mapped_column(default=30)
     max_per_day: Mapped[int | None]
     reminder_hours: Mapped[int] = mapped_column(default=24)
+    second_reminder_hours: Mapped[int | None]  # a second, shorter reminder (e.g. 1 hour)
     # A consult that never became a couple is erased this many months after it took place.
     prospect_retention_months: Mapped[int] = mapped_column(default=12)
     # The secret part of the coach's calendar feed URL; regenerating it revokes old links.
@@ -159,6 +165,7 @@ class Consult(Model):
     # The language and formats the visitor booked in ("de_DE"): every email about it uses them.
     locale: Mapped[str | None] = mapped_column(String(16))
     reminder_sent_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    second_reminder_sent_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     couple_id: Mapped[int | None] = mapped_column(
         ForeignKey("couples.id", ondelete="SET NULL"), index=True
     )

@@ -45,6 +45,9 @@ class CoachingSession(Model):
     end_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A video link or a place.
     location: Mapped[str | None] = mapped_column(String(300))
+    # The start time each reminder went out for (a moved session is reminded again).
+    reminder_sent_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    second_reminder_sent_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default=SessionStatus.SCHEDULED)
     sequence: Mapped[int] = mapped_column(default=0)
     booked_by: Mapped[str] = mapped_column(String(16), default="coach")

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from coachpro.domain.availability import Interval, format_ranges, slot_problem, within_hours
 from coachpro.domain.formats import format_day
@@ -37,6 +38,8 @@ from coachpro.services.calendar_notices import coach_emails, send_notice, when
 from coachpro.services.consults import SLOT_MESSAGES
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.event_context import EventContext, EventFields, event_context
+from coachpro.services.outbox import enqueue_templated
+from coachpro.services.reminder_leads import due_for, reminder_leads
 from coachpro.services.unit_of_work import transactional
 from coachpro.services.video import new_meeting_location
 
@@ -374,3 +377,45 @@ def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: 
             couple_zone=zone.key,
             portal_url=absolute_url("coach.couple", couple_id=couple.id),
         )
+
+
+@transactional()
+def send_due_session_reminders(now: datetime | None = None) -> int:
+    """Remind both partners of each scheduled session entering one of its reminder windows,
+    as consults are reminded (once per lead time and start time; a moved session again)."""
+    now = now or utcnow()
+    leads = reminder_leads()
+    due = db.session.scalars(
+        select(CoachingSession)
+        .where(
+            CoachingSession.status == SessionStatus.SCHEDULED,
+            CoachingSession.start_at > now,
+            CoachingSession.start_at <= now + max(leads),
+        )
+        .options(selectinload(CoachingSession.couple).selectinload(Couple.partners))
+    ).all()
+    sent = 0
+    for session in due:
+        lead = due_for(session, leads, now).send
+        couple = session.couple
+        to = [p.email for p in couple.partners if p.email and p.email_sessions]
+        if lead is None or not to:
+            continue
+        zone = ZoneInfo(couple.timezone)
+        with writing_for(couple_locale(couple)):
+            enqueue_templated(
+                to=to,
+                subject=_("Reminder: coaching session %(when)s", when=when(session.start_at, zone)),
+                template="session_update",
+                dedupe_key=f"session:{session.public_id}:reminder{lead or ''}:"
+                f"{session.start_at.isoformat()}",
+                couple_id=couple.id,
+                session=session,
+                couple=couple,
+                kind="reminder",
+                audience="couple",
+                couple_zone=couple.timezone,
+                portal_url=absolute_url("portal.today"),
+            )
+        sent += 1
+    return sent

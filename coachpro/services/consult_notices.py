@@ -1,7 +1,7 @@
 """What a consult sends: its calendar event and invite, the emails about each change, and
 the reminders before it."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -14,11 +14,12 @@ from coachpro.i18n import N_, coach_locale, writing_for
 from coachpro.integrations.mailer import Attachment
 from coachpro.models import Consult, ConsultStatus
 from coachpro.models.types import utcnow
-from coachpro.services.calendar import booking_settings, practice_zone
+from coachpro.services.calendar import practice_zone
 from coachpro.services.calendar_notices import coach_emails, invite_attachment, send_notice, when
 from coachpro.services.consult_links import ConsultFields, manage_url
 from coachpro.services.event_context import EventContext, event_context
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.reminder_leads import due_for, reminder_leads
 from coachpro.services.unit_of_work import transactional
 
 
@@ -129,27 +130,24 @@ def send_consult_notice(consult: Consult, kind: str) -> None:
 
 @transactional()
 def send_due_reminders(now: datetime | None = None) -> int:
-    """Enqueue a reminder for each booked consult entering its reminder window.
+    """Enqueue a reminder for each booked consult entering one of its reminder windows.
 
-    Safe to run as often as you like: a consult is reminded once per start time, and the
-    outbox's de-duplication key catches a race between two schedulers.
+    Safe to run as often as you like: a consult is reminded once per lead time and start
+    time, and the outbox's de-duplication key catches a race between two schedulers.
     """
     now = now or utcnow()
-    window = timedelta(hours=booking_settings().reminder_hours)
+    leads = reminder_leads()
     due = db.session.scalars(
         select(Consult).where(
             Consult.status == ConsultStatus.BOOKED,
             Consult.start_at > now,
-            Consult.start_at <= now + window,
+            Consult.start_at <= now + max(leads),
         )
     ).all()
     sent = 0
     for consult in due:
-        if consult.reminder_sent_for == consult.start_at:
-            continue
-        consult.reminder_sent_for = consult.start_at
-        # Booked inside the window: the confirmation that just went out is reminder enough.
-        if consult.created_at >= consult.start_at - window:
+        lead = due_for(consult, leads, now).send
+        if lead is None:
             continue
         visitor_zone = ZoneInfo(consult.visitor_timezone)
         with writing_for(consult.locale):
@@ -157,7 +155,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 to=[e for e in (consult.email, consult.partner_email) if e],
                 subject=_(SUBJECTS["reminder"], when=when(consult.start_at, visitor_zone)),
                 template="consult_reminder",
-                dedupe_key=f"consult:{consult.public_id}:reminder:{consult.start_at.isoformat()}",
+                dedupe_key=f"consult:{consult.public_id}:reminder{lead or ''}:"
+                f"{consult.start_at.isoformat()}",
                 consult_id=consult.id,
                 couple_id=consult.couple_id,
                 consult=consult,

@@ -294,6 +294,20 @@ KINDS: dict[str, EmailKind] = {
             "Your portal: {{ portal_url }}\n\n{{ practice_name }}"
         ),
     ),
+    "session_reminder": _session_kind(
+        _l("Coaching session reminder"),
+        _l(
+            "to the couple, before each coaching session (the lead times are on the "
+            "Availability page)"
+        ),
+        _l("Reminder: coaching session {{ when }}"),
+        _l(
+            "Hello {{ couple_names }},\n\nA reminder: your coaching session is coming up.\n\n"
+            "When: {{ when }}\nLength: {{ minutes }} minutes\n"
+            "{% if location %}Where: {{ location }}\n{% endif %}\n"
+            "Your portal: {{ portal_url }}\n\n{{ practice_name }}"
+        ),
+    ),
     "portal_invite": EmailKind(
         _l("Portal invitation"),
         _l("to a partner, when you invite them to their private portal"),

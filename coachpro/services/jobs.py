@@ -20,6 +20,7 @@ from coachpro.extensions import db
 from coachpro.i18n import N_
 from coachpro.models import ScheduledJob, WorkerHeartbeat
 from coachpro.models.types import utcnow
+from coachpro.services.coaching import send_due_session_reminders
 from coachpro.services.consult_notices import send_due_reminders
 from coachpro.services.homework_digests import send_homework_digests
 from coachpro.services.mail_delivery import deliver_due
@@ -44,8 +45,11 @@ def _deliver_email(now: datetime) -> str:
     )
 
 
-def _consult_reminders(now: datetime) -> str:
-    return f"queued {_plural(send_due_reminders(now), 'reminder')}"
+def _reminders(now: datetime) -> str:
+    consults, sessions = send_due_reminders(now), send_due_session_reminders(now)
+    return (
+        f"queued {_plural(consults, 'consult reminder')}, {_plural(sessions, 'session reminder')}"
+    )
 
 
 def _homework_digests(now: datetime) -> str:
@@ -73,7 +77,8 @@ class Job:
 JOBS: tuple[Job, ...] = (
     # Titles are catalogue entries: the status page shows them in the coach's language.
     Job("deliver-email", N_("Deliver waiting email"), timedelta(seconds=5), _deliver_email),
-    Job("consult-reminders", N_("Consult reminders"), timedelta(minutes=1), _consult_reminders),
+    # (The job kept its first name, "consult-reminders": it reminds of sessions too now.)
+    Job("consult-reminders", N_("Reminders"), timedelta(minutes=1), _reminders),
     Job("homework-digests", N_("Daily homework emails"), timedelta(minutes=1), _homework_digests),
     Job("retention", N_("Delete what is past its retention"), timedelta(minutes=10), _retention),
 )

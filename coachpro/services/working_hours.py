@@ -27,6 +27,7 @@ class BookingRules:
     horizon_days: int
     max_per_day: int | None
     reminder_hours: int
+    second_reminder_hours: int | None = None
 
 
 def weekly_hours_text() -> dict[int, str]:
