@@ -17,6 +17,7 @@ LABELS = {
     "held": _l("Held"),
     "no_show": _l("No-show"),
     "cancelled": _l("Cancelled"),
+    "late_cancelled": _l("Cancelled late (counts as used)"),
     # assignments
     "ended": _l("Ended"),
     # payments and refunds

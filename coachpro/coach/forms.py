@@ -82,6 +82,9 @@ class AvailabilityForm(Form):
         ],
     )
     reminder_hours = _minutes(_l("Send a reminder this many hours before"), 1, 168)
+    session_notice_hours = _minutes(
+        _l("Couples may move or cancel a session online until this many hours before"), 0, 168
+    )
     second_reminder_hours = IntegerField(
         _l("And again this many hours before (optional)"),
         validators=[Optional(), NumberRange(1, 167, _l("Use a number from %(low)s to %(high)s.",

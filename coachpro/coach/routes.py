@@ -76,6 +76,7 @@ def availability_page():
                 max_per_day=form.max_per_day.data,
                 reminder_hours=form.reminder_hours.data,
                 second_reminder_hours=form.second_reminder_hours.data,
+                session_notice_hours=form.session_notice_hours.data,
             ),
             {d: field.ranges for d, field in enumerate(form.weekday_fields())},
         )

@@ -40,6 +40,7 @@ class BookingSettings(Model):
         CheckConstraint("step_minutes BETWEEN 5 AND 240", name="step_range"),
         CheckConstraint("max_per_day IS NULL OR max_per_day > 0", name="max_per_day_positive"),
         CheckConstraint("reminder_hours BETWEEN 1 AND 168", name="reminder_hours_range"),
+        CheckConstraint("session_notice_hours BETWEEN 0 AND 168", name="session_notice_range"),
         CheckConstraint(
             "second_reminder_hours IS NULL OR "
             "(second_reminder_hours >= 1 AND second_reminder_hours < reminder_hours)",
@@ -60,6 +61,9 @@ class BookingSettings(Model):
     max_per_day: Mapped[int | None]
     reminder_hours: Mapped[int] = mapped_column(default=24)
     second_reminder_hours: Mapped[int | None]  # a second, shorter reminder (e.g. 1 hour)
+    # Couples move or cancel their own sessions online until this long before; later, a
+    # cancellation counts the session as used.
+    session_notice_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     # A consult that never became a couple is erased this many months after it took place.
     prospect_retention_months: Mapped[int] = mapped_column(default=12)
     # The secret part of the coach's calendar feed URL; regenerating it revokes old links.

@@ -19,10 +19,17 @@ class SessionStatus(StrEnum):
     HELD = "held"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
+    LATE_CANCELLED = "late_cancelled"  # by the couple inside the notice period: it counts
 
 
 # Sessions that use up one of the package's included sessions.
-COUNTS_AGAINST_PACKAGE = (SessionStatus.SCHEDULED, SessionStatus.HELD, SessionStatus.NO_SHOW)
+COUNTS_AGAINST_PACKAGE = (
+    SessionStatus.SCHEDULED,
+    SessionStatus.HELD,
+    SessionStatus.NO_SHOW,
+    SessionStatus.LATE_CANCELLED,
+)
+CANCELLED_STATUSES = (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
 
 
 class CoachingSession(Model):

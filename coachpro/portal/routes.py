@@ -6,16 +6,19 @@ from flask_login import current_user
 
 from coachpro.auth.sessions import role_required
 from coachpro.booking.picker import build_picker, visitor_zone
-from coachpro.models import Role
+from coachpro.domain.video import is_link
+from coachpro.extensions import db
+from coachpro.models import CoachingSession, Role
 from coachpro.models.types import utcnow
 from coachpro.portal import bp
-from coachpro.portal.forms import BookSessionForm, IntakeForm
+from coachpro.portal.forms import ActionForm, BookSessionForm, IntakeForm
 from coachpro.services import coaching, homework, intake, pulse
 from coachpro.services.balances import balance
-from coachpro.services.calendar import practice_zone
+from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.consult_requests import parse_start
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.portal_home import other_partner, partner_for
+from coachpro.services.practice_settings import practice
 from coachpro.services.progress import countable_completions, couple_progress, recent_comments
 
 
@@ -139,5 +142,110 @@ def book_session():
         picker=build_picker(
             utcnow(), minutes=enrollment.session_minutes, known_zone=current_user.timezone
         ),
+        form=form,
+    )
+
+
+def _my_session(me, session_id: int) -> CoachingSession:
+    session = db.session.get(CoachingSession, session_id)
+    if session is None or session.couple_id != me.couple_id:
+        abort(404)  # another couple's session looks exactly like one that does not exist
+    return session
+
+
+def _coach_contact() -> str | None:
+    settings = practice()
+    return settings.contact_email or settings.reply_to
+
+
+@bp.route("/sessions/<int:session_id>/move", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def move_session(session_id: int):
+    """Pick another time for one of our sessions, until the notice period; then ask first."""
+    me = _me()
+    session = _my_session(me, session_id)
+    now = utcnow()
+    if not coaching.can_change(session, now):
+        flash(_("That session can no longer be changed."), "info")
+        return redirect(url_for("portal.today"))
+    if coaching.inside_notice(session, now):
+        return render_template(
+            "portal/session_too_close.html", session=session, contact=_coach_contact(),
+            notice_hours=booking_settings().session_notice_hours,
+        )  # fmt: skip
+    minutes = int((session.end_at - session.start_at).total_seconds() // 60)
+    form = BookSessionForm()
+    if form.validate_on_submit():
+        try:
+            start = parse_start(form.start.data)
+            if form.confirmed.data != "yes":
+                return _confirm_move(session, start, form)
+            coaching.reschedule_session(session, start, by="partner")
+        except (ValueError, coaching.SessionError) as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Moved. You both have the updated invite by email, and your coach knows."),
+                  "success")  # fmt: skip
+            return redirect(url_for("portal.today"))
+    return render_template(
+        "portal/move_session.html",
+        session=session,
+        minutes=minutes,
+        picker=build_picker(now, minutes=minutes, known_zone=current_user.timezone),
+        form=form,
+    )
+
+
+def _confirm_move(session, start, form) -> str:
+    zone, _ignored = visitor_zone(current_user.timezone)
+    return render_template(
+        "booking/confirm_time.html",
+        heading=_("Move this session?"),
+        start=start,
+        was=session.start_at,
+        zone=zone,
+        practice_zone=practice_zone(),
+        consequences=[
+            _("You both get the updated invite by email, and your coach is told."),
+            _("The video link stays the same.") if is_link(session.location) else None,
+        ],
+        form=form,
+        action=url_for("portal.move_session", session_id=session.id),
+        yes=_("Yes, move it"),
+        back=url_for("portal.move_session", session_id=session.id),
+    )
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@role_required(Role.CLIENT)
+def cancel_session(session_id: int):
+    """Says what cancelling does (and, inside the notice period, that it counts as used)
+    before doing it."""
+    me = _me()
+    session = _my_session(me, session_id)
+    now = utcnow()
+    if not coaching.can_change(session, now):
+        flash(_("That session can no longer be changed."), "info")
+        return redirect(url_for("portal.today"))
+    late = coaching.inside_notice(session, now)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            accepted = request.form.get("counts_as_used") == "yes"
+            coaching.cancel_session(session, by="partner", counts_as_used=accepted)
+        except coaching.SessionError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Cancelled. You both have an email saying so, and your coach knows."),
+                  "success")  # fmt: skip
+            return redirect(url_for("portal.today"))
+    enrollment = current_enrollment(me.couple_id)
+    return render_template(
+        "portal/cancel_session.html",
+        session=session,
+        late=late,
+        usage=session_usage(enrollment) if enrollment else None,
+        notice_hours=booking_settings().session_notice_hours,
+        contact=_coach_contact(),
         form=form,
     )

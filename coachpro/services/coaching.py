@@ -24,6 +24,7 @@ from coachpro.extensions import db
 from coachpro.i18n import N_, coach_locale, couple_locale, current_locale, writing_for
 from coachpro.links import absolute_url
 from coachpro.models import CoachingSession, Consult, Couple, SessionStatus
+from coachpro.models.coaching import CANCELLED_STATUSES
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import (
     HOLDS_TIME,
@@ -210,6 +211,10 @@ def reschedule_session(
     db.session.refresh(session)
     if session.status != SessionStatus.SCHEDULED:
         raise SessionError(_("Only a scheduled session can be moved."))
+    if by == "partner" and inside_notice(session, now):
+        raise SessionError(
+            _("It is too close to move online now; write to your coach if you need another time.")
+        )
     length = session.end_at - session.start_at
     _check_time(start, length, now, by=by, ignore=session.id)
     session.start_at, session.end_at = start, start + length
@@ -220,18 +225,38 @@ def reschedule_session(
 
 @transactional()
 def cancel_session(
-    session: CoachingSession, *, by: str = "coach", now: datetime | None = None
+    session: CoachingSession,
+    *,
+    by: str = "coach",
+    now: datetime | None = None,
+    counts_as_used: bool = False,
 ) -> None:
-    """Cancel a scheduled session: it goes back to the couple's pool."""
+    """Cancel a scheduled session: it goes back to the couple's pool. A couple cancelling
+    inside the notice period must say they accept it counts as used (`counts_as_used`)."""
     now = now or utcnow()
     lock_calendar()
     db.session.refresh(session)
-    if session.status != SessionStatus.SCHEDULED:
+    if session.status != SessionStatus.SCHEDULED or session.start_at <= now:
         raise SessionError(_("Only a scheduled session can be cancelled."))
-    session.status = SessionStatus.CANCELLED
+    late = by == "partner" and inside_notice(session, now)
+    if late and not counts_as_used:
+        raise SessionError(
+            _("This close to the session, cancelling counts it as used: confirm that first.")
+        )
+    session.status = SessionStatus.LATE_CANCELLED if late else SessionStatus.CANCELLED
     session.cancelled_at = now
     session.sequence += 1
-    _send(session, session.couple, "cancelled", notify_coach=by == "partner")
+    _send(session, session.couple, "late_cancelled" if late else "cancelled",
+          notify_coach=by == "partner")  # fmt: skip
+
+
+def partner_notice() -> timedelta:
+    """How long before a session a couple can still move or cancel it online at no cost."""
+    return timedelta(hours=booking_settings().session_notice_hours)
+
+
+def inside_notice(session: CoachingSession, now: datetime) -> bool:
+    return session.start_at - now < partner_notice()
 
 
 @dataclass(frozen=True)
@@ -248,7 +273,7 @@ def can_change(session: CoachingSession, now: datetime) -> bool:
 
 
 def can_record_outcome(session: CoachingSession, now: datetime) -> bool:
-    return session.status != SessionStatus.CANCELLED and session.start_at <= now
+    return session.status not in CANCELLED_STATUSES and session.start_at <= now
 
 
 def session_actions(session: CoachingSession, now: datetime) -> SessionActions:
@@ -267,7 +292,7 @@ def mark_session(session: CoachingSession, status: SessionStatus, now: datetime 
     if status not in (SessionStatus.HELD, SessionStatus.NO_SHOW):
         raise SessionError(_("A session is marked held or no-show."))
     if not can_record_outcome(session, now):
-        if session.status == SessionStatus.CANCELLED:
+        if session.status in CANCELLED_STATUSES:
             raise SessionError(_("A cancelled session cannot be marked."))
         raise SessionError(_("This session has not started yet."))
     session.status = status
@@ -320,7 +345,7 @@ def session_event(
         description=description,
         organizer=context.organizer,
         attendees=attendees,
-        cancelled=session.status == SessionStatus.CANCELLED,
+        cancelled=session.status in CANCELLED_STATUSES,
         location=session.location,
         url=session.location if is_link(session.location) else None,
         conference=session.location if is_link(session.location) else None,
@@ -335,6 +360,7 @@ _SUBJECTS = {
     "scheduled": N_("Coaching session booked: %(when)s"),
     "rescheduled": N_("Coaching session moved to %(when)s"),
     "cancelled": N_("Coaching session cancelled: %(when)s"),
+    "late_cancelled": N_("Coaching session cancelled: %(when)s"),
 }
 
 

@@ -28,6 +28,7 @@ class BookingRules:
     max_per_day: int | None
     reminder_hours: int
     second_reminder_hours: int | None = None
+    session_notice_hours: int = 24
 
 
 def weekly_hours_text() -> dict[int, str]:

@@ -42,6 +42,7 @@ ACCESS = {
             "portal.slip_discussed",
             "portal.pulse_page", "portal.settings_page", "payments.portal_pay",
             "portal.save_timezone", "portal.my_data", "portal.my_data_json",
+            "portal.move_session", "portal.cancel_session",
         ],
         CLIENT,
     ),

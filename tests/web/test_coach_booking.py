@@ -33,6 +33,7 @@ def availability_form(**changes):
         "horizon_days": "30",
         "max_per_day": "",
         "reminder_hours": "48",
+        "session_notice_hours": "24",
         "hours_0": "09:00-12:00, 13:00-17:00",
         "hours_1": "09:00-17:00",
         "hours_2": "",

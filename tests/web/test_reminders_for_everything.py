@@ -113,7 +113,8 @@ def test_the_coach_sets_the_second_lead_and_it_must_be_shorter(client, auth, coa
     form = {
         "consult_minutes": "30", "step_minutes": "30", "buffer_before_minutes": "0",
         "buffer_after_minutes": "0", "min_notice_hours": "12", "horizon_days": "60",
-        "max_per_day": "", "reminder_hours": "24", "hours_0": "09:00-17:00",
+        "max_per_day": "", "reminder_hours": "24", "session_notice_hours": "24",
+        "hours_0": "09:00-17:00",
     }  # fmt: skip
     assert "And again this many hours before" in page
     refused = client.post("/coach/availability", data={**form, "second_reminder_hours": "30"})
