@@ -240,6 +240,11 @@ class SessionForm(Form):
         render_kw={"list": "session-times", "autocomplete": "off", "inputmode": "text"},
     )
     location = StringField(_l("Video link or place (optional)"), validators=[Length(max=300)])
+    repeat = IntegerField(
+        _l("Sessions in all, one a week at this time (optional)"),
+        validators=[Optional(), NumberRange(1, 52, _l("Use a number from %(low)s to %(high)s.",
+                                                      low=1, high=52))],
+    )  # fmt: skip
     confirmed = HiddenField()  # "yes" once the coach has seen the warnings about this time
     # Only asked on the fall-back night, when the time happens twice: which one is meant.
     occurrence = RadioField(

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from wtforms import SelectChoice
 
 from coachpro.auth.sessions import role_required
@@ -12,6 +13,7 @@ from coachpro.booking.picker import build_picker
 from coachpro.coach import bp
 from coachpro.coach.forms import ActionForm, CoachRescheduleForm, SessionForm, SessionNotesForm
 from coachpro.domain.local_time import LocalReading, parse_clock, read_local
+from coachpro.domain.series import SeriesDate, weekly
 from coachpro.models import CoachingSession, Couple, Role, SessionStatus
 from coachpro.models.types import utcnow
 from coachpro.services import coaching
@@ -38,6 +40,9 @@ def new_session(couple_id: int):
         at = parse_clock(form.time.data)
         reading = read_local(form.day.data, at, practice_zone()) if at is not None else None
         start = _chosen_instant(form, reading)
+        if start is not None and (form.repeat.data or 1) > 1:
+            form.time.data = f"{at:%H:%M}"
+            return _series(couple, form, reading, start, at)
         if start is not None:
             form.time.data = f"{at:%H:%M}"  # how "7pm" was read
             warnings = _warnings_for(couple, start)
@@ -57,6 +62,34 @@ def new_session(couple_id: int):
     return _render(couple, form, reading, start, [], status)
 
 
+def _series(couple: Couple, form: SessionForm, reading: LocalReading | None, start: datetime, at):
+    """A weekly series: every week's problems listed before anything is booked; blocking
+    ones send the coach back to the form, warnings may be accepted for all weeks at once."""
+    dates = weekly(form.day.data, at, practice_zone(), form.repeat.data)
+    dates[0] = SeriesDate(dates[0].day, start)  # the first week as the coach chose it
+    problems = coaching.series_problems(couple, dates, utcnow())
+    lines = [(f"{day_format(p.day, '%a %-d %b')}: " if p.day else "") + p.text for p in problems]
+    if any(p.blocking for p in problems):
+        return _render(couple, form, reading, start, lines, 422, blocked=True)
+    if problems and form.confirmed.data != "yes":
+        return _render(couple, form, reading, start, lines, 200)
+    try:
+        booked = coaching.schedule_series(couple, dates, location=form.location.data,
+                                          overlap_ok=bool(problems))  # fmt: skip
+    except coaching.SessionError as exc:
+        form.day.errors.append(str(exc))
+        return _render(couple, form, reading, start, [], 422)
+    flash(
+        ngettext(
+            "Booked %(num)s weekly session; both partners have the invites.",
+            "Booked %(num)s weekly sessions; both partners have the invites.",
+            len(booked),
+        ),
+        "success",
+    )
+    return _back(couple)
+
+
 def _warnings_for(couple: Couple, start: datetime) -> list[str]:
     enrollment = current_enrollment(couple.id)
     if enrollment is None:
@@ -64,7 +97,7 @@ def _warnings_for(couple: Couple, start: datetime) -> list[str]:
     return coaching.session_warnings(start, timedelta(minutes=enrollment.session_minutes))
 
 
-def _render(couple, form, reading, start, warnings, status):
+def _render(couple, form, reading, start, warnings, status, *, blocked=False):
     ambiguous = reading is not None and reading.ambiguous
     if ambiguous:
         form.occurrence.choices = [
@@ -79,6 +112,7 @@ def _render(couple, form, reading, start, warnings, status):
         couple_zone=ZoneInfo(couple.timezone),
         start=start,
         warnings=warnings,
+        blocked=blocked,
         ask_occurrence=ambiguous,
         suggested_times=[f"{h:02d}:{m:02d}" for h in range(7, 22) for m in (0, 30)],
     ), status

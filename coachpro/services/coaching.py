@@ -7,18 +7,20 @@ book at the same moment.
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coachpro.domain.availability import Interval, format_ranges, slot_problem, within_hours
 from coachpro.domain.formats import format_day
 from coachpro.domain.invites import CalendarEvent, Person
+from coachpro.domain.series import SeriesDate
 from coachpro.domain.video import is_link
 from coachpro.extensions import db
 from coachpro.i18n import N_, coach_locale, couple_locale, current_locale, writing_for
@@ -445,3 +447,67 @@ def send_due_session_reminders(now: datetime | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class SeriesProblem:
+    """Something about one week of a series (or the whole of it, `day` None)."""
+
+    day: date | None
+    text: str
+    blocking: bool  # True: it cannot be booked so; False: a warning the coach may accept
+
+
+def series_problems(couple: Couple, dates: list[SeriesDate], now: datetime) -> list[SeriesProblem]:
+    """Everything in the way of booking this weekly series, listed before anything is booked:
+    too few sessions left, a week whose time the clocks skip or that has passed (blocking),
+    and each week outside working hours or on top of another event (warnings)."""
+    enrollment = current_enrollment(couple.id)
+    if enrollment is None:
+        text = _("Enroll the couple in a package before booking sessions.")
+        return [SeriesProblem(None, text, True)]
+    problems = []
+    left = session_usage(enrollment).remaining
+    if len(dates) > left:
+        text = ngettext(
+            "Only %(num)s session is left in their package.",
+            "Only %(num)s sessions are left in their package.",
+            left,
+        )
+        problems.append(SeriesProblem(None, text, True))
+    length = timedelta(minutes=enrollment.session_minutes)
+    for week in dates:
+        if week.start is None:
+            text = _("The clocks skip this time on that day.")
+            problems.append(SeriesProblem(week.day, text, True))
+        elif week.start <= now:
+            problems.append(SeriesProblem(week.day, _("Choose a time in the future."), True))
+        else:
+            problems += [
+                SeriesProblem(week.day, warning, False)
+                for warning in session_warnings(week.start, length)
+            ]
+    return problems
+
+
+@transactional()
+def schedule_series(
+    couple: Couple,
+    dates: list[SeriesDate],
+    *,
+    location: str | None = None,
+    overlap_ok: bool = False,
+    now: datetime | None = None,
+) -> list[CoachingSession]:
+    """Book every week of a series in one go, or none: each becomes an ordinary session."""
+    now = now or utcnow()
+    problems = series_problems(couple, dates, now)
+    if any(p.blocking for p in problems) or (problems and not overlap_ok):
+        raise SessionError(problems[0].text)
+    return [
+        schedule_session(
+            couple, week.start, location=location, by="coach", now=now, overlap_ok=overlap_ok
+        )
+        for week in dates
+        if week.start is not None
+    ]
