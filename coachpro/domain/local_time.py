@@ -78,15 +78,23 @@ def _after_gap(day: date, at: time, zone: ZoneInfo) -> time:
 _CLOCK = re.compile(
     r"^(?P<hour>\d{1,2})(?:[:.h]?(?P<minute>\d{2}))?\s*(?P<half>[ap])?\.?\s*(?:m\.?)?$"
 )
-_WORDS = {"noon": time(12), "midday": time(12), "midnight": time(0)}
+_WORDS = {"noon": time(12), "midday": time(12), "midnight": time(0),
+          "mittag": time(12), "mitternacht": time(0)}  # fmt: skip
+# How German (and French) speakers end a time: "19 Uhr", "19:30 Uhr", "19h30" reads "19:30".
+_HOURS_WORD = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr|h)\s*(\d{2})?$")
 
 
 def parse_clock(text: str) -> time | None:
     """A time of day as people type it: "19:00", "19.00", "1900", "19", "7pm", "7:30 p.m.",
-    "12am" (midnight), "noon". None when it is not one ("13pm", "25:00", "7:75")."""
+    "12am" (midnight), "noon", "19 Uhr", "19h30". None when it is not one ("13pm", "25:00",
+    "7:75")."""
     cleaned = " ".join(str(text).strip().lower().split())
     if cleaned in _WORDS:
         return _WORDS[cleaned]
+    if spoken := _HOURS_WORD.match(cleaned):
+        if spoken[2] and spoken[3]:
+            return None  # "19:30h15" is not a time
+        cleaned = f"{spoken[1]}:{spoken[2] or spoken[3] or '00'}"
     match = _CLOCK.match(cleaned)
     if match is None:
         return None

@@ -72,12 +72,15 @@ def test_a_reading_is_a_value():
     [("7pm", time(19)), ("7 PM", time(19)), ("7:30pm", time(19, 30)), ("7.30 p.m.", time(19, 30)),
      ("19:00", time(19)), ("19.05", time(19, 5)), ("1900", time(19)), ("730", time(7, 30)),
      ("9", time(9)), ("12am", time(0)), ("12pm", time(12)), ("noon", time(12)),
-     ("Midnight", time(0)), (" 07:05 am ", time(7, 5))],
+     ("Midnight", time(0)), (" 07:05 am ", time(7, 5)),
+     ("19 Uhr", time(19)), ("19:30 Uhr", time(19, 30)), ("19h30", time(19, 30)),
+     ("Mittag", time(12))],
 )  # fmt: skip
 def test_times_are_read_the_way_people_type_them(typed, read):
     assert parse_clock(typed) == read
 
 
-@pytest.mark.parametrize("typed", ["13pm", "0am", "25:00", "7:75", "", "soon", "7:3", "1:2:3"])
+@pytest.mark.parametrize("typed", ["13pm", "0am", "25:00", "7:75", "", "soon", "7:3", "1:2:3",
+                                   "25 Uhr", "19:30h15", "7 Uhr pm"])  # fmt: skip
 def test_what_is_not_a_time_is_not_guessed(typed):
     assert parse_clock(typed) is None
