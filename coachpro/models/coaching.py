@@ -30,6 +30,8 @@ COUNTS_AGAINST_PACKAGE = (
     SessionStatus.LATE_CANCELLED,
 )
 CANCELLED_STATUSES = (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
+# Sessions that take up the coach's time: a late cancellation counts, but frees the hour.
+HOLDS_CALENDAR = (SessionStatus.SCHEDULED, SessionStatus.HELD, SessionStatus.NO_SHOW)
 
 
 class CoachingSession(Model):

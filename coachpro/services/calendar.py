@@ -29,7 +29,6 @@ from coachpro.domain.availability import (
 )
 from coachpro.extensions import db
 from coachpro.models import (
-    COUNTS_AGAINST_PACKAGE,
     BookingSettings,
     CoachingSession,
     Consult,
@@ -40,6 +39,7 @@ from coachpro.models import (
     PracticeSettings,
     WeeklyHours,
 )
+from coachpro.models.coaching import HOLDS_CALENDAR
 from coachpro.services.practice_settings import practice
 
 # Set on a session whose transaction has changed the calendar (and bumped its version):
@@ -218,7 +218,7 @@ def busy_and_counts(
         query = query.where(Consult.id != ignore_consult_id)
     rows = db.session.execute(query).all()
     sessions = select(CoachingSession.start_at, CoachingSession.end_at).where(
-        CoachingSession.status.in_(COUNTS_AGAINST_PACKAGE),
+        CoachingSession.status.in_(HOLDS_CALENDAR),
         CoachingSession.start_at < end,
         CoachingSession.end_at > start,
         CoachingSession.start_at > start - LONGEST_EVENT,

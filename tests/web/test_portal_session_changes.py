@@ -11,6 +11,7 @@ from sqlalchemy import select
 from coachpro.extensions import db
 from coachpro.models import CoachingSession, Couple, OutboxMessage
 from coachpro.services import coaching
+from coachpro.services.calendar import busy_and_counts, practice_zone
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.outbox import decode_attachments
 from tests.services.test_coaching import session_slots
@@ -101,6 +102,10 @@ def test_inside_the_notice_moving_is_not_offered_and_cancelling_counts(app, coac
     with app.app_context():
         assert db.session.get(CoachingSession, session_id).status == "late_cancelled"
     assert left(app, couple) == before  # it counts as used
+    with app.app_context():  # but its hour is free for someone else again
+        day = start.astimezone(practice_zone()).date()
+        busy, _counts = busy_and_counts(day, day)
+        assert all(not (b.start <= start < b.end) for b in busy)
     with app.app_context():
         emails = db.session.scalars(
             select(OutboxMessage).where(
