@@ -128,8 +128,10 @@ def test_the_server_rechecks_every_rule_whatever_is_sent(app):
     with app.app_context():
         now = utcnow()
         zone = practice_zone()
+        # A Saturday at least a week away: never inside the minimum notice, whatever the day
+        # and hour the suite runs at (late on a Friday, "next Saturday" was too soon).
         next_saturday = now.astimezone(zone).date() + timedelta(
-            days=(5 - now.astimezone(zone).weekday()) % 7 or 7
+            days=(5 - now.astimezone(zone).weekday()) % 7 + 7
         )
         saturday_ten = slot.start.astimezone(zone).replace(
             year=next_saturday.year, month=next_saturday.month, day=next_saturday.day, hour=10

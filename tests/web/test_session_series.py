@@ -20,7 +20,7 @@ def sessions(app) -> list[CoachingSession]:
 def next_tuesday(app):
     with app.app_context():
         today = utcnow().astimezone(practice_zone()).date()
-    return today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    return today + timedelta(days=(1 - today.weekday()) % 7 + 7)  # a week ahead at least
 
 
 def post(client, couple_id, **data):
