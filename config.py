@@ -72,6 +72,12 @@ class Config:
         "STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com"
     ).rstrip("/")
 
+    # The coach's own calendars: how often each is read, and whether their addresses may be
+    # on a private network or plain http (a Radicale on the office network). Off by default:
+    # a calendar address must not be a way to reach what sits behind the server's firewall.
+    CALENDAR_REFRESH_MINUTES = _int("CALENDAR_REFRESH_MINUTES", 5)
+    CALENDAR_PRIVATE_ADDRESSES = _bool("CALENDAR_PRIVATE_ADDRESSES", False)
+
     # Sites allowed to embed the booking page and call the booking API from the browser.
     BOOKING_ALLOWED_ORIGINS = [
         o.strip().rstrip("/")
@@ -106,6 +112,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = False
+    CALENDAR_PRIVATE_ADDRESSES = _bool("CALENDAR_PRIVATE_ADDRESSES", True)
 
 
 class TestingConfig(Config):
@@ -121,6 +128,8 @@ class TestingConfig(Config):
     OUTBOX_RETRY_BASE_SECONDS = 60
     STRIPE_SECRET_KEY = ""
     STRIPE_WEBHOOK_SECRET = ""
+    # The suite's calendar servers (Radicale, a plain .ics server) are on localhost.
+    CALENDAR_PRIVATE_ADDRESSES = True
 
 
 class ProductionConfig(Config):

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from coachpro.domain.availability import AvailabilityRules, Interval, TimeRange, free_slots
+from coachpro.domain.busy_times import busy_pieces
 from coachpro.domain.invites import CalendarEvent, Person, feed_ics
 from coachpro.domain.occurrences import Cadence, Schedule, occurrences
 from coachpro.domain.progress import assignment_streak, day_streak, milestones
@@ -101,10 +102,37 @@ def feed_case(count: int = 10_000) -> list[CalendarEvent]:
     return events
 
 
+def coach_calendar_case(count: int = 10_000) -> tuple[bytes, datetime, datetime]:
+    """A coach's own calendar as Google exports it: `count` events over six years up to a
+    year ahead (one an afternoon, some weekly series, some all-day), read for the window
+    CoachPro keeps (a day back, 180 days ahead)."""
+    rng = random.Random(3)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Bench//EN", "X-WR-TIMEZONE:" + ZONE.key]
+    first = date(2021, 6, 1)
+    for n in range(count):
+        day = first + timedelta(hours=5 * n) // timedelta(days=1) * timedelta(days=1)
+        start = datetime.combine(day, time(8 + n % 10, 0))
+        lines += ["BEGIN:VEVENT", f"UID:bench-{n}@example.com", "DTSTAMP:20210101T000000Z"]
+        if n % 50 == 0:
+            lines += [f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+                      f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}"]  # fmt: skip
+        else:
+            end = start + timedelta(minutes=rng.choice((30, 60, 90)))
+            lines += [f"DTSTART;TZID={ZONE.key}:{start:%Y%m%dT%H%M%S}",
+                      f"DTEND;TZID={ZONE.key}:{end:%Y%m%dT%H%M%S}"]  # fmt: skip
+        if n % 200 == 0:
+            lines.append("RRULE:FREQ=WEEKLY;COUNT=20")
+        lines += [f"SUMMARY:Appointment {n}", "DESCRIPTION:Bring the papers.", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    return "\r\n".join(lines).encode(), now - timedelta(days=1), now + timedelta(days=180)
+
+
 def run_all() -> list[Timing]:
     rules, busy, first, last = free_slots_case()
     progress_work, entries = progress_case()
     events = feed_case()
+    document, window_start, window_end = coach_calendar_case()
     return [
         time_it(
             "free slots",
@@ -121,6 +149,12 @@ def run_all() -> list[Timing]:
             "calendar feed",
             f"{len(events):,} events to iCalendar",
             lambda: feed_ics(events, name="Bench", timezone=ZONE.key, stamp=NOW),
+            repeat=3,
+        ),
+        time_it(
+            "coach's calendar read",
+            f"10,000 events ({len(document) // 1024:,} KB) to busy time for 180 days",
+            lambda: busy_pieces(document, window_start, window_end, ZONE),
             repeat=3,
         ),
     ]

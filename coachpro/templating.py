@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -56,6 +57,11 @@ def _zone_options(selected: str, day: date, locale: str) -> Markup:
     )  # fmt: skip
 
 
+def url_host(url: str) -> str:
+    """Only the host of an address whose path may be a secret (a calendar's private link)."""
+    return urlsplit(url).hostname or ""
+
+
 def register(app: Flask) -> None:
     app.add_template_global(zone_options, "zone_options")
     app.add_template_filter(money, "money")
@@ -64,6 +70,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(in_zone, "in_zone")
     app.add_template_filter(status_label, "status_label")
+    app.add_template_filter(url_host, "url_host")
     app.add_template_global(ui_text, "ui_text")
     app.add_template_test(is_link, "link")  # {% if place is link %}: a call to join
     app.add_template_global(join_is_near, "join_is_near")

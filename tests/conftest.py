@@ -386,3 +386,23 @@ def stripe_app(database_url, fresh_install_rows, fake_stripe, tmp_path) -> Itera
         MAIL_FILE_DIR=str(tmp_path / "mail"),
     ) as app:
         yield app
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    """A real CalDAV server (Radicale) for the whole run; each test makes its own calendars."""
+    from tests.support.calendar_servers import Radicale
+
+    server = Radicale(tmp_path_factory.mktemp("radicale"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ics_server():
+    """A plain HTTP server for an iCalendar subscription, with ETags."""
+    from tests.support.calendar_servers import IcsServer
+
+    server = IcsServer().start()
+    yield server
+    server.stop()

@@ -3,6 +3,7 @@ from flask import Blueprint
 bp = Blueprint("coach", __name__)
 
 from coachpro.coach import (  # noqa: E402, F401
+    calendar_routes,
     couple_routes,
     homework_routes,
     payment_routes,

@@ -6,6 +6,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -473,3 +474,40 @@ class EmailTemplateForm(Form):
     )
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save this email"))
+
+
+class SubscriptionForm(Form):
+    """An iCalendar subscription address (read-only busy time)."""
+
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    url = StringField(
+        _l("Subscription address"),
+        validators=[
+            DataRequired(_l("Paste the calendar's address.")),
+            Length(max=1000, message=_l("That address is too long.")),
+        ],
+    )
+    submit = SubmitField(_l("Add the subscription"))
+
+
+class CalDavForm(Form):
+    """A CalDAV calendar: read, and written to when the coach ticks it."""
+
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    url = StringField(
+        _l("Calendar address"),
+        validators=[
+            DataRequired(_l("Enter the calendar's CalDAV address.")),
+            Length(max=1000, message=_l("That address is too long.")),
+        ],
+    )
+    username = StringField(
+        _l("User name"),
+        validators=[DataRequired(_l("Enter the user name.")), Length(max=200)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter the password.")), Length(max=500)],
+    )
+    writes = BooleanField(_l("Put my CoachPro consults and sessions in this calendar"))
+    submit = SubmitField(_l("Connect the calendar"))

@@ -65,6 +65,19 @@ def invite_ics(event: CalendarEvent, method: InviteMethod, stamp: datetime) -> b
     return calendar.to_ical()
 
 
+def calendar_object_ics(event: CalendarEvent, stamp: datetime) -> bytes:
+    """The event as a CalDAV resource in the coach's own calendar: no METHOD (RFC 4791
+    4.1 forbids it there) and no attendees, so a server that schedules (Nextcloud, iCloud)
+    sends the couple nothing of its own; they have CoachPro's invite already."""
+    if event.cancelled:
+        raise ValueError("a cancelled event is removed from the calendar, not written")
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add_component(_event(event, stamp, with_attendees=False))
+    return calendar.to_ical()
+
+
 def feed_ics(events: Iterable[CalendarEvent], name: str, timezone: str, stamp: datetime) -> bytes:
     """The subscribable feed: every event, cancelled ones marked cancelled.
 

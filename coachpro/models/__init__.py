@@ -7,6 +7,13 @@ from coachpro.models.booking import (
     DateOverride,
     WeeklyHours,
 )
+from coachpro.models.calendars import (
+    CalendarKind,
+    CalendarWrite,
+    CalendarWriteStatus,
+    ExternalBusy,
+    ExternalCalendar,
+)
 from coachpro.models.coaching import (
     COUNTS_AGAINST_PACKAGE,
     CoachingSession,
@@ -58,6 +65,9 @@ __all__ = [
     "AssignmentStatus",
     "AuditEvent",
     "BookingSettings",
+    "CalendarKind",
+    "CalendarWrite",
+    "CalendarWriteStatus",
     "CoachComment",
     "CoachNote",
     "CoachingSession",
@@ -72,6 +82,8 @@ __all__ = [
     "Enrollment",
     "Exercise",
     "ExerciseKind",
+    "ExternalBusy",
+    "ExternalCalendar",
     "HomeworkTally",
     "IntakeAnswer",
     "IntakeQuestion",

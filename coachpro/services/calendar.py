@@ -27,6 +27,7 @@ from coachpro.domain.availability import (
     TimeRange,
     free_slots,
 )
+from coachpro.domain.busy_times import LONGEST_PIECE
 from coachpro.extensions import db
 from coachpro.models import (
     BookingSettings,
@@ -35,6 +36,7 @@ from coachpro.models import (
     ConsultStatus,
     Couple,
     DateOverride,
+    ExternalBusy,
     Partner,
     PracticeSettings,
     WeeklyHours,
@@ -204,8 +206,8 @@ def busy_and_counts(
     ignore_consult_id: int | None = None,
     ignore_session_id: int | None = None,
 ) -> tuple[list[Interval], Counter]:
-    """Busy intervals (consults and coaching sessions) near these practice-local days, and
-    consults per practice-local day."""
+    """Busy intervals (consults, coaching sessions and the coach's own calendars) near these
+    practice-local days, and consults per practice-local day."""
     zone = practice_zone()
     start, end = _day_bounds(first_day, last_day, zone)
     query = select(Consult.id, Consult.start_at, Consult.end_at).where(
@@ -225,8 +227,15 @@ def busy_and_counts(
     )
     if ignore_session_id is not None:
         sessions = sessions.where(CoachingSession.id != ignore_session_id)
+    # The coach's own calendars, as the worker last copied them (in pieces of at most a day).
+    external = select(ExternalBusy.start_at, ExternalBusy.end_at).where(
+        ExternalBusy.start_at < end,
+        ExternalBusy.end_at > start,
+        ExternalBusy.start_at > start - LONGEST_PIECE,
+    )
     busy = [Interval(r.start_at, r.end_at) for r in rows]
     busy += [Interval(r.start_at, r.end_at) for r in db.session.execute(sessions)]
+    busy += [Interval(r.start_at, r.end_at) for r in db.session.execute(external)]
     # Only consults count towards the daily consult cap.
     per_day = Counter(r.start_at.astimezone(zone).date() for r in rows)
     return busy, per_day

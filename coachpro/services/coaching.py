@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coachpro.domain.availability import Interval, format_ranges, slot_problem, within_hours
+from coachpro.domain.busy_times import LONGEST_PIECE
 from coachpro.domain.formats import format_day
 from coachpro.domain.invites import CalendarEvent, Person
 from coachpro.domain.series import SeriesDate
@@ -25,7 +26,14 @@ from coachpro.domain.video import is_link
 from coachpro.extensions import db
 from coachpro.i18n import N_, coach_locale, couple_locale, current_locale, writing_for
 from coachpro.links import absolute_url
-from coachpro.models import CoachingSession, Consult, Couple, SessionStatus
+from coachpro.models import (
+    CoachingSession,
+    Consult,
+    Couple,
+    ExternalBusy,
+    ExternalCalendar,
+    SessionStatus,
+)
 from coachpro.models.coaching import CANCELLED_STATUSES
 from coachpro.models.types import utcnow
 from coachpro.services.calendar import (
@@ -41,6 +49,7 @@ from coachpro.services.calendar_notices import coach_emails, send_notice, when
 from coachpro.services.consults import SLOT_MESSAGES
 from coachpro.services.couples import current_enrollment, session_usage
 from coachpro.services.event_context import EventContext, EventFields, event_context
+from coachpro.services.external_calendars import queue_write
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.reminder_leads import due_for, reminder_leads
 from coachpro.services.unit_of_work import transactional
@@ -101,7 +110,9 @@ def _check_time(
         return
     wanted = Interval(start, start + length)
     if not overlap_ok and any(wanted.overlaps(b) for b in busy):
-        raise SessionError(_("That time overlaps another consult or session."))
+        raise SessionError(
+            _("That time overlaps another consult or session, or busy time in your calendar.")
+        )
 
 
 def session_warnings(
@@ -138,7 +149,32 @@ def session_warnings(
             if consult
             else _("It overlaps a session with %(names)s, %(time)s.", names=names, time=between)
         )
+    for name, at, until in overlapping_busy_time(wanted):
+        between = (
+            f"{format_time(at.astimezone(zone), 'short', locale=locale)}–"
+            f"{format_time(until.astimezone(zone), 'short', locale=locale)}"
+        )
+        warnings.append(
+            _("You are busy in your calendar %(calendar)s, %(time)s.", calendar=name, time=between)
+        )
     return warnings
+
+
+def overlapping_busy_time(wanted: Interval) -> list[tuple[str, datetime, datetime]]:
+    """(calendar name, start, end) of the busy time each of the coach's own calendars has
+    around `wanted` (its pieces joined up: a holiday reads as the holiday)."""
+    rows = db.session.execute(
+        select(ExternalCalendar.name, ExternalBusy.start_at, ExternalBusy.end_at)
+        .join(ExternalCalendar, ExternalCalendar.id == ExternalBusy.calendar_id)
+        .where(ExternalBusy.start_at < wanted.end, ExternalBusy.end_at > wanted.start,
+               ExternalBusy.start_at > wanted.start - LONGEST_PIECE)
+        .order_by(ExternalCalendar.id, ExternalBusy.start_at)
+    )  # fmt: skip
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for name, at, until in rows:
+        first, last = spans.get(name, (at, until))
+        spans[name] = (min(first, at), max(last, until))
+    return [(name, at, until) for name, (at, until) in spans.items()]
 
 
 def overlapping_events(wanted: Interval, ignore_session_id: int | None = None):
@@ -367,6 +403,7 @@ _SUBJECTS = {
 
 
 def _send(session: CoachingSession, couple: Couple, kind: str, *, notify_coach: bool) -> None:
+    queue_write(session=session)  # the coach's own calendar hears of every change too
     key = f"session:{session.public_id}:{session.sequence}:{kind}"
     attendees = _attendees(couple)
     couple_zone = ZoneInfo(couple.timezone)

@@ -18,6 +18,7 @@ from coachpro.services.calendar import practice_zone
 from coachpro.services.calendar_notices import coach_emails, invite_attachment, send_notice, when
 from coachpro.services.consult_links import ConsultFields, manage_url
 from coachpro.services.event_context import EventContext, event_context
+from coachpro.services.external_calendars import queue_write
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.reminder_leads import due_for, reminder_leads
 from coachpro.services.unit_of_work import transactional
@@ -91,6 +92,8 @@ COACH_SUBJECTS = {
 def send_consult_notice(consult: Consult, kind: str) -> None:
     """Email the couple (and, for a change, the coach) about a consult, with its invite:
     the couple's in the language they booked in, the coach's in the coach's."""
+    if kind != "reminder":
+        queue_write(consult=consult)  # the coach's own calendar hears of every change too
     visitor_zone = ZoneInfo(consult.visitor_timezone)
     key = f"consult:{consult.public_id}:{consult.sequence}:{kind}"
     with writing_for(consult.locale):

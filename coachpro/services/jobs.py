@@ -22,6 +22,7 @@ from coachpro.models import ScheduledJob, WorkerHeartbeat
 from coachpro.models.types import utcnow
 from coachpro.services.coaching import send_due_session_reminders
 from coachpro.services.consult_notices import send_due_reminders
+from coachpro.services.external_calendars import push_due_writes, refresh_due
 from coachpro.services.homework_digests import send_homework_digests
 from coachpro.services.mail_delivery import deliver_due
 from coachpro.services.retention import purge_expired
@@ -64,6 +65,19 @@ def _retention(now: datetime) -> str:
     )
 
 
+def _calendars(now: datetime) -> str:
+    report = refresh_due(now)
+    return f"refreshed {report.refreshed}, unchanged {report.unchanged}, failed {report.failed}"
+
+
+def _calendar_writes(now: datetime) -> str:
+    report = push_due_writes(now)
+    return (
+        f"written {report.written}, removed {report.removed}, "
+        f"will retry {report.retrying}, failed {report.failed}"
+    )
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -81,6 +95,9 @@ JOBS: tuple[Job, ...] = (
     Job("consult-reminders", N_("Reminders"), timedelta(minutes=1), _reminders),
     Job("homework-digests", N_("Daily homework emails"), timedelta(minutes=1), _homework_digests),
     Job("retention", N_("Delete what is past its retention"), timedelta(minutes=10), _retention),
+    # Each calendar is read every CALENDAR_REFRESH_MINUTES; the job looks for due ones.
+    Job("calendars", N_("Read your calendars"), timedelta(minutes=1), _calendars),
+    Job("calendar-writes", N_("Write to your calendars"), timedelta(seconds=10), _calendar_writes),
 )
 
 

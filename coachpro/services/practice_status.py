@@ -13,8 +13,18 @@ from sqlalchemy import func, select
 from coachpro.domain.formats import format_instant
 from coachpro.extensions import db
 from coachpro.i18n import current_locale
-from coachpro.models import OutboxMessage, OutboxStatus, ScheduledJob, StripeEvent, User
+from coachpro.models import (
+    CalendarWrite,
+    CalendarWriteStatus,
+    ExternalCalendar,
+    OutboxMessage,
+    OutboxStatus,
+    ScheduledJob,
+    StripeEvent,
+    User,
+)
 from coachpro.services.calendar import practice_zone
+from coachpro.services.external_calendars import problem_text
 from coachpro.services.jobs import JOBS, last_beat
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.practice_settings import practice
@@ -88,12 +98,22 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class CalendarState:
+    name: str
+    refreshed_at: datetime | None  # the last good read
+    tried_at: datetime | None
+    problem: str | None  # why the last try failed, in the coach's words
+
+
+@dataclass(frozen=True)
 class PracticeStatus:
     mail: MailState
     worker: WorkerState
     cards: CardState
     address: AddressState
     secrets: list[Secret]
+    calendars: list[CalendarState]
+    calendar_writes_failed: int  # consults and sessions CoachPro gave up writing
 
 
 def _origin(url: str) -> str:
@@ -143,6 +163,16 @@ def practice_status(now: datetime, browsing_at: str) -> PracticeStatus:
             browsing_at=browsing_at.rstrip("/"),
             differs=_origin(config["BASE_URL"]) != _origin(browsing_at),
         ),
+        calendars=[
+            CalendarState(
+                c.name, c.refreshed_at, c.tried_at, problem_text(c.error) if c.error else None
+            )
+            for c in db.session.scalars(select(ExternalCalendar).order_by(ExternalCalendar.id))
+        ],
+        calendar_writes_failed=db.session.scalar(
+            select(func.count()).where(CalendarWrite.status == CalendarWriteStatus.FAILED)
+        )
+        or 0,
         secrets=[
             Secret(
                 _("Secret key"),

@@ -28,6 +28,7 @@ from coachpro.models import (
 )
 from coachpro.models.types import utcnow
 from coachpro.services.consult_rules import can_erase
+from coachpro.services.external_calendars import forget_in_calendars
 from coachpro.services.sql import changed, count
 from coachpro.services.unit_of_work import transactional
 
@@ -215,6 +216,11 @@ def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime |
         .where(Payment.couple_id == couple_id)
         .values(couple_id=None, payer_email=None, note=None)
     )
+    session_ids = list(
+        db.session.scalars(select(CoachingSession.id).where(CoachingSession.couple_id == couple_id))
+    )
+    # Their events leave the coach's own calendars too (the worker removes them).
+    forget_in_calendars(consult_ids=consult_ids, session_ids=session_ids)
     db.session.execute(delete(Consult).where(Consult.couple_id == couple_id))
     db.session.delete(couple)  # partners, notes, enrollments, sessions, answers cascade
     db.session.flush()
@@ -257,6 +263,7 @@ def erase_prospects(consult_ids: list[int], *, actor_id: int | None, now, reason
     ):
         addresses |= {e for e in (email, partner_email) if e}
     emails = _erase_mail(couple_id=None, consult_ids=consult_ids, addresses=addresses)
+    forget_in_calendars(consult_ids=consult_ids, session_ids=[])
     erased = changed(delete(Consult).where(Consult.id.in_(consult_ids)))
     db.session.add(
         AuditEvent(

@@ -14,7 +14,16 @@ from urllib.parse import quote
 from sqlalchemy import select
 
 from coachpro.extensions import db
-from coachpro.models import Assignment, Couple, Enrollment, Exercise, Package, Partner, User
+from coachpro.models import (
+    Assignment,
+    Couple,
+    Enrollment,
+    Exercise,
+    ExternalCalendar,
+    Package,
+    Partner,
+    User,
+)
 from coachpro.models.payment import PaymentMethod
 from coachpro.services import coaching, consult_links, consults, homework, jar, payments
 from coachpro.services.accounts import make_reset_token
@@ -65,6 +74,17 @@ def build(app, coach, create_couple) -> Site:
             couple, enrollment, 10_000, PaymentMethod.BANK_TRANSFER, today, "First instalment"
         )
         consult = consults.book_consult(booking(consult_start, email="aiko@example.com"))
+        # The coach's own calendars: one read fine, one whose server stopped answering.
+        now = couple.created_at
+        calendars = [
+            ExternalCalendar(kind="caldav", name="Work (Nextcloud)", writes=True,
+                             url="https://cloud.example.org/remote.php/dav/calendars/rosa/work/",
+                             username="rosa", secret="sealed", refreshed_at=now, tried_at=now),
+            ExternalCalendar(kind="subscription", name="Family", error="unreachable",
+                             url="https://calendar.example.org/ical/private-7f3a/basic.ics",
+                             refreshed_at=now, tried_at=now),
+        ]  # fmt: skip
+        db.session.add_all(calendars)
         invited = create_couple(("Sam", "Alex"))
         other = db.session.scalar(select(Partner).where(Partner.user_id == invited.partner_a.id))
         other.user_id, other.email = None, "sam.invited@example.com"
@@ -78,6 +98,7 @@ def build(app, coach, create_couple) -> Site:
             "note_id": note.id,
             "payment_id": payment.id,
             "consult_id": consult.id,
+            "calendar_id": calendars[0].id,
             "exercise_id": db.session.scalar(select(Exercise.id).order_by(Exercise.id)),
             "package_id": db.session.scalar(select(Package.id).order_by(Package.id)),
             "day": (today - timedelta(days=1)).isoformat(),

@@ -90,6 +90,7 @@ def world(app, create_couple, coach):
             "colour": "6b3a6e",
             "kind": "portal_invite",
             "consult_id": 1,
+            "calendar_id": 1,
             "exercise_id": 1,
             "package_id": 1,
             "day": (today - timedelta(days=1)).isoformat(),
