@@ -72,6 +72,12 @@ class Config:
         "STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com"
     ).rstrip("/")
 
+    # Text message reminders (Twilio). All three set: partners and visitors may opt in.
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    TWILIO_FROM = os.environ.get("TWILIO_FROM", "")  # +15551234567, or a Messaging Service MG…
+    TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")
+
     # The coach's own calendars: how often each is read, and whether their addresses may be
     # on a private network or plain http (a Radicale on the office network). Off by default:
     # a calendar address must not be a way to reach what sits behind the server's firewall.
@@ -128,6 +134,7 @@ class TestingConfig(Config):
     OUTBOX_RETRY_BASE_SECONDS = 60
     STRIPE_SECRET_KEY = ""
     STRIPE_WEBHOOK_SECRET = ""
+    TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_FROM = TWILIO_API_BASE = ""
     # The suite's calendar servers (Radicale, a plain .ics server) are on localhost.
     CALENDAR_PRIVATE_ADDRESSES = True
 

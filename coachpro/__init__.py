@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from coachpro.payments import bp as payments_bp
     from coachpro.portal import bp as portal_bp
     from coachpro.public import bp as public_bp
+    from coachpro.texting import bp as texting_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coach_bp, url_prefix="/coach")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(payments_bp)
+    app.register_blueprint(texting_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

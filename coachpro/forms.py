@@ -8,9 +8,10 @@ refuses dates outside 1900-2200 (domain/calendar_bounds) with a message.
 """
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField, StringField, TextAreaField
-from wtforms.validators import StopValidation
+from wtforms import DateField, PasswordField, StringField, SubmitField, TelField, TextAreaField
+from wtforms.validators import Length, StopValidation
 
 from coachpro.domain.calendar_bounds import OUT_OF_RANGE, in_range
 from coachpro.domain.text import multi_line, single_line
@@ -64,3 +65,21 @@ class Form(FlaskForm):
             field = getattr(self, self.FIELD_FOR.get(name, name), None)
             if field is not None:
                 field.errors = [*field.errors, message]
+
+
+class TextNumberForm(Form):
+    """A mobile number for text reminders; the code that confirms it is asked next."""
+
+    number = TelField(
+        _l("Mobile number"),
+        validators=[Length(max=40, message=_l("That is too long for a phone number."))],
+    )
+    submit = SubmitField(_l("Text me a code"))
+
+
+class TextCodeForm(Form):
+    code = StringField(
+        _l("The code we texted you"),
+        validators=[Length(max=12, message=_l("The code has six digits."))],
+    )
+    submit = SubmitField(_l("Turn text reminders on"))

@@ -406,3 +406,29 @@ def ics_server():
     server = IcsServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def fake_twilio():
+    """The fake Twilio API on a free localhost port."""
+    from tests.fake_twilio import FakeTwilio, serve
+
+    fake = FakeTwilio()
+    server = serve(fake)
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def texting(app, fake_twilio):
+    """Text messages on for this test's app, through the fake Twilio; the fake comes back."""
+    from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM
+
+    app.config.update(
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        TWILIO_FROM=FROM,
+        TWILIO_API_BASE=fake_twilio.base_url,
+    )
+    return fake_twilio

@@ -23,11 +23,14 @@ from coachpro.booking.picker import TZ_COOKIE, build_picker, visitor_zone
 from coachpro.choices import package_choices
 from coachpro.domain.invites import google_calendar_url
 from coachpro.extensions import limiter
+from coachpro.forms import TextCodeForm, TextNumberForm
 from coachpro.i18n import current_locale
 from coachpro.models.types import utcnow
 from coachpro.services import calendar_feed as feed_service
 from coachpro.services import consult_links, consult_notices, consult_requests, consults
 from coachpro.services.calendar import booking_settings, practice_zone
+from coachpro.services.texting_settings import texting_on
+from coachpro.texting import views as text_views
 
 REMEMBER_ZONE_SECONDS = 365 * 24 * 3600
 
@@ -114,8 +117,12 @@ def _consult_or_404(token: str):
 
 @bp.get("/book/<token>")
 def manage(token: str):
-    consult = _consult_or_404(token)
+    return _manage_page(_consult_or_404(token), token)
+
+
+def _manage_page(consult, token: str, status: int = 200, **texts):
     event = consult_notices.consult_event(consult)
+    upcoming = consult.is_live and consult.start_at > utcnow()
     return render_template(
         "booking/manage.html",
         consult=consult,
@@ -123,9 +130,47 @@ def manage(token: str):
         zone=ZoneInfo(consult.visitor_timezone),
         practice_zone=practice_zone(),
         google_url=google_calendar_url(event),
-        changeable=consult.is_live and consult.start_at > utcnow(),
+        changeable=upcoming,
         movable=consult.is_live and consult.start_at > utcnow() + _notice(),
-    )
+        # Text reminders are offered while there is something to be reminded of.
+        **(text_views.context({"consult": consult}, **texts) if upcoming else {"texts": None}),
+    ), status
+
+
+def _texts_back(token: str):
+    return redirect(url_for("booking.manage", token=token) + "#texts")
+
+
+@bp.post("/book/<token>/texts")
+@limiter.limit(
+    "5 per hour", key_func=lambda: f"texts:{(request.view_args or {}).get('token', '')[:40]}"
+)
+def send_text_code(token: str):
+    """Text a code to the visitor's number (a few an hour: each costs the practice)."""
+    consult = _consult_or_404(token)
+    if not texting_on() or not consult.is_live or consult.start_at <= utcnow():
+        abort(404)
+    form = TextNumberForm()
+    if text_views.sent_code(form, {"consult": consult}):
+        return _texts_back(token)
+    return _manage_page(consult, token, 422, number_form=form)
+
+
+@bp.post("/book/<token>/texts/confirm")
+def confirm_text_code(token: str):
+    consult = _consult_or_404(token)
+    form = TextCodeForm()
+    if text_views.confirmed(form, {"consult": consult}):
+        return _texts_back(token)
+    return _manage_page(consult, token, 422, code_form=form)
+
+
+@bp.post("/book/<token>/texts/stop")
+def stop_texts(token: str):
+    consult = _consult_or_404(token)
+    if TextCodeForm().validate_on_submit():  # (CSRF only)
+        text_views.stopped({"consult": consult})
+    return _texts_back(token)
 
 
 def _notice() -> timedelta:

@@ -236,10 +236,7 @@ def events_between(
         f'<c:time-range start="{_utc(start)}" end="{_utc(end)}"/>'
         "</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>"
     ).encode()
-    response = _request(
-        "REPORT", url, allow_private=allow_private, login=login, body=body, headers=_xml(1)
-    )
-    return _documents(_multistatus(response), url)
+    return _documents(_report(url, login, body, allow_private=allow_private), url)
 
 
 def changes_since(url: str, login: Login, token: str, *, allow_private: bool) -> Changes:
@@ -251,10 +248,7 @@ def changes_since(url: str, login: Login, token: str, *, allow_private: bool) ->
         f"<d:sync-token>{_escape(token)}</d:sync-token><d:sync-level>1</d:sync-level>"
         "<d:prop><d:getetag/></d:prop></d:sync-collection>"
     ).encode()
-    response = _request(
-        "REPORT", url, allow_private=allow_private, login=login, body=body, headers=_xml(1)
-    )
-    root = _multistatus(response)
+    root = _report(url, login, body, allow_private=allow_private)
     changes = Changes(sync_token=_text(root.find(f"{{{_DAV}}}sync-token")))
     changed = []
     for item in root.findall(f"{{{_DAV}}}response"):
@@ -280,10 +274,7 @@ def _multiget(url: str, login: Login, hrefs: list[str], *, allow_private: bool) 
         f'xmlns:c="{_CALDAV}"><d:prop><d:getetag/><c:calendar-data/></d:prop>{listed}'
         "</c:calendar-multiget>"
     ).encode()
-    response = _request(
-        "REPORT", url, allow_private=allow_private, login=login, body=body, headers=_xml(1)
-    )
-    return _documents(_multistatus(response), url)
+    return _documents(_report(url, login, body, allow_private=allow_private), url)
 
 
 def put_event(url: str, login: Login, uid: str, document: bytes, *, allow_private: bool) -> None:
@@ -315,6 +306,14 @@ def event_address(url: str, uid: str) -> str:
 
 
 # ---------------------------------------------------------------- XML
+
+
+def _report(url: str, login: Login, body: bytes, *, allow_private: bool) -> ElementTree.Element:
+    """A REPORT on the collection's members (Depth: 1), its multistatus parsed."""
+    return _multistatus(
+        _request("REPORT", url, allow_private=allow_private, login=login, body=body,
+                 headers=_xml(1))
+    )  # fmt: skip
 
 
 def _xml(depth: int) -> dict[str, str]:

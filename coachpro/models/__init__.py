@@ -36,7 +36,7 @@ from coachpro.models.homework import (
     Pulse,
     Visibility,
 )
-from coachpro.models.outbox import OutboxMessage, OutboxStatus
+from coachpro.models.outbox import Channel, OutboxMessage, OutboxStatus
 from coachpro.models.package import Package
 from coachpro.models.payment import (
     Payment,
@@ -47,6 +47,7 @@ from coachpro.models.payment import (
     StripeEvent,
 )
 from coachpro.models.practice import EmailTemplate, PracticeLogo, PracticeSettings
+from coachpro.models.texting import SmsOptOut, TextNumber
 from coachpro.models.user import RecoveryCode, Role, User
 from coachpro.models.worker import ScheduledJob, WorkerHeartbeat
 from coachpro.models.workspace import (
@@ -68,6 +69,7 @@ __all__ = [
     "CalendarKind",
     "CalendarWrite",
     "CalendarWriteStatus",
+    "Channel",
     "CoachComment",
     "CoachNote",
     "CoachingSession",
@@ -106,8 +108,10 @@ __all__ = [
     "Role",
     "ScheduledJob",
     "SessionStatus",
+    "SmsOptOut",
     "StatusChange",
     "StripeEvent",
+    "TextNumber",
     "User",
     "Visibility",
     "WeeklyHours",

@@ -1,4 +1,5 @@
-"""Email waiting to be delivered: written in the transaction that caused it."""
+"""Email and text messages waiting to be delivered: written in the transaction that caused
+them."""
 
 import uuid
 from datetime import datetime
@@ -24,10 +25,16 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"  # recipients are E.164 numbers, text_body the message, subject a summary
+
+
 class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         one_of("status", OutboxStatus, name="status_known"),
+        one_of("channel", Channel, name="channel_known"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         # A message being sent always has a lease, so a crashed worker's claim expires.
         CheckConstraint(
@@ -39,6 +46,8 @@ class OutboxMessage(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Enqueuing twice with the same key yields one message (e.g. one reminder per booking).
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(8), default=Channel.EMAIL,
+                                         server_default="email")  # fmt: skip
     sender: Mapped[str] = mapped_column(String(254))
     reply_to: Mapped[str | None] = mapped_column(String(254))  # fixed when it was written
     recipients: Mapped[list[str]] = mapped_column(JSON)

@@ -12,6 +12,8 @@ from coachpro.auth.sessions import role_required
 from coachpro.choices import zone_choices
 from coachpro.domain.calendar_bounds import parse_day
 from coachpro.domain.rich_text import plain_steps, render_rich_text
+from coachpro.extensions import limiter
+from coachpro.forms import TextCodeForm, TextNumberForm
 from coachpro.models import ExerciseKind, Role, Visibility
 from coachpro.models.types import utcnow
 from coachpro.portal import bp
@@ -23,9 +25,10 @@ from coachpro.portal.forms import (
     PulseForm,
     TimezoneForm,
 )
-from coachpro.services import accounts, homework, homework_digests, jar, pulse
+from coachpro.services import accounts, homework, homework_digests, jar, pulse, texting
 from coachpro.services.my_data import partner_data
 from coachpro.services.portal_home import other_partner, partner_for
+from coachpro.texting import views as text_views
 
 
 def _me():
@@ -309,7 +312,7 @@ def _zone_form(submitted: bool = False) -> TimezoneForm:
     return form
 
 
-def _settings(me, form, zone_form, status: int):
+def _settings(me, form, zone_form, status: int, **texts):
     other = other_partner(me)
     return render_template(
         "portal/settings.html",
@@ -317,7 +320,51 @@ def _settings(me, form, zone_form, status: int):
         form=form,
         zone_form=zone_form,
         partner_name=other.first_name if other else None,
+        **text_views.context({"partner": me}, **texts),
     ), status
+
+
+def _email_form(me) -> EmailChoicesForm:
+    form = EmailChoicesForm(formdata=None, obj=None)
+    form.hour.data = "" if me.reminder_hour is None else str(me.reminder_hour)
+    form.encouragement.data, form.sessions.data = me.email_encouragement, me.email_sessions
+    return form
+
+
+_TEXTS = "#texts"
+
+
+@bp.post("/settings/texts")
+@role_required(Role.CLIENT)
+@limiter.limit("5 per hour", key_func=lambda: f"texts:{current_user.id}")
+def send_text_code():
+    """Text a code to the number typed (a few an hour: each costs the practice money)."""
+    me = _me()
+    form = TextNumberForm()
+    if not texting.texting_on():
+        abort(404)
+    if text_views.sent_code(form, {"partner": me}):
+        return redirect(url_for("portal.settings_page") + _TEXTS)
+    return _settings(me, _email_form(me), _zone_form(), 422, number_form=form)
+
+
+@bp.post("/settings/texts/confirm")
+@role_required(Role.CLIENT)
+def confirm_text_code():
+    me = _me()
+    form = TextCodeForm()
+    if text_views.confirmed(form, {"partner": me}):
+        return redirect(url_for("portal.settings_page") + _TEXTS)
+    return _settings(me, _email_form(me), _zone_form(), 422, code_form=form)
+
+
+@bp.post("/settings/texts/stop")
+@role_required(Role.CLIENT)
+def stop_texts():
+    me = _me()
+    if TextCodeForm().validate_on_submit():  # (CSRF only)
+        text_views.stopped({"partner": me})
+    return redirect(url_for("portal.settings_page") + _TEXTS)
 
 
 @bp.post("/settings/timezone")
@@ -335,10 +382,7 @@ def save_timezone():
             refresh()  # the confirmation in the language just chosen
             flash(_("Saved: times and dates now follow your choices."), "success")
             return redirect(url_for("portal.settings_page"))
-    form = EmailChoicesForm(formdata=None, obj=None)
-    form.hour.data = "" if me.reminder_hour is None else str(me.reminder_hour)
-    form.encouragement.data, form.sessions.data = me.email_encouragement, me.email_sessions
-    return _settings(me, form, zone_form, 422)
+    return _settings(me, _email_form(me), zone_form, 422)
 
 
 @bp.get("/my-data")

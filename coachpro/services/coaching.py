@@ -52,6 +52,7 @@ from coachpro.services.event_context import EventContext, EventFields, event_con
 from coachpro.services.external_calendars import queue_write
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.reminder_leads import due_for, reminder_leads
+from coachpro.services.texting import confirmed_numbers, enqueue_text
 from coachpro.services.unit_of_work import transactional
 from coachpro.services.video import new_meeting_location
 
@@ -464,24 +465,41 @@ def send_due_session_reminders(now: datetime | None = None) -> int:
         lead = due_for(session, leads, now).send
         couple = session.couple
         to = [p.email for p in couple.partners if p.email and p.email_sessions]
-        if lead is None or not to:
+        numbers = confirmed_numbers(partners=couple.partners) if lead is not None else []
+        if lead is None or not (to or numbers):
             continue
         zone = ZoneInfo(couple.timezone)
+        key = f"session:{session.public_id}:reminder{lead or ''}:{session.start_at.isoformat()}"
         with writing_for(couple_locale(couple)):
-            enqueue_templated(
-                to=to,
-                subject=_("Reminder: coaching session %(when)s", when=when(session.start_at, zone)),
-                template="session_update",
-                dedupe_key=f"session:{session.public_id}:reminder{lead or ''}:"
-                f"{session.start_at.isoformat()}",
-                couple_id=couple.id,
-                session=session,
-                couple=couple,
-                kind="reminder",
-                audience="couple",
-                couple_zone=couple.timezone,
-                portal_url=absolute_url("portal.today"),
-            )
+            if to:
+                enqueue_templated(
+                    to=to,
+                    subject=_(
+                        "Reminder: coaching session %(when)s", when=when(session.start_at, zone)
+                    ),
+                    template="session_update",
+                    dedupe_key=key,
+                    couple_id=couple.id,
+                    session=session,
+                    couple=couple,
+                    kind="reminder",
+                    audience="couple",
+                    couple_zone=couple.timezone,
+                    portal_url=absolute_url("portal.today"),
+                )
+            for number in numbers:
+                enqueue_text(
+                    number,
+                    _(
+                        "Reminder from %(practice)s: your coaching session is %(when)s. "
+                        "Details: %(link)s",
+                        practice=event_context().practice,
+                        when=when(session.start_at, zone),
+                        link=absolute_url("portal.today"),
+                    ),
+                    dedupe_key=f"sms:{number}:{key}",
+                    couple_id=couple.id,
+                )
         sent += 1
     return sent
 

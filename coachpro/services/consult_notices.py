@@ -20,7 +20,9 @@ from coachpro.services.consult_links import ConsultFields, manage_url
 from coachpro.services.event_context import EventContext, event_context
 from coachpro.services.external_calendars import queue_write
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.practice_settings import practice
 from coachpro.services.reminder_leads import due_for, reminder_leads
+from coachpro.services.texting import confirmed_numbers, enqueue_text
 from coachpro.services.unit_of_work import transactional
 
 
@@ -167,5 +169,20 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 practice_zone=practice_zone(),
                 manage_url=manage_url(consult),
             )
+            key = f"consult:{consult.public_id}:reminder{lead or ''}:{consult.start_at.isoformat()}"
+            for number in confirmed_numbers(consult=consult):
+                enqueue_text(
+                    number,
+                    _(
+                        "Reminder from %(practice)s: your free consult is %(when)s. To move or "
+                        "cancel it: %(link)s",
+                        practice=practice().name,
+                        when=when(consult.start_at, visitor_zone),
+                        link=manage_url(consult),
+                    ),
+                    dedupe_key=f"sms:{number}:{key}",
+                    consult_id=consult.id,
+                    couple_id=consult.couple_id,
+                )
         sent += 1
     return sent

@@ -1,4 +1,5 @@
-"""The outbox worker: claim due messages, deliver them, record the outcome.
+"""The outbox worker: claim due messages, deliver them (email over SMTP, text messages
+through Twilio), record the outcome.
 
 Claiming is a compare-and-set on the row's status, so two workers never hold the
 same message; on PostgreSQL the candidate rows are also read `FOR UPDATE SKIP LOCKED`
@@ -24,11 +25,13 @@ from coachpro.integrations.mailer import (
     Transport,
     build_mime,
 )
-from coachpro.models import OutboxMessage, OutboxStatus
+from coachpro.integrations.twilio_sms import SmsRefused, send_sms
+from coachpro.models import Channel, OutboxMessage, OutboxStatus, SmsOptOut
 from coachpro.models.types import utcnow
 from coachpro.request_log import failure_for_log
 from coachpro.services.outbox import decode_attachments
 from coachpro.services.sql import changed
+from coachpro.services.texting_settings import twilio_settings
 from coachpro.services.unit_of_work import in_unit, transactional, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -37,7 +40,8 @@ LEASE = timedelta(minutes=5)
 
 
 class _Unbuildable(Exception):
-    """The row cannot become an email at all; no retry would change that."""
+    """The row cannot be delivered at all (cannot become an email, a number that said STOP,
+    a text Twilio refused for good): no retry would change that."""
 
 
 @dataclass
@@ -77,11 +81,14 @@ def _due(now: datetime):
 
 
 @transactional()
-def claim_due(now: datetime, limit: int) -> list[tuple[int, datetime]]:
-    """Take up to `limit` due messages for this worker; returns (id, lease) pairs."""
+def claim_due(
+    now: datetime, limit: int, channels: tuple[str, ...] = tuple(Channel)
+) -> list[tuple[int, datetime]]:
+    """Take up to `limit` due messages (of these channels) for this worker; returns (id,
+    lease) pairs."""
     candidates = db.session.scalars(
         select(OutboxMessage.id)
-        .where(_due(now))
+        .where(_due(now), OutboxMessage.channel.in_(channels))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -110,10 +117,18 @@ def deliver_due(
     """Deliver every message due at `now` (claimed in batches) and report what happened."""
     if in_unit():
         raise RuntimeError("Mail is delivered outside any unit of work: never inside a write.")
-    transport = transport or transport_from_config()
     now = now or utcnow()
     report = DeliveryReport()
-    while claimed := claim_due(now, batch_size):
+    # Email with nowhere to go stays waiting (unclaimed, its attempts untouched) and the job
+    # fails with the reason for the status page; texts go out all the same.
+    nowhere: RuntimeError | None = None
+    if transport is None:
+        try:
+            transport = transport_from_config()
+        except RuntimeError as exc:
+            nowhere = exc
+    channels = (Channel.SMS,) if nowhere else tuple(Channel)
+    while claimed := claim_due(now, batch_size, channels):
         for message_id, lease in claimed:
             try:
                 _deliver_one(transport, message_id, lease, report)
@@ -123,6 +138,8 @@ def deliver_due(
                           failure_for_log(exc))  # fmt: skip
         if len(claimed) < batch_size:
             break
+    if nowhere is not None:
+        raise nowhere
     return report
 
 
@@ -143,24 +160,33 @@ def _build(message: OutboxMessage) -> EmailMessage:
     )
 
 
-def _deliver_one(transport: Transport, message_id: int, lease: datetime, report: DeliveryReport):
-    # Read in a unit of its own, so no transaction is open while talking to SMTP.
+def _deliver_one(
+    transport: Transport | None, message_id: int, lease: datetime, report: DeliveryReport
+):
+    # Read in a unit of its own, so no transaction is open while talking to SMTP or Twilio.
     with unit_of_work():
         message = db.session.get(OutboxMessage, message_id)
         if message is None:  # erased while it waited (its couple or prospect is gone)
             return
         attempts = message.attempts
+        text = _text_of(message) if message.channel == Channel.SMS else None
         # Building the message is part of delivering it: one that cannot be built is failed
         # with its reason kept, and the worker goes on with the others. Retrying would not help.
-        try:
-            mime = _build(message)
-        except Exception as exc:
-            mime, build_error = None, f"Could not build the message: {type(exc).__name__}: {exc}"
+        mime, build_error = None, ""
+        if text is None:
+            try:
+                mime = _build(message)
+            except Exception as exc:
+                build_error = f"Could not build the message: {type(exc).__name__}: {exc}"
     config = current_app.config
     try:
-        if mime is None:
+        if text is not None:
+            _send_text(text)
+        elif mime is None:
             raise _Unbuildable(build_error)
-        transport.send(mime)
+        else:
+            assert transport is not None  # (emails are claimed only when there is one)
+            transport.send(mime)
     except Exception as exc:  # any failure is retried; the error is kept for the coach to read
         error = str(exc) if isinstance(exc, _Unbuildable) else f"{type(exc).__name__}: {exc}"
         error = error[:2000]
@@ -192,6 +218,30 @@ def _deliver_one(transport: Transport, message_id: int, lease: datetime, report:
         }
         report.sent.append(message_id)
     _record_outcome(message_id, lease, values)
+
+
+@dataclass(frozen=True)
+class _Text:
+    to: str
+    body: str
+    stopped: bool  # the number replied STOP after this was queued
+
+
+def _text_of(message: OutboxMessage) -> _Text:
+    to = message.recipients[0]
+    return _Text(to, message.text_body, db.session.get(SmsOptOut, to) is not None)
+
+
+def _send_text(text: _Text) -> None:
+    if text.stopped:
+        raise _Unbuildable("Not sent: the number replied STOP.")
+    settings = twilio_settings()
+    if not settings.complete:
+        raise _Unbuildable("Not sent: text messages are not set up (no Twilio keys).")
+    try:
+        send_sms(settings, text.to, text.body)
+    except SmsRefused as exc:
+        raise _Unbuildable(f"Twilio refused it: {exc}") from exc
 
 
 @transactional()

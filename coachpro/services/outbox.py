@@ -1,4 +1,5 @@
-"""Putting email in the outbox, in the caller's transaction.
+"""Putting email (and, through services/texting, text messages) in the outbox, in the
+caller's transaction.
 
 Nothing here commits: the message is written together with the change that caused it,
 so either both happen or neither does.
@@ -41,12 +42,6 @@ def enqueue_email(
     recipients = [addr.strip() for addr in to if addr and addr.strip()]
     if not recipients:
         raise ValueError("an email needs at least one recipient")
-    if dedupe_key is not None:
-        existing = db.session.scalar(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
-        )
-        if existing is not None:
-            return existing
     message = OutboxMessage(
         sender=practice().sender(),
         reply_to=practice().reply_to,
@@ -62,13 +57,23 @@ def enqueue_email(
         unsubscribe_url=unsubscribe_url,
         message_id=f"<{uuid.uuid4().hex}@{_mail_domain()}>",
     )
+    return add_to_outbox(message)
+
+
+def add_to_outbox(message: OutboxMessage) -> OutboxMessage:
+    """Add an email or a text; one whose dedupe key was seen before returns that one."""
+    key = message.dedupe_key
+    if key is not None:
+        existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+        if existing is not None:
+            return existing
     try:
         # A savepoint, so losing a race on the dedupe key leaves the caller's change intact.
         with db.session.begin_nested():
             db.session.add(message)
     except IntegrityError:
         return db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
+            select(OutboxMessage).where(OutboxMessage.dedupe_key == key)
         ).one()
     return message
 

@@ -28,6 +28,7 @@ from coachpro.services.external_calendars import problem_text
 from coachpro.services.jobs import JOBS, last_beat
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.practice_settings import practice
+from coachpro.services.texting_settings import texting_on
 from coachpro.services.unit_of_work import transactional
 from config import DEV_SECRET_KEY
 
@@ -193,6 +194,11 @@ def practice_status(now: datetime, browsing_at: str) -> PracticeStatus:
                 _("Stripe webhook secret"),
                 bool(config.get("STRIPE_WEBHOOK_SECRET")),
                 _("lets Stripe tell CoachPro a payment went through"),
+            ),
+            Secret(
+                _("Twilio keys"),
+                texting_on(),
+                _("send text message reminders to those who ask for them"),
             ),
         ],
     )

@@ -50,7 +50,12 @@ class Site:
 
 
 def build(app, coach, create_couple) -> Site:
-    """A practice in use: a couple with homework, a session, a note, a payment, a consult."""
+    """A practice in use: a couple with homework, a session, a note, a payment, a consult,
+    the coach's calendars, and text reminders offered (nothing is sent while sweeping)."""
+    from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM
+
+    app.config.update(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+                      TWILIO_FROM=FROM, TWILIO_API_BASE="http://127.0.0.1:9")  # fmt: skip
     maya = create_couple(("Maya", "Jordan"))
     today = couple_today(app, maya.couple_id)
     aid = assign_builtin(app, maya.couple_id, "nervous-share", today - timedelta(days=1))
