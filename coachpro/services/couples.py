@@ -28,6 +28,7 @@ from coachpro.models import (
 )
 from coachpro.models.couple import couple_name
 from coachpro.models.types import utcnow
+from coachpro.services.external_calendars import queue_couple_sessions
 from coachpro.services.homework_tallies import homework_changed
 from coachpro.services.sql import count
 from coachpro.services.unit_of_work import transactional
@@ -136,6 +137,9 @@ def update_couple(couple: Couple, details: CoupleDetails) -> Couple:
         homework_changed(couple.id)  # their days, and so their last week, are other days now
     couple.timezone = details.timezone
     couple.source = (details.source or "").strip() or None
+    renamed = any(
+        p.first_name != new.first_name for p, new in zip(couple.partners, partners, strict=True)
+    )
     for partner, new in zip(couple.partners, partners, strict=True):
         user = partner.user
         if user is not None and partner.email != new.email:
@@ -148,6 +152,8 @@ def update_couple(couple: Couple, details: CoupleDetails) -> Couple:
                 user.email = new.email
         for name, value in vars(new).items():
             setattr(partner, name, value)
+    if renamed:  # their sessions are titled with their names in the coach's own calendar
+        queue_couple_sessions(couple.id)
     return couple
 
 

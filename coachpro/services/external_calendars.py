@@ -466,6 +466,24 @@ def queue_write(*, consult: Consult | None = None, session: CoachingSession | No
         )
 
 
+def queue_couple_sessions(couple_id: int, now: datetime | None = None) -> None:
+    """Their names changed: the upcoming sessions' titles in the coach's calendars too."""
+    targets = list(db.session.scalars(select(ExternalCalendar.id).where(ExternalCalendar.writes)))
+    if not targets:
+        return
+    host = event_context().host
+    for session_id, public_id in db.session.execute(
+        select(CoachingSession.id, CoachingSession.public_id).where(
+            CoachingSession.couple_id == couple_id,
+            CoachingSession.start_at > (now or utcnow()),
+            CoachingSession.status.in_(HOLDS_CALENDAR),
+        )
+    ):
+        for calendar_id in targets:
+            _mark_pending(calendar_id, f"session-{public_id}@{host}", consult_id=None,
+                          session_id=session_id)  # fmt: skip
+
+
 def forget_in_calendars(*, consult_ids: list[int], session_ids: list[int]) -> None:
     """Before consults or sessions are erased: have their events removed from the coach's
     calendars too (the rows outlive them, their links set to NULL by the database)."""

@@ -24,6 +24,7 @@ from coachpro.models import (
     JarSlip,
     Partner,
     Pulse,
+    TextNumber,
     User,
 )
 
@@ -49,6 +50,11 @@ def _entry(c: Completion, title: str, zone: ZoneInfo) -> dict[str, Any]:
         "readable_by": str(WHO_READS.get(c.visibility, WHO_READS["me"])),
         "written": _at(c.created_at, zone),
     }
+
+
+def _text_number(partner: Partner) -> str | None:
+    row = db.session.scalar(select(TextNumber).where(TextNumber.partner_id == partner.id))
+    return row.number if row is not None and row.confirmed_at is not None else None
 
 
 def partner_data(partner: Partner, now: datetime) -> dict[str, Any]:
@@ -95,6 +101,7 @@ def partner_data(partner: Partner, now: datetime) -> dict[str, Any]:
             "daily_homework_email_hour": partner.reminder_hour,
             "emails_from_your_coach": partner.email_encouragement,
             "session_invitations": partner.email_sessions,
+            "text_reminders_to": _text_number(partner),
         },
         "your_entries": mine,
         "shared_with_you": shared,

@@ -379,3 +379,33 @@ def test_the_coach_is_warned_before_booking_over_their_own_calendar(app, ics_ser
         with pytest.raises(SessionError, match="busy time in your calendar"):
             schedule_session(couple, taken)
         assert schedule_session(couple, taken, overlap_ok=True).start_at == taken
+
+
+def test_renaming_a_partner_retitles_their_sessions_in_the_coachs_calendar(
+    app, radicale, create_couple
+):
+    from coachpro.services import couples
+
+    url = radicale.new_calendar()
+    ids = create_couple(("Maya", "Jordan"))
+    with app.app_context():
+        (start,) = _slots_a_week_ahead(1)
+        session = schedule_session(db.session.get(Couple, ids.couple_id), start)
+        uid = f"session-{session.public_id}@coachpro.test"
+        _connect(radicale, url, writes=True)
+        calendars.push_due_writes()
+        assert "Maya & Jordan" in str(radicale.events(url)[uid]["SUMMARY"])
+        couple = db.session.get(Couple, ids.couple_id)
+        details = couples.CoupleDetails(
+            partners=tuple(
+                couples.PartnerDetails(first_name="Jo" if p.position == 2 else p.first_name,
+                                       last_name=p.last_name or "", email=p.email or "",
+                                       phone="", pronouns="")
+                for p in couple.partners
+            ),
+            timezone=couple.timezone,
+            source=None,
+        )  # fmt: skip
+        couples.update_couple(couple, details)
+        assert calendars.push_due_writes().written == 1
+        assert "Maya & Jo" in str(radicale.events(url)[uid]["SUMMARY"])

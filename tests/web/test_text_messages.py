@@ -87,6 +87,7 @@ def test_a_partner_confirms_her_number_with_the_code_texted_to_her(app, texting,
                       follow_redirects=True)  # fmt: skip
     assert "Text reminders are on." in right.text
     assert "Reminders are texted to +49\u00a0•••" in right.text and "6789" not in right.text
+    assert maya.get("/portal/my-data.json").json["you"]["text_reminders_to"] == MAYA
     with app.app_context():
         row = db.session.scalar(select(TextNumber))
         assert row.number == MAYA and row.confirmed_at is not None and row.code_hash is None
