@@ -253,7 +253,7 @@ def changes_since(url: str, login: Login, token: str, *, allow_private: bool) ->
     changed = []
     for item in root.findall(f"{{{_DAV}}}response"):
         href = _href(item, url)
-        if href is None or href == _path(url):
+        if href is None or href.rstrip("/") == _path(url).rstrip("/"):  # the collection
             continue
         status = _text(item.find(f"{{{_DAV}}}status")) or ""
         if " 404" in status or " 410" in status:
