@@ -1,7 +1,7 @@
 """The coach's own calendars: connect (subscription or CalDAV), see how each is doing,
 choose whether CoachPro writes to it, remove it."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -13,6 +13,7 @@ from coachpro.i18n import explain
 from coachpro.models import ExternalCalendar, Role
 from coachpro.services import external_calendars as calendars
 from coachpro.services.calendar import practice_zone
+from coachpro.services.lookup import get_or_404
 
 
 def _page(subscription: SubscriptionForm, caldav: CalDavForm, status: int = 200):
@@ -80,17 +81,10 @@ def add_caldav():
     return _page(SubscriptionForm(prefix="sub"), form, 422)
 
 
-def _calendar_or_404(calendar_id: int) -> ExternalCalendar:
-    calendar = db.session.get(ExternalCalendar, calendar_id)
-    if calendar is None:
-        abort(404)
-    return calendar
-
-
 @bp.post("/settings/calendars/<int:calendar_id>/refresh")
 @role_required(Role.COACH)
 def refresh_calendar(calendar_id: int):
-    calendar = _calendar_or_404(calendar_id)
+    calendar = get_or_404(ExternalCalendar, calendar_id)
     if ActionForm().validate_on_submit():
         outcome = calendars.refresh(calendar.id)
         db.session.refresh(calendar)
@@ -104,7 +98,7 @@ def refresh_calendar(calendar_id: int):
 @bp.post("/settings/calendars/<int:calendar_id>/writes")
 @role_required(Role.COACH)
 def calendar_writes(calendar_id: int):
-    calendar = _calendar_or_404(calendar_id)
+    calendar = get_or_404(ExternalCalendar, calendar_id)
     if ActionForm().validate_on_submit():
         on = request.form.get("writes") == "on"
         try:
@@ -124,7 +118,7 @@ def calendar_writes(calendar_id: int):
 @bp.route("/settings/calendars/<int:calendar_id>/remove", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def remove_calendar(calendar_id: int):
-    calendar = _calendar_or_404(calendar_id)
+    calendar = get_or_404(ExternalCalendar, calendar_id)
     form = ActionForm()
     if form.validate_on_submit():
         name = calendar.name

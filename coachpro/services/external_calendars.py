@@ -469,19 +469,8 @@ def queue_write(*, consult: Consult | None = None, session: CoachingSession | No
 def queue_couple_sessions(couple_id: int, now: datetime | None = None) -> None:
     """Their names changed: the upcoming sessions' titles in the coach's calendars too."""
     targets = list(db.session.scalars(select(ExternalCalendar.id).where(ExternalCalendar.writes)))
-    if not targets:
-        return
-    host = event_context().host
-    for session_id, public_id in db.session.execute(
-        select(CoachingSession.id, CoachingSession.public_id).where(
-            CoachingSession.couple_id == couple_id,
-            CoachingSession.start_at > (now or utcnow()),
-            CoachingSession.status.in_(HOLDS_CALENDAR),
-        )
-    ):
-        for calendar_id in targets:
-            _mark_pending(calendar_id, f"session-{public_id}@{host}", consult_id=None,
-                          session_id=session_id)  # fmt: skip
+    for calendar_id in targets:
+        _queue_sessions(calendar_id, now or utcnow(), CoachingSession.couple_id == couple_id)
 
 
 def forget_in_calendars(*, consult_ids: list[int], session_ids: list[int]) -> None:
@@ -541,12 +530,20 @@ def _queue_upcoming(calendar: ExternalCalendar, now: datetime) -> None:
     ):
         _mark_pending(calendar.id, f"consult-{public_id}@{host}", consult_id=consult_id,
                       session_id=None)  # fmt: skip
+    _queue_sessions(calendar.id, now)
+
+
+def _queue_sessions(calendar_id: int, now: datetime, *conditions) -> None:
+    """Mark the upcoming sessions (those matching `conditions`) for writing to a calendar."""
+    host = event_context().host
     for session_id, public_id in db.session.execute(
         select(CoachingSession.id, CoachingSession.public_id).where(
-            CoachingSession.start_at > now, CoachingSession.status.in_(HOLDS_CALENDAR)
+            CoachingSession.start_at > now,
+            CoachingSession.status.in_(HOLDS_CALENDAR),
+            *conditions,
         )
     ):
-        _mark_pending(calendar.id, f"session-{public_id}@{host}", consult_id=None,
+        _mark_pending(calendar_id, f"session-{public_id}@{host}", consult_id=None,
                       session_id=session_id)  # fmt: skip
 
 

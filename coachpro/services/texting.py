@@ -22,6 +22,7 @@ from coachpro.i18n import N_
 from coachpro.models import Channel, Consult, OutboxMessage, Partner, SmsOptOut, TextNumber
 from coachpro.models.texting import MAX_CODE_TRIES
 from coachpro.models.types import utcnow
+from coachpro.services.outbox import add_to_outbox
 from coachpro.services.practice_settings import practice
 from coachpro.services.texting_settings import texting_on, twilio_settings
 
@@ -160,7 +161,6 @@ def enqueue_text(
         select(TextNumber.id).where(TextNumber.number == to, TextNumber.confirmed_at.is_not(None))
     ):
         return None
-    from coachpro.services.outbox import add_to_outbox
 
     return add_to_outbox(
         OutboxMessage(
