@@ -84,6 +84,11 @@ class Config:
     CALENDAR_REFRESH_MINUTES = _int("CALENDAR_REFRESH_MINUTES", 5)
     CALENDAR_PRIVATE_ADDRESSES = _bool("CALENDAR_PRIVATE_ADDRESSES", False)
 
+    # Files sent with messages: FILE_STORAGE "local" keeps them in FILE_STORAGE_DIR, a folder
+    # the web server never serves directly (see coachpro/integrations/file_storage.py).
+    FILE_STORAGE = os.environ.get("FILE_STORAGE", "local")
+    FILE_STORAGE_DIR = os.environ.get("FILE_STORAGE_DIR", str(INSTANCE / "files"))
+
     # Sites allowed to embed the booking page and call the booking API from the browser.
     BOOKING_ALLOWED_ORIGINS = [
         o.strip().rstrip("/")
@@ -101,7 +106,8 @@ class Config:
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     # The largest thing CoachPro accepts is a 1 MB logo with its form (a bigger logo gets a
-    # message saying so); bigger bodies are refused with 413.
+    # message saying so); bigger bodies are refused with 413. Messages with files are the
+    # one exception (coachpro/input_cleaning.py: LARGE_UPLOADS).
     MAX_CONTENT_LENGTH = 2_000_000
 
     SESSION_COOKIE_HTTPONLY = True

@@ -21,13 +21,17 @@ from coachpro.models import (
     CoupleStatus,
     Enrollment,
     Exercise,
+    Message,
+    MessageThread,
     Package,
     Partner,
     Payment,
     PaymentMethod,
     PaymentStatus,
+    PolicyAcceptance,
     Pulse,
     Role,
+    SecretsPolicy,
     SessionStatus,
     StatusChange,
 )
@@ -36,6 +40,7 @@ from coachpro.services.accounts import create_user, find_user_by_email
 from coachpro.services.calendar import open_slots, practice_zone
 from coachpro.services.couples import change_status, enroll
 from coachpro.services.homework import schedule_of
+from coachpro.services.secrets_policy import PRESETS
 from coachpro.services.unit_of_work import transactional
 
 DEMO_PASSWORD = "coachpro-demo"  # noqa: S105  (printed for the demo; never in production data)
@@ -188,9 +193,54 @@ def seed_demo() -> DemoSummary:
                 couple, packages[slug], arrived.date(), now=arrived + timedelta(hours=1)
             )
             _seed_history(couple, enrollment, status, arrived, now)
+        if can_sign_in and not created:
+            _seed_messages(couple, now)
         created += 1
     _seed_consults(packages, now)
     return DemoSummary(DEMO_COACH_EMAIL, client_emails, DEMO_PASSWORD, created)
+
+
+def _seed_messages(couple: Couple, now) -> None:
+    """A few messages for the first couple who can sign in: the joint conversation, and one
+    partner's private one (under the practice's policy, which the demo writes if missing)."""
+    coach = find_user_by_email(DEMO_COACH_EMAIL)
+    first, second = couple.partners[0], couple.partners[1]
+    policy = db.session.scalar(select(SecretsPolicy).order_by(SecretsPolicy.id.desc()).limit(1))
+    if policy is None:
+        policy = SecretsPolicy(body=PRESETS["limited-secrets"], created_at=now - timedelta(days=30))
+        db.session.add(policy)
+        db.session.flush()
+    joint = MessageThread(couple_id=couple.id)
+    private = MessageThread(couple_id=couple.id, partner_id=first.id)
+    db.session.add_all([joint, private, MessageThread(couple_id=couple.id, partner_id=second.id)])
+    db.session.flush()
+    db.session.add(
+        PolicyAcceptance(
+            partner_id=first.id, policy_id=policy.id, accepted_at=now - timedelta(days=9)
+        )
+    )
+    said = [
+        (joint, coach, 3, "Lovely work on Thursday. This week, try the *five-minute check-in* "
+         "after dinner, phones in another room."),
+        (joint, second.user, 2, "We did it twice! The second time was easier."),
+        (joint, first.user, 2, "Agreed. Could we move next week's session to the afternoon?"),
+        (joint, coach, 1, "Of course: pick any free afternoon from your portal's Today page."),
+        (private, first.user, 4, "Something I did not want to say in front of Jordan: I still "
+         "feel nervous bringing up money."),
+        (private, coach, 4, "Thank you for telling me. That sounds like something worth "
+         "practising together; I have marked it for our joint session."),
+    ]  # fmt: skip
+    for thread, author, days, body in said:
+        db.session.add(
+            Message(thread_id=thread.id, author_id=author.id if author else None, body=body,
+                    created_at=now - timedelta(days=days, hours=2))
+        )  # fmt: skip
+    db.session.flush()
+    nervous = db.session.scalar(
+        select(Message).where(Message.thread_id == private.id).order_by(Message.id).limit(1)
+    )
+    if nervous is not None:
+        nervous.bring_up_at = now - timedelta(days=4)
 
 
 def _seed_history(couple: Couple, enrollment: Enrollment, status: str, arrived, now) -> None:

@@ -34,7 +34,20 @@ def _clean_multidict(data: MultiDict) -> ImmutableMultiDict:
     return ImmutableMultiDict([(_clean(k), _clean(v)) for k, v in data.items(multi=True)])
 
 
+# Where files are sent with messages: three of 10 MB each and the words (everything else
+# keeps the app's MAX_CONTENT_LENGTH).
+LARGE_UPLOADS = frozenset({"portal.message_thread", "coach.message_thread"})
+LARGE_UPLOAD_LENGTH = 32 * 1024 * 1024
+
+
 class CleanRequest(Request):
+    # Read-only here: nothing of ours sets a request's limit itself.
+    @property  # type: ignore[misc]
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        if self.url_rule is not None and self.url_rule.endpoint in LARGE_UPLOADS:
+            return LARGE_UPLOAD_LENGTH
+        return super().max_content_length
+
     def _load_form_data(self) -> None:
         super()._load_form_data()
         self.form = _clean_multidict(self.form)

@@ -14,9 +14,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from coachpro.choices import zone_choices
 from coachpro.domain.formats import format_day, format_instant
+from coachpro.domain.rich_text import render_rich_text
 from coachpro.domain.video import is_link, join_is_near
 from coachpro.i18n import current_locale, money_text
 from coachpro.models.types import utcnow
+from coachpro.services.message_threads import reader_for, unread_count
 from coachpro.services.practice_settings import practice
 from coachpro.status_labels import status_label
 
@@ -57,6 +59,19 @@ def _zone_options(selected: str, day: date, locale: str) -> Markup:
     )  # fmt: skip
 
 
+def rich_text(text: str | None) -> Markup:
+    """Text in the small format of domain/rich_text (everything typed is escaped there)."""
+    return Markup(render_rich_text(text or ""))  # noqa: S704  (escaped by render_rich_text)
+
+
+def unread_messages() -> int:
+    """How many messages the signed-in person has not read (the navigation's badge)."""
+    if not current_user.is_authenticated:
+        return 0
+    reader = reader_for(current_user)
+    return unread_count(reader) if reader is not None else 0
+
+
 def url_host(url: str) -> str:
     """Only the host of an address whose path may be a secret (a calendar's private link)."""
     return urlsplit(url).hostname or ""
@@ -71,10 +86,12 @@ def register(app: Flask) -> None:
     app.add_template_filter(in_zone, "in_zone")
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(url_host, "url_host")
+    app.add_template_filter(rich_text, "rich_text")
     app.add_template_global(ui_text, "ui_text")
     app.add_template_test(is_link, "link")  # {% if place is link %}: a call to join
     app.add_template_global(join_is_near, "join_is_near")
     app.add_template_global(utcnow, "utcnow")
+    app.add_template_global(unread_messages, "unread_messages")
 
     @app.context_processor
     def practice_context():
@@ -119,4 +136,5 @@ def ui_text() -> dict[str, str]:
         "copy_failed": _("Select the key and copy it"),
         "preview_problem": _("Correct the wording to see the preview."),
         "their_time": _("For %(names)s: %(time)s"),
+        "new_messages": _("New messages: %(num)s"),
     }

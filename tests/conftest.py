@@ -10,6 +10,7 @@ import os
 os.environ["COACHPRO_ENV"] = "testing"
 
 import socket
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,6 +67,8 @@ def make_app(database_url: str, **overrides) -> Flask:
         "WTF_CSRF_ENABLED": False,
         "MAIL_FILE_DIR": "",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Each app its own folder for uploaded files, removed with the test run's temp dir.
+        "FILE_STORAGE_DIR": tempfile.mkdtemp(prefix="coachpro-files-"),
     }
     config.update(overrides)
     return create_app(config)

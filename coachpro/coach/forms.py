@@ -511,3 +511,8 @@ class CalDavForm(Form):
     )
     writes = BooleanField(_l("Put my CoachPro consults and sessions in this calendar"))
     submit = SubmitField(_l("Connect the calendar"))
+
+
+class SecretsPolicyForm(Form):
+    body = TextAreaField(_l("Your policy, in your words"), render_kw={"rows": 8, "maxlength": 4000})
+    submit = SubmitField(_l("Save the policy"))

@@ -1,8 +1,8 @@
-"""A small, safe text format for exercise instructions.
+"""A small, safe text format for exercise instructions and messages.
 
 Paragraphs are separated by blank lines; lines starting with "- " make a bullet list and
-"1. " a numbered list; *emphasis* and **strong**. Everything else is escaped, so no HTML
-typed by anyone ever reaches a page as markup.
+"1. " a numbered list; *emphasis* and **strong**; web addresses (http, https) are clickable.
+Everything else is escaped, so no HTML typed by anyone ever reaches a page as markup.
 """
 
 import html
@@ -12,12 +12,25 @@ _STRONG = re.compile(r"\*\*(.+?)\*\*")
 _EM = re.compile(r"(?<!\*)\*(?!\s)(.+?)(?<!\s)\*(?!\*)")
 _BULLET = re.compile(r"^\s*[-•]\s+(.*)$")
 _NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 
 
-def _inline(text: str) -> str:
+def _emphasised(text: str) -> str:
     escaped = html.escape(text, quote=True)
     escaped = _STRONG.sub(r"<strong>\1</strong>", escaped)
     return _EM.sub(r"<em>\1</em>", escaped)
+
+
+def _inline(text: str) -> str:
+    """One line: its web addresses clickable, *emphasis* and **strong** around them."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        out.append(_emphasised(text[last : match.start()]))
+        url = html.escape(match[0], quote=True)
+        out.append(f'<a href="{url}" rel="nofollow noopener noreferrer">{url}</a>')
+        last = match.end()
+    out.append(_emphasised(text[last:]))
+    return "".join(out)
 
 
 def render_rich_text(text: str) -> str:
@@ -48,9 +61,6 @@ def plain_steps(text: str) -> list[str]:
         if match:
             steps.append(re.sub(r"\*+", "", match[1]).strip())
     return steps
-
-
-_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 
 
 def _linked(line: str) -> str:

@@ -36,6 +36,14 @@ from coachpro.models.homework import (
     Pulse,
     Visibility,
 )
+from coachpro.models.messages import (
+    Message,
+    MessageAttachment,
+    MessageThread,
+    PolicyAcceptance,
+    SecretsPolicy,
+    ThreadRead,
+)
 from coachpro.models.outbox import Channel, OutboxMessage, OutboxStatus
 from coachpro.models.package import Package
 from coachpro.models.payment import (
@@ -91,6 +99,9 @@ __all__ = [
     "IntakeQuestion",
     "JarDrawRequest",
     "JarSlip",
+    "Message",
+    "MessageAttachment",
+    "MessageThread",
     "Mode",
     "OutboxMessage",
     "OutboxStatus",
@@ -99,6 +110,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentStatus",
+    "PolicyAcceptance",
     "PracticeLogo",
     "PracticeSettings",
     "Pulse",
@@ -107,11 +119,13 @@ __all__ = [
     "RefundStatus",
     "Role",
     "ScheduledJob",
+    "SecretsPolicy",
     "SessionStatus",
     "SmsOptOut",
     "StatusChange",
     "StripeEvent",
     "TextNumber",
+    "ThreadRead",
     "User",
     "Visibility",
     "WeeklyHours",

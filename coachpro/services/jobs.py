@@ -25,6 +25,7 @@ from coachpro.services.consult_notices import send_due_reminders
 from coachpro.services.external_calendars import push_due_writes, refresh_due
 from coachpro.services.homework_digests import send_homework_digests
 from coachpro.services.mail_delivery import deliver_due
+from coachpro.services.message_notices import send_message_notices
 from coachpro.services.retention import purge_expired
 from coachpro.services.sql import changed
 from coachpro.services.unit_of_work import transactional, unit_of_work
@@ -55,6 +56,11 @@ def _reminders(now: datetime) -> str:
 
 def _homework_digests(now: datetime) -> str:
     return f"queued {_plural(send_homework_digests(now), 'homework email')}"
+
+
+def _message_notices(now: datetime) -> str:
+    told = send_message_notices(now)
+    return f"told {told} {'person' if told == 1 else 'people'} of new messages"
 
 
 def _retention(now: datetime) -> str:
@@ -94,6 +100,7 @@ JOBS: tuple[Job, ...] = (
     # (The job kept its first name, "consult-reminders": it reminds of sessions too now.)
     Job("consult-reminders", N_("Reminders"), timedelta(minutes=1), _reminders),
     Job("homework-digests", N_("Daily homework emails"), timedelta(minutes=1), _homework_digests),
+    Job("message-notices", N_("Tell of new messages"), timedelta(minutes=1), _message_notices),
     Job("retention", N_("Delete what is past its retention"), timedelta(minutes=10), _retention),
     # Each calendar is read every CALENDAR_REFRESH_MINUTES; the job looks for due ones.
     Job("calendars", N_("Read your calendars"), timedelta(minutes=1), _calendars),

@@ -27,6 +27,8 @@ from coachpro.models import (
     TextNumber,
     User,
 )
+from coachpro.services.message_threads import Reader
+from coachpro.services.messages import exported_messages
 
 WHO_READS = {
     "me": _l("only you"),
@@ -131,4 +133,9 @@ def partner_data(partner: Partner, now: datetime) -> dict[str, Any]:
             {"start": _at(s.start_at, zone), "end": _at(s.end_at, zone), "status": s.status}
             for s in sessions
         ],
+        # Theirs to read: the joint conversation and their own private one, never their
+        # partner's private conversation with the coach.
+        "messages": exported_messages(Reader(user, partner), partner.couple, zone)
+        if user is not None
+        else [],
     }

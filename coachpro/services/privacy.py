@@ -21,6 +21,8 @@ from coachpro.models import (
     Enrollment,
     Exercise,
     IntakeAnswer,
+    Message,
+    MessageThread,
     OutboxMessage,
     Payment,
     StatusChange,
@@ -29,6 +31,7 @@ from coachpro.models import (
 from coachpro.models.types import utcnow
 from coachpro.services.consult_rules import can_erase
 from coachpro.services.external_calendars import forget_in_calendars
+from coachpro.services.messages import couple_folder, exported_messages, storage
 from coachpro.services.sql import changed, count
 from coachpro.services.unit_of_work import transactional
 
@@ -181,15 +184,25 @@ def export_couple(couple: Couple) -> dict[str, Any]:
                 select(CoachNote).where(CoachNote.couple_id == couple.id).order_by(CoachNote.id)
             )
         ],
+        "messages": exported_messages(None, couple, zone),
     }
 
 
-@transactional()
 def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime | None = None):
     """Remove the couple and everything personal about them, after the coach typed their name.
 
-    Records who erased what and when, with counts only (the data itself is gone).
+    Records who erased what and when, with counts only (the data itself is gone). The files
+    they sent with messages go from the file storage once the rows are gone (a refused or
+    failed erasure leaves every file in place).
     """
+    couple_id = couple.id
+    counts = _erase_couple_rows(couple, confirmation, actor, now)
+    storage().delete_prefix(couple_folder(couple_id))
+    return counts
+
+
+@transactional()
+def _erase_couple_rows(couple: Couple, confirmation: str, actor: User, now: datetime | None):
     if confirmation.strip().casefold() != couple.display_name.casefold():
         raise EraseRefused(_("Type %(names)s exactly to confirm.", names=couple.display_name))
     now = now or utcnow()
@@ -202,6 +215,11 @@ def erase_couple(couple: Couple, confirmation: str, actor: User, now: datetime |
         "sessions": _count(CoachingSession, CoachingSession.couple_id == couple.id),
         "consults": _count(Consult, Consult.couple_id == couple.id),
         "intake_answers": _count(IntakeAnswer, IntakeAnswer.partner_id.in_(partner_ids)),
+        "messages": count(
+            select(func.count(Message.id))
+            .join(MessageThread, MessageThread.id == Message.thread_id)
+            .where(MessageThread.couple_id == couple.id)
+        ),
     }
     couple_id = couple.id
     consult_ids = list(db.session.scalars(select(Consult.id).where(Consult.couple_id == couple_id)))

@@ -1,0 +1,259 @@
+"""Who may read which conversation, and the lists of them: a partner's own two, the coach's
+inbox across every couple, and the unread counts in the navigation.
+
+The rule, in one place: the coach reads every thread; a partner reads their couple's joint
+thread and their own private thread, never their partner's. Every other function here and
+in services/messages goes through `readable` or `open_thread`."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
+
+from coachpro.extensions import db
+from coachpro.models import (
+    Couple,
+    CoupleStatus,
+    Message,
+    MessageThread,
+    Partner,
+    ThreadRead,
+    User,
+)
+from coachpro.services.paging import last_page
+from coachpro.services.portal_home import partner_for
+from coachpro.services.sql import count
+from coachpro.services.unit_of_work import unit_of_work
+
+INBOX_PAGE = 25
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is reading: a coach, or a partner (with their couple loaded)."""
+
+    user: User
+    partner: Partner | None = None
+
+    @property
+    def is_coach(self) -> bool:
+        return self.partner is None
+
+
+def reader_for(user: User) -> Reader | None:
+    """The reader this sign-in is; None for a client account that belongs to no couple."""
+    if user.is_coach:
+        return Reader(user)
+    partner = partner_for(user)
+    return Reader(user, partner) if partner is not None else None
+
+
+def readable(reader: Reader) -> ColumnElement[bool]:
+    """The threads `reader` may read, as a condition on MessageThread."""
+    if reader.partner is None:
+        return literal(True)
+    return and_(
+        MessageThread.couple_id == reader.partner.couple_id,
+        or_(MessageThread.partner_id.is_(None), MessageThread.partner_id == reader.partner.id),
+    )
+
+
+def open_thread(reader: Reader, thread_id: int) -> MessageThread:
+    """The thread, if `reader` may read it; NotFound otherwise (another partner's private
+    thread looks exactly like one that does not exist)."""
+    thread = db.session.scalar(
+        select(MessageThread).where(MessageThread.id == thread_id, readable(reader))
+    )
+    if thread is None:
+        raise NotFound()
+    return thread
+
+
+def _create_missing(couple: Couple) -> None:
+    have = {
+        t.partner_id
+        for t in db.session.scalars(
+            select(MessageThread).where(MessageThread.couple_id == couple.id)
+        )
+    }
+    for partner_id in [None, *(p.id for p in couple.partners)]:
+        if partner_id not in have:
+            try:
+                with db.session.begin_nested():  # another request may be creating it too
+                    db.session.add(MessageThread(couple_id=couple.id, partner_id=partner_id))
+            except IntegrityError:
+                pass
+
+
+def threads_of(reader: Reader, couple: Couple) -> list[MessageThread]:
+    """The couple's threads `reader` may read, joint first, then by partner; made on first
+    use (a couple's threads exist from the first time anyone opens them)."""
+
+    def load() -> list[MessageThread]:
+        return list(
+            db.session.scalars(
+                select(MessageThread)
+                .outerjoin(Partner, Partner.id == MessageThread.partner_id)
+                .where(MessageThread.couple_id == couple.id, readable(reader))
+                .order_by(Partner.position.nullsfirst(), MessageThread.id)
+            )
+        )
+
+    threads = load()
+    if len(threads) < (len(couple.partners) + 1 if reader.is_coach else 2):
+        with unit_of_work():
+            _create_missing(couple)
+        threads = load()
+    return threads
+
+
+def _unread_condition(user_id: int) -> ColumnElement[bool]:
+    return and_(
+        Message.id > func.coalesce(ThreadRead.last_read_id, 0),
+        or_(Message.author_id.is_(None), Message.author_id != user_id),
+        Message.removed_at.is_(None),
+    )
+
+
+def unread_count(reader: Reader) -> int:
+    """Messages by others `reader` has not read yet, across every thread they may read:
+    one query, for the navigation."""
+    return count(
+        select(func.count(Message.id))
+        .join(MessageThread, MessageThread.id == Message.thread_id)
+        .outerjoin(
+            ThreadRead,
+            and_(ThreadRead.thread_id == MessageThread.id, ThreadRead.user_id == reader.user.id),
+        )
+        .where(readable(reader), _unread_condition(reader.user.id))
+    )
+
+
+def unread_by_thread(reader: Reader, thread_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Message.thread_id, func.count(Message.id))
+        .outerjoin(
+            ThreadRead,
+            and_(ThreadRead.thread_id == Message.thread_id, ThreadRead.user_id == reader.user.id),
+        )
+        .where(Message.thread_id.in_(thread_ids), _unread_condition(reader.user.id))
+        .group_by(Message.thread_id)
+    ).all()
+    return {thread_id: n for thread_id, n in rows}
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    thread: MessageThread
+    couple: Couple
+    partner: Partner | None  # the private thread's partner; None for the joint thread
+    last: Message
+    unread: int
+
+
+@dataclass(frozen=True)
+class Inbox:
+    rows: list[InboxRow]
+    page: int
+    pages: int
+    total: int
+    q: str
+
+
+def coach_inbox(reader: Reader, q: str = "", page: int = 1) -> Inbox:
+    """Every thread with a message, unread first, then newest; searchable by the couple's
+    names. Four queries whatever the number of couples and messages."""
+    unread = func.sum(case((_unread_condition(reader.user.id), 1), else_=0))
+    query = (
+        select(MessageThread.id, func.max(Message.id).label("last_id"), unread.label("unread"))
+        .join(Message, Message.thread_id == MessageThread.id)
+        .join(Couple, Couple.id == MessageThread.couple_id)
+        .outerjoin(
+            ThreadRead,
+            and_(ThreadRead.thread_id == MessageThread.id, ThreadRead.user_id == reader.user.id),
+        )
+        .where(readable(reader), Couple.status != CoupleStatus.ARCHIVED)
+        .group_by(MessageThread.id)
+    )
+    words = q.strip().lower()
+    if words:
+        pattern = f"%{words}%"
+        query = query.where(
+            select(Partner.id)
+            .where(
+                Partner.couple_id == MessageThread.couple_id,
+                or_(
+                    func.lower(Partner.first_name).like(pattern),
+                    func.lower(Partner.last_name).like(pattern),
+                ),
+            )
+            .exists()
+        )
+    total = count(select(func.count()).select_from(query.subquery()))
+    pages = last_page(total, INBOX_PAGE)
+    page = min(max(page, 1), pages)
+    found = db.session.execute(
+        query.order_by(case((unread > 0, 0), else_=1), func.max(Message.id).desc())
+        .limit(INBOX_PAGE)
+        .offset((page - 1) * INBOX_PAGE)
+    ).all()
+    threads = {
+        t.id: t
+        for t in db.session.scalars(
+            select(MessageThread).where(MessageThread.id.in_([row.id for row in found]))
+        )
+    }
+    lasts = {m.id: m for m in db.session.scalars(
+        select(Message).where(Message.id.in_([row.last_id for row in found]))
+    )}  # fmt: skip
+    couples = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Couple)
+            .where(Couple.id.in_({t.couple_id for t in threads.values()}))
+            .options(selectinload(Couple.partners))
+        )
+    }
+    rows = []
+    for row in found:
+        thread = threads[row.id]
+        couple = couples[thread.couple_id]
+        partner = next((p for p in couple.partners if p.id == thread.partner_id), None)
+        rows.append(InboxRow(thread, couple, partner, lasts[row.last_id], int(row.unread or 0)))
+    return Inbox(rows, page, pages, total, q.strip())
+
+
+def members(thread: MessageThread, couple: Couple) -> list[Partner]:
+    """The partners who write in this thread (the coach writes in every one)."""
+    if thread.partner_id is None:
+        return list(couple.partners)
+    return [p for p in couple.partners if p.id == thread.partner_id]
+
+
+def seen_marks(
+    thread: MessageThread, messages: list[Message], reads: dict[int, ThreadRead]
+) -> dict[int, list[int]]:
+    """Message id -> ids of the users whose reading ends at it (the receipt moves down the
+    thread as they read). Authors are not marked as having seen their own message."""
+    marks: dict[int, list[int]] = {}
+    for user_id, read in reads.items():
+        seen = [m for m in messages if m.id <= read.last_read_id and m.removed_at is None]
+        if seen:
+            last = seen[-1]
+            if last.author_id != user_id:
+                marks.setdefault(last.id, []).append(user_id)
+    return marks
+
+
+def mark_reads(thread_id: int) -> dict[int, ThreadRead]:
+    return {
+        r.user_id: r
+        for r in db.session.scalars(select(ThreadRead).where(ThreadRead.thread_id == thread_id))
+    }
+
+
+def reading_now(read: ThreadRead | None, now: datetime, window) -> bool:
+    return read is not None and read.read_at is not None and read.read_at >= now - window
