@@ -5,6 +5,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
 from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -59,6 +60,11 @@ def _zone_options(selected: str, day: date, locale: str) -> Markup:
     )  # fmt: skip
 
 
+def join_names(names: list[str]) -> str:
+    """ "Maya", "Maya and Jordan", "Maya, Jordan and Rosa", in the reader's language."""
+    return format_list(list(names), locale=current_locale()) if names else ""
+
+
 def rich_text(text: str | None) -> Markup:
     """Text in the small format of domain/rich_text (everything typed is escaped there)."""
     return Markup(render_rich_text(text or ""))  # noqa: S704  (escaped by render_rich_text)
@@ -87,6 +93,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(url_host, "url_host")
     app.add_template_filter(rich_text, "rich_text")
+    app.add_template_filter(join_names, "join_names")
     app.add_template_global(ui_text, "ui_text")
     app.add_template_test(is_link, "link")  # {% if place is link %}: a call to join
     app.add_template_global(join_is_near, "join_is_near")

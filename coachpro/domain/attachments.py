@@ -6,6 +6,7 @@ file: no metadata (a phone photo's GPS position), no polyglot, no script. A PDF 
 re-encoded here, so it is only ever served as a download. Anything else is refused."""
 
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -51,16 +52,20 @@ def prepare_attachment(filename: str, data: bytes) -> Prepared:
 
 def _reencoded_image(filename: str, data: bytes) -> Prepared:
     try:
-        with Image.open(BytesIO(data)) as image:
+        with warnings.catch_warnings():
+            # Pillow only warns about a bomb under twice its own limit: ours is lower anyway.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            opened = Image.open(BytesIO(data))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _too_many_pixels(filename) from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise _unreadable(filename) from None
+    try:
+        with opened as image:
             if image.format not in IMAGE_FORMATS:
-                raise AttachmentRefused(
-                    N_("%(name)s is not a photo or a PDF. Send a JPEG, PNG or PDF."),
-                    name=_shown(filename),
-                )
+                raise _unreadable(filename)
             if image.width * image.height > MAX_PIXELS:
-                raise AttachmentRefused(
-                    N_("%(name)s has too many pixels. Send a smaller image."), name=_shown(filename)
-                )
+                raise _too_many_pixels(filename)
             image.seek(0)  # an animated GIF keeps its first frame
             image.load()
             has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
@@ -69,9 +74,7 @@ def _reencoded_image(filename: str, data: bytes) -> Prepared:
     except AttachmentRefused:
         raise
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-        raise AttachmentRefused(
-            N_("%(name)s is not a photo or a PDF. Send a JPEG, PNG or PDF."), name=_shown(filename)
-        ) from None
+        raise _unreadable(filename) from None
     upright.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
     out = BytesIO()
     if has_alpha:  # a screenshot or drawing with transparency stays a PNG
@@ -82,6 +85,18 @@ def _reencoded_image(filename: str, data: bytes) -> Prepared:
         content_type, suffix = "image/jpeg", ".jpg"
     return Prepared(
         out.getvalue(), content_type, _named(filename, suffix), upright.width, upright.height
+    )
+
+
+def _unreadable(filename: str) -> AttachmentRefused:
+    return AttachmentRefused(
+        N_("%(name)s is not a photo or a PDF. Send a JPEG, PNG or PDF."), name=_shown(filename)
+    )
+
+
+def _too_many_pixels(filename: str) -> AttachmentRefused:
+    return AttachmentRefused(
+        N_("%(name)s has too many pixels. Send a smaller image."), name=_shown(filename)
     )
 
 

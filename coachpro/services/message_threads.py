@@ -236,15 +236,18 @@ def members(thread: MessageThread, couple: Couple) -> list[Partner]:
 def seen_marks(
     thread: MessageThread, messages: list[Message], reads: dict[int, ThreadRead]
 ) -> dict[int, list[int]]:
-    """Message id -> ids of the users whose reading ends at it (the receipt moves down the
-    thread as they read). Authors are not marked as having seen their own message."""
+    """Message id -> ids of the users whose reading ends at it: the receipt sits under the
+    newest message by someone else they have seen, and moves down the thread as they read.
+    (Their own messages say nothing: one has always seen what one wrote.)"""
     marks: dict[int, list[int]] = {}
     for user_id, read in reads.items():
-        seen = [m for m in messages if m.id <= read.last_read_id and m.removed_at is None]
+        seen = [
+            m
+            for m in messages
+            if m.id <= read.last_read_id and m.removed_at is None and m.author_id != user_id
+        ]
         if seen:
-            last = seen[-1]
-            if last.author_id != user_id:
-                marks.setdefault(last.id, []).append(user_id)
+            marks.setdefault(seen[-1].id, []).append(user_id)
     return marks
 
 

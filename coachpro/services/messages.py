@@ -264,11 +264,10 @@ def _names(couple: Couple, author_ids: set[int]) -> dict[int, str]:
     names = {p.user_id: p.first_name for p in couple.partners if p.user_id}
     missing = author_ids - names.keys()
     if missing:
-        names.update(
-            db.session.execute(select(User.id, User.display_name).where(User.id.in_(missing)))
-            .tuples()
-            .all()
-        )
+        for user_id, name in db.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(missing))
+        ):
+            names[user_id] = name
     return names
 
 
@@ -304,7 +303,9 @@ def thread_view(
             author=names.get(m.author_id, "") if m.author_id else "",
             mine=m.author_id == reader.user.id,
             editable=can_edit(reader, m, now),
-            seen_by=[names[u] for u in marks.get(m.id, []) if u in names and u != reader.user.id],
+            seen_by=sorted(
+                names[u] for u in marks.get(m.id, []) if u in names and u != reader.user.id
+            ),
         )
         for m in page
     ]

@@ -9,8 +9,10 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from io import BytesIO
 from urllib.parse import quote
 
+from PIL import Image
 from sqlalchemy import select
 
 from coachpro.extensions import db
@@ -20,6 +22,7 @@ from coachpro.models import (
     Enrollment,
     Exercise,
     ExternalCalendar,
+    MessageAttachment,
     Package,
     Partner,
     User,
@@ -29,6 +32,9 @@ from coachpro.services import coaching, consult_links, consults, homework, jar, 
 from coachpro.services.accounts import make_reset_token
 from coachpro.services.couples import add_note
 from coachpro.services.email_preferences import unsubscribe_url
+from coachpro.services.message_threads import Reader, threads_of
+from coachpro.services.messages import Upload, mark_bring_up, send_message
+from coachpro.services.secrets_policy import PRESETS, accept_policy, save_policy
 from tests.booking_helpers import booking, free_slots_ahead
 from tests.homework_helpers import assign_builtin, couple_today
 from tests.services.test_coaching import session_slots
@@ -39,6 +45,7 @@ VISITOR, COACH, PARTNER = "visitor", "coach", "partner"
 WITH_QUERY = {
     "booking.book": ["?package=new-sparks"],
     "booking.details": ["?start={start}&package=old-flames"],
+    "coach.secrets_policy": ["?start_from=no-secrets"],
 }
 
 
@@ -90,6 +97,20 @@ def build(app, coach, create_couple) -> Site:
                              refreshed_at=now, tried_at=now),
         ]  # fmt: skip
         db.session.add_all(calendars)
+        # Messages: the policy Maya accepted, her private thread with a photo, a PDF and a
+        # message the coach marked for the joint session, and the joint thread.
+        rosa = Reader(db.session.get(User, coach.id))
+        maya_reader = Reader(db.session.get(User, first.user_id), first)
+        accept_policy(first, save_policy(PRESETS["limited-secrets"], rosa.user, now).id, now)
+        joint, private = threads_of(rosa, couple)[:2]
+        send_message(maya_reader, joint, "We tried the *check-in* twice: https://example.org/notes",
+                     [], now)  # fmt: skip
+        send_message(rosa, joint, "Lovely. Keep going this week.", [], now)
+        files = [Upload("us.jpg", _photo()), Upload("letter.pdf", b"%PDF-1.4 x")]
+        said = send_message(maya_reader, private, "Something I did not say in front of Jordan.",
+                            files, now)  # fmt: skip
+        mark_bring_up(rosa, said.id, True, now)
+        send_message(rosa, private, "Thank you for telling me.", [], now)
         invited = create_couple(("Sam", "Alex"))
         other = db.session.scalar(select(Partner).where(Partner.user_id == invited.partner_a.id))
         other.user_id, other.email = None, "sam.invited@example.com"
@@ -104,6 +125,11 @@ def build(app, coach, create_couple) -> Site:
             "payment_id": payment.id,
             "consult_id": consult.id,
             "calendar_id": calendars[0].id,
+            "thread_id": private.id,
+            "message_id": said.id,
+            "attachment_id": db.session.scalar(
+                select(MessageAttachment.id).order_by(MessageAttachment.id)
+            ),
             "exercise_id": db.session.scalar(select(Exercise.id).order_by(Exercise.id)),
             "package_id": db.session.scalar(select(Package.id).order_by(Package.id)),
             "day": (today - timedelta(days=1)).isoformat(),
@@ -116,6 +142,12 @@ def build(app, coach, create_couple) -> Site:
             "token:public.unsubscribe": unsubscribe_url(first).rsplit("/", 1)[1],
         }
     return Site(ids=ids, coach=coach, partner=maya.partner_a)
+
+
+def _photo() -> bytes:
+    out = BytesIO()
+    Image.new("RGB", (320, 200), (170, 90, 120)).save(out, "JPEG")
+    return out.getvalue()
 
 
 def role_of(endpoint: str) -> str:

@@ -11,9 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from coachpro.extensions import db
-from coachpro.models import Assignment, Couple, Partner, User
+from coachpro.models import Assignment, Couple, MessageAttachment, Partner, User
+from coachpro.models.types import utcnow
 from coachpro.services import coaching, homework, jar
 from coachpro.services.couples import add_note
+from coachpro.services.message_threads import Reader, threads_of
+from coachpro.services.messages import Upload, send_message
+from coachpro.services.secrets_policy import accept_policy, save_policy
 from tests.homework_helpers import assign_builtin, couple_today
 from tests.services.test_coaching import session_slots
 
@@ -46,6 +50,9 @@ ACCESS = {
             "portal.save_timezone", "portal.my_data", "portal.my_data_json",
             "portal.move_session", "portal.cancel_session",
             "portal.send_text_code", "portal.confirm_text_code", "portal.stop_texts",
+            "portal.messages", "portal.message_thread", "portal.message_news",
+            "portal.accept_policy", "portal.edit_message", "portal.remove_message",
+            "portal.message_file",
         ],
         CLIENT,
     ),
@@ -54,13 +61,18 @@ ACCESS = {
 }  # fmt: skip
 
 
+# Ids of things that belong to one couple (in a portal URL): another couple's are a 404.
+OWNED_IDS = r"<(?:int:)?(assignment|slip|thread|message|attachment)_id>"
+
+
 def access_of(endpoint: str) -> str:
     if endpoint.startswith("coach."):
         return COACH
     return ACCESS.get(endpoint, "MISSING")
 
 
-SECRETS = ("Zelda", "Quentin", "C2-NOTE-SECRET", "C2-REFLECTION-SECRET", "C2-SLIP-SECRET")
+SECRETS = ("Zelda", "Quentin", "C2-NOTE-SECRET", "C2-REFLECTION-SECRET", "C2-SLIP-SECRET",
+           "C2-MESSAGE-SECRET", "C2-FILE-SECRET")  # fmt: skip
 
 
 @pytest.fixture
@@ -80,6 +92,18 @@ def world(app, create_couple, coach):
         slip = jar.add_slip(zelda, "C2-SLIP-SECRET")
         session = coaching.schedule_session(couple, slot.start)
         note = add_note(couple, db.session.get(User, coach.id), "C2-NOTE-SECRET")
+        # Zelda's private thread with the coach, with a message and a file in it.
+        rosa = db.session.get(User, coach.id)
+        policy = save_policy("What you tell me stays with me.", rosa, utcnow())
+        accept_policy(zelda, policy.id, utcnow())
+        private = threads_of(Reader(rosa), couple)[1]
+        message = send_message(
+            Reader(db.session.get(User, zelda.user_id), zelda), private, "C2-MESSAGE-SECRET",
+            [Upload("C2-FILE-SECRET.pdf", b"%PDF-1.4 C2-FILE-SECRET")], utcnow(),
+        )  # fmt: skip
+        attachment_id = db.session.scalar(
+            select(MessageAttachment.id).where(MessageAttachment.message_id == message.id)
+        )
         ids = {
             "couple_id": couple.id,
             "partner_id": zelda.id,
@@ -88,7 +112,9 @@ def world(app, create_couple, coach):
             "session_id": session.id,
             "note_id": note.id,
             "payment_id": 1,
-            "message_id": 1,
+            "message_id": message.id,
+            "thread_id": private.id,
+            "attachment_id": attachment_id,
             "sha256": "0" * 64,
             "colour": "6b3a6e",
             "kind": "portal_invite",
@@ -175,8 +201,7 @@ def check(app, endpoint, method, url, who, response):
             assert status == 302 and "/login" in response.headers["Location"], where
         elif who == "coach":
             assert status == 403, where
-        elif who.endswith("couple 1") and re.search(r"<(?:int:)?(assignment|slip)_id>",
-                                                     _rule(app, endpoint)):  # fmt: skip
+        elif who.endswith("couple 1") and re.search(OWNED_IDS, _rule(app, endpoint)):
             # Another couple's ids look exactly like ids that do not exist.
             assert status == 404, where
     if who not in ("coach", "partner of couple 2"):
@@ -201,3 +226,9 @@ def test_couple_2_partner_cannot_read_their_partners_private_entry(app, world):
     # Nor through their own copy of their data, on the page or in the file.
     assert "C2-REFLECTION-SECRET" not in quentin.get("/portal/my-data").text
     assert "C2-SLIP-SECRET" not in quentin.get("/portal/my-data.json").text
+    # Nor Zelda's private conversation with the coach, its file, or its news.
+    assert quentin.get(f"/portal/messages/{ids['thread_id']}").status_code == 404
+    assert quentin.get(f"/portal/messages/{ids['thread_id']}/news?after=0").status_code == 404
+    assert quentin.get(f"/portal/messages/files/{ids['attachment_id']}").status_code == 404
+    for page in ("/portal/messages", "/portal/my-data", "/portal/my-data.json", "/portal/"):
+        assert "C2-MESSAGE-SECRET" not in quentin.get(page).text, page

@@ -269,7 +269,7 @@ def test_couples_list_costs_the_same_queries_for_5_and_500(signed_in, app):
     with count_queries(app) as many:
         page = signed_in.get("/coach/couples?page=3")
     assert "Page 3 of 20 · 500 couples" in page.text
-    assert len(few) == len(many) <= 14
+    assert len(few) == len(many) <= 15  # one of them counts the unread messages in the navigation
 
 
 def test_export_has_everything_but_secrets(signed_in, app, create_couple):
