@@ -40,6 +40,7 @@ LABELS = {
     "jar": _l("Vulnerability jar"),
     "timer": _l("Timer"),
     "milestone": _l("Milestone"),
+    "reveal": _l("Answer, then reveal"),
     # who does an exercise
     "each": _l("each partner"),
     "together": _l("together"),

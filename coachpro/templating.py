@@ -144,4 +144,5 @@ def ui_text() -> dict[str, str]:
         "preview_problem": _("Correct the wording to see the preview."),
         "their_time": _("For %(names)s: %(time)s"),
         "new_messages": _("New messages: %(num)s"),
+        "time_out_done": _("Your time out is over. Come back when you are ready, and say so."),
     }

@@ -281,6 +281,7 @@ KIND_CHOICES = [
     SelectChoice("jar", _l("Vulnerability jar")),
     SelectChoice("timer", _l("Timer (length = duration)")),
     SelectChoice("milestone", _l("Milestone")),
+    SelectChoice("reveal", _l("Answer, then reveal (each answers alone; both see both)")),
 ]
 VISIBILITY_CHOICES = [
     SelectChoice("me", _l("Only the partner who writes it")),

@@ -43,6 +43,7 @@ from coachpro.models.messages import (
     PolicyAcceptance,
     SecretsPolicy,
     ThreadRead,
+    TimeOut,
 )
 from coachpro.models.outbox import Channel, OutboxMessage, OutboxStatus
 from coachpro.models.package import Package
@@ -126,6 +127,7 @@ __all__ = [
     "StripeEvent",
     "TextNumber",
     "ThreadRead",
+    "TimeOut",
     "User",
     "Visibility",
     "WeeklyHours",

@@ -29,6 +29,7 @@ class ExerciseKind(StrEnum):
     JAR = "jar"
     TIMER = "timer"
     MILESTONE = "milestone"
+    REVEAL = "reveal"  # each answers privately; both answers show once both have answered
 
 
 class Mode(StrEnum):
@@ -174,7 +175,9 @@ class Completion(Model):
     reflection: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     visibility: Mapped[str] = mapped_column(String(8))
-    # Kind-specific content: {"promise", "kept"}, {"checked": [...]}, {"gratitude"}.
+    # Kind-specific content: {"promise", "kept"}, {"checked": [...]}, {"gratitude"},
+    # {"reveal_to": "us"|"coach", "revealed": bool} (an answer, then reveal: `visibility` stays
+    # "me" until both partners have answered, then becomes the author's "reveal_to").
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,7 +6,7 @@ version the coach writes is kept, so what a partner accepted can be shown word f
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachpro.extensions import Model
@@ -65,6 +65,9 @@ class Message(Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The coach's "bring this to our joint session" on a private message.
     bring_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # False for a partner's time-out note in the joint thread: it is for the two of them,
+    # and the coach reads it only once its author shares the time-out.
+    coach_may_read: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     attachments: Mapped[list["MessageAttachment"]] = relationship(
         order_by="MessageAttachment.id",
@@ -149,3 +152,24 @@ class PolicyAcceptance(Model):
         ForeignKey("secrets_policies.id", ondelete="RESTRICT"), primary_key=True
     )
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+TIME_OUT_MINUTES = 20
+
+
+class TimeOut(Model):
+    """A partner's "I need 20 minutes": logged for them alone; the coach sees it (and its
+    note in the joint thread) only once they share it."""
+
+    __tablename__ = "time_outs"
+    __table_args__ = (CheckConstraint("ends_at > started_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The note it left in the joint thread (gone if its author removed it).
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # with the coach

@@ -36,6 +36,12 @@ class ActionForm(Form):
     """CSRF for a button."""
 
 
+REVEAL_CHOICES = [
+    SelectChoice("us", _l("The two of us")),
+    SelectChoice("coach", _l("The two of us and our coach")),
+]
+
+
 class EntryForm(Form):
     reflection = TextAreaField(
         _l("Your reflection (optional)"), validators=[Optional(), Length(max=5000)]

@@ -18,6 +18,7 @@ from coachpro.models import ExerciseKind, Role, Visibility
 from coachpro.models.types import utcnow
 from coachpro.portal import bp
 from coachpro.portal.forms import (
+    REVEAL_CHOICES,
     ActionForm,
     EmailChoicesForm,
     EntryForm,
@@ -63,13 +64,22 @@ def entry(assignment_id: int, day: str):
         return redirect(url_for("portal.jar_page"))
     if kind == ExerciseKind.PROMISE:
         return _promise(me, assignment, when)
+    reveal = kind == ExerciseKind.REVEAL
+    if reveal and request.method == "GET":
+        homework.settle_reveal(me, assignment, when)
     existing = homework.my_entry(me, assignment, when)
     form = EntryForm(obj=existing)
+    if reveal:
+        # Who sees both answers once both have answered (never "only me": that is the point).
+        form.visibility.choices = REVEAL_CHOICES
     if request.method == "GET":
         if existing is None:
             form.visibility.data = assignment.visibility
         elif existing.rating:
             form.rating.data = str(existing.rating)
+        if reveal:
+            held = (existing.data or {}).get("reveal_to") if existing else None
+            form.visibility.data = held or ("coach" if assignment.visibility == "coach" else "us")
     steps = plain_steps(assignment.exercise.instructions) if kind == ExerciseKind.CHECKLIST else []
     status = 200
     if form.validate_on_submit():
@@ -91,6 +101,10 @@ def entry(assignment_id: int, day: str):
             form.reflection.errors.append(str(exc))
             status = 422
         else:
+            if reveal:
+                flash(_revealed_message(me, assignment, when), "success")
+                return redirect(url_for("portal.entry", assignment_id=assignment.id,
+                                        day=when.isoformat()))  # fmt: skip
             flash(_logged_message(assignment, Visibility(form.visibility.data)), "success")
             return redirect(url_for("portal.today"))
     elif request.method == "POST":
@@ -120,7 +134,19 @@ def entry(assignment_id: int, day: str):
         instructions=render_rich_text(assignment.exercise.instructions),
         theirs=theirs,
         timer=kind == ExerciseKind.TIMER,
+        reveal=reveal,
+        partner_answered=reveal and homework.partner_answered(me, assignment, when),
+        revealed=reveal and existing is not None and bool((existing.data or {}).get("revealed")),
     ), status
+
+
+def _revealed_message(me, assignment, when: date) -> str:
+    partner = other_partner(me)
+    name = partner.first_name if partner else _("your partner")
+    if homework.partner_answered(me, assignment, when):
+        return _("Both answers are in: here they are, for you and %(name)s.", name=name)
+    return _("Saved. %(name)s sees it once they have answered too, and you will see theirs.",
+             name=name)  # fmt: skip
 
 
 def _logged_message(assignment, visibility: Visibility) -> str:

@@ -1,12 +1,12 @@
 """The exercise library: built-ins stay pristine; the coach writes or copies their own."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coachpro.extensions import db
-from coachpro.models import Exercise
+from coachpro.models import Exercise, ExerciseKind, Mode
 from coachpro.services.unit_of_work import transactional
 
 
@@ -41,7 +41,7 @@ def library(include_hidden: bool = True) -> dict[str, list[Exercise]]:
 
 @transactional()
 def create_exercise(details: ExerciseDetails) -> Exercise:
-    exercise = Exercise(built_in=False, **vars(details))
+    exercise = Exercise(built_in=False, **vars(_fitting(details)))
     db.session.add(exercise)
     return exercise
 
@@ -76,8 +76,15 @@ def copy_exercise(original: Exercise) -> Exercise:
 def update_exercise(exercise: Exercise, details: ExerciseDetails) -> None:
     if exercise.built_in:
         raise ExerciseError(_("Built-in exercises stay as they ship. Make a copy to change it."))
-    for name, value in vars(details).items():
+    for name, value in vars(_fitting(details)).items():
         setattr(exercise, name, value)
+
+
+def _fitting(details: ExerciseDetails) -> ExerciseDetails:
+    """An "answer, then reveal" is answered by each partner on their own, never together."""
+    if details.kind == ExerciseKind.REVEAL and details.mode != Mode.EACH:
+        return replace(details, mode=Mode.EACH)
+    return details
 
 
 @transactional()

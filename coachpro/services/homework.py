@@ -34,6 +34,7 @@ from coachpro.models import (
 from coachpro.models.types import utcnow
 from coachpro.services.entry_privacy import countable_by, readable
 from coachpro.services.homework_tallies import homework_changed
+from coachpro.services.portal_home import other_partner
 from coachpro.services.unit_of_work import transactional
 
 MAX_REFLECTION = 5000
@@ -71,6 +72,7 @@ def assign(couple: Couple, exercise: Exercise, details: AssignmentDetails) -> As
         )
     except ValueError as exc:
         raise HomeworkError(explain(exc)) from exc
+    reveal = exercise.kind == ExerciseKind.REVEAL
     assignment = Assignment(
         couple_id=couple.id,
         exercise_id=exercise.id,
@@ -79,8 +81,11 @@ def assign(couple: Couple, exercise: Exercise, details: AssignmentDetails) -> As
         start_date=details.start_date,
         end_date=details.end_date,
         occurrences_limit=details.occurrences_limit,
-        mode=details.mode,
-        visibility=details.visibility,
+        # Both answer on their own; what is offered is who sees both answers afterwards.
+        mode=Mode.EACH if reveal else details.mode,
+        visibility=Visibility.US
+        if reveal and details.visibility == Visibility.ME
+        else details.visibility,
         note=(details.note or "").strip() or None,
     )
     db.session.add(assignment)
@@ -314,11 +319,61 @@ def log_entry(
     completion.visibility = Visibility(entry.visibility)
     completion.data = {**(completion.data or {}), **entry.data}
     completion.updated_at = now
+    if assignment.exercise.kind == ExerciseKind.REVEAL:
+        _hold_until_both_answered(completion, partner, assignment, day, entry)
     # The same partner saving the same occurrence from another tab a moment ago fails this
     # flush; run again, the save finds that entry and becomes a same-day edit of it.
     db.session.flush()
     homework_changed(assignment.couple_id)
     return completion
+
+
+def _hold_until_both_answered(
+    completion: Completion, partner: Partner, assignment: Assignment, day: date, entry: Entry
+) -> None:
+    """An answer, then reveal: an answer is the author's alone (visibility "me") until the
+    other partner has answered too; then both become readable to whom each author chose. The
+    existing rules (pages, counts, exports, the coach's view) then need nothing new."""
+    if not completion.reflection:
+        raise HomeworkError(_("Write your answer first."))
+    reveal_to = Visibility(entry.visibility)
+    if reveal_to == Visibility.ME:
+        reveal_to = Visibility.US  # the point is to share: at least with each other
+    completion.data = {**completion.data, "reveal_to": reveal_to.value}
+    other = other_partner(partner)
+    theirs = my_entry(other, assignment, day) if other is not None else None
+    if completion.data.get("revealed") or (theirs is not None and theirs.reflection):
+        _reveal(completion, theirs)
+    else:
+        completion.visibility = Visibility.ME
+
+
+def _reveal(*answers: Completion | None) -> None:
+    for answer in answers:
+        if answer is not None:
+            answer.visibility = Visibility((answer.data or {}).get("reveal_to", "us"))
+            answer.data = {**(answer.data or {}), "revealed": True}
+
+
+@transactional()
+def settle_reveal(partner: Partner, assignment: Assignment, day: date) -> None:
+    """Reveal both answers if both exist and are still held: two partners answering at the
+    same moment each saw no other answer when they saved; whoever opens it next settles it."""
+    other = other_partner(partner)
+    mine = my_entry(partner, assignment, day)
+    theirs = my_entry(other, assignment, day) if other is not None else None
+    if mine is None or theirs is None or not (mine.reflection and theirs.reflection):
+        return
+    if not ((mine.data or {}).get("revealed") and (theirs.data or {}).get("revealed")):
+        _reveal(mine, theirs)
+        homework_changed(assignment.couple_id)
+
+
+def partner_answered(partner: Partner, assignment: Assignment, day: date) -> bool:
+    """Whether the other partner has answered an "answer, then reveal" (never what)."""
+    other = other_partner(partner)
+    theirs = my_entry(other, assignment, day) if other is not None else None
+    return theirs is not None and bool(theirs.reflection)
 
 
 def can_edit(entry: Completion, partner: Partner, now: datetime) -> bool:

@@ -32,7 +32,7 @@ LOOK_BACK = timedelta(days=2)  # older news is not news: a worker that was down 
 def send_message_notices(now: datetime) -> int:
     """Queue the notices that are due; how many people were told."""
     recent = db.session.execute(
-        select(Message.thread_id, Message.id, Message.author_id).where(
+        select(Message.thread_id, Message.id, Message.author_id, Message.coach_may_read).where(
             Message.created_at > now - LOOK_BACK,
             Message.created_at <= now - GRACE,
             Message.removed_at.is_(None),
@@ -40,9 +40,9 @@ def send_message_notices(now: datetime) -> int:
     ).all()
     if not recent:
         return 0
-    by_thread: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
-    for thread_id, message_id, author_id in recent:
-        by_thread[thread_id].append((message_id, author_id))
+    by_thread: dict[int, list[tuple[int, int | None, bool]]] = defaultdict(list)
+    for thread_id, message_id, author_id, coach_may_read in recent:
+        by_thread[thread_id].append((message_id, author_id, coach_may_read))
     threads = list(db.session.scalars(select(MessageThread).where(MessageThread.id.in_(by_thread))))
     couples = {
         c.id: c
@@ -68,7 +68,12 @@ def send_message_notices(now: datetime) -> int:
             if user is None or not user.active:
                 continue
             newest = max(
-                (mid for mid, author in by_thread[thread.id] if author != user.id), default=0
+                (
+                    mid
+                    for mid, author, coach_may_read in by_thread[thread.id]
+                    if author != user.id and (coach_may_read or partner is not None)
+                ),
+                default=0,
             )
             read = reads.get((thread.id, user.id))
             if read is None:

@@ -5,6 +5,7 @@ The rule, in one place: the coach reads every thread; a partner reads their coup
 thread and their own private thread, never their partner's. Every other function here and
 in services/messages goes through `readable` or `open_thread`."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,6 +62,14 @@ def readable(reader: Reader) -> ColumnElement[bool]:
     )
 
 
+def message_readable(reader: Reader | None) -> ColumnElement[bool]:
+    """The messages of a readable thread `reader` may read: all of them, but for the coach
+    (and the coach's export, `reader=None`) a partner's unshared time-out note."""
+    if reader is not None and reader.partner is not None:
+        return literal(True)
+    return Message.coach_may_read.is_(True)
+
+
 def open_thread(reader: Reader, thread_id: int) -> MessageThread:
     """The thread, if `reader` may read it; NotFound otherwise (another partner's private
     thread looks exactly like one that does not exist)."""
@@ -72,7 +81,8 @@ def open_thread(reader: Reader, thread_id: int) -> MessageThread:
     return thread
 
 
-def _create_missing(couple: Couple) -> None:
+def create_missing_threads(couple: Couple) -> None:
+    """The couple's joint thread and each partner's private one, where missing."""
     have = {
         t.partner_id
         for t in db.session.scalars(
@@ -105,16 +115,17 @@ def threads_of(reader: Reader, couple: Couple) -> list[MessageThread]:
     threads = load()
     if len(threads) < (len(couple.partners) + 1 if reader.is_coach else 2):
         with unit_of_work():
-            _create_missing(couple)
+            create_missing_threads(couple)
         threads = load()
     return threads
 
 
-def _unread_condition(user_id: int) -> ColumnElement[bool]:
+def _unread_condition(reader: Reader) -> ColumnElement[bool]:
     return and_(
         Message.id > func.coalesce(ThreadRead.last_read_id, 0),
-        or_(Message.author_id.is_(None), Message.author_id != user_id),
+        or_(Message.author_id.is_(None), Message.author_id != reader.user.id),
         Message.removed_at.is_(None),
+        message_readable(reader),
     )
 
 
@@ -128,7 +139,7 @@ def unread_count(reader: Reader) -> int:
             ThreadRead,
             and_(ThreadRead.thread_id == MessageThread.id, ThreadRead.user_id == reader.user.id),
         )
-        .where(readable(reader), _unread_condition(reader.user.id))
+        .where(readable(reader), _unread_condition(reader))
     )
 
 
@@ -139,7 +150,7 @@ def unread_by_thread(reader: Reader, thread_ids: list[int]) -> dict[int, int]:
             ThreadRead,
             and_(ThreadRead.thread_id == Message.thread_id, ThreadRead.user_id == reader.user.id),
         )
-        .where(Message.thread_id.in_(thread_ids), _unread_condition(reader.user.id))
+        .where(Message.thread_id.in_(thread_ids), _unread_condition(reader))
         .group_by(Message.thread_id)
     ).all()
     return {thread_id: n for thread_id, n in rows}
@@ -166,7 +177,7 @@ class Inbox:
 def coach_inbox(reader: Reader, q: str = "", page: int = 1) -> Inbox:
     """Every thread with a message, unread first, then newest; searchable by the couple's
     names. Four queries whatever the number of couples and messages."""
-    unread = func.sum(case((_unread_condition(reader.user.id), 1), else_=0))
+    unread = func.sum(case((_unread_condition(reader), 1), else_=0))
     query = (
         select(MessageThread.id, func.max(Message.id).label("last_id"), unread.label("unread"))
         .join(Message, Message.thread_id == MessageThread.id)
@@ -175,7 +186,7 @@ def coach_inbox(reader: Reader, q: str = "", page: int = 1) -> Inbox:
             ThreadRead,
             and_(ThreadRead.thread_id == MessageThread.id, ThreadRead.user_id == reader.user.id),
         )
-        .where(readable(reader), Couple.status != CoupleStatus.ARCHIVED)
+        .where(readable(reader), message_readable(reader), Couple.status != CoupleStatus.ARCHIVED)
         .group_by(MessageThread.id)
     )
     words = q.strip().lower()
@@ -234,7 +245,10 @@ def members(thread: MessageThread, couple: Couple) -> list[Partner]:
 
 
 def seen_marks(
-    thread: MessageThread, messages: list[Message], reads: dict[int, ThreadRead]
+    thread: MessageThread,
+    messages: list[Message],
+    reads: dict[int, ThreadRead],
+    coach_ids: Collection[int] = (),
 ) -> dict[int, list[int]]:
     """Message id -> ids of the users whose reading ends at it: the receipt sits under the
     newest message by someone else they have seen, and moves down the thread as they read.
@@ -244,18 +258,24 @@ def seen_marks(
         seen = [
             m
             for m in messages
-            if m.id <= read.last_read_id and m.removed_at is None and m.author_id != user_id
+            if m.id <= read.last_read_id
+            and m.removed_at is None
+            and m.author_id != user_id
+            and (m.coach_may_read or user_id not in coach_ids)  # never "seen" what is hidden
         ]
         if seen:
             marks.setdefault(seen[-1].id, []).append(user_id)
     return marks
 
 
-def mark_reads(thread_id: int) -> dict[int, ThreadRead]:
-    return {
-        r.user_id: r
-        for r in db.session.scalars(select(ThreadRead).where(ThreadRead.thread_id == thread_id))
-    }
+def mark_reads(thread_id: int) -> tuple[dict[int, ThreadRead], set[int]]:
+    """How far each person has read the thread, and which of them are coaches."""
+    rows = db.session.execute(
+        select(ThreadRead, User.role)
+        .join(User, User.id == ThreadRead.user_id)
+        .where(ThreadRead.thread_id == thread_id)
+    ).all()
+    return {r.user_id: r for r, _role in rows}, {r.user_id for r, role in rows if role == "coach"}
 
 
 def reading_now(read: ThreadRead | None, now: datetime, window) -> bool:

@@ -32,6 +32,7 @@ from coachpro.models.messages import MAX_MESSAGE_CHARS
 from coachpro.services.message_threads import (
     Reader,
     mark_reads,
+    message_readable,
     open_thread,
     readable,
     seen_marks,
@@ -142,7 +143,7 @@ def open_message(reader: Reader, message_id: int) -> tuple[Message, MessageThrea
     found = db.session.execute(
         select(Message, MessageThread)
         .join(MessageThread, MessageThread.id == Message.thread_id)
-        .where(Message.id == message_id, readable(reader))
+        .where(Message.id == message_id, readable(reader), message_readable(reader))
     ).first()
     if found is None:
         raise NotFound()
@@ -282,7 +283,7 @@ def thread_view(
     assert couple is not None  # a thread's couple cannot be missing: the foreign key cascades
     query = (
         select(Message)
-        .where(Message.thread_id == thread.id)
+        .where(Message.thread_id == thread.id, message_readable(reader))
         .options(selectinload(Message.attachments))
         .order_by(Message.id.desc())
         .limit(PAGE_SIZE + 1)
@@ -292,9 +293,9 @@ def thread_view(
     newest_first = list(db.session.scalars(query))
     older = len(newest_first) > PAGE_SIZE
     page = list(reversed(newest_first[:PAGE_SIZE]))
-    reads = mark_reads(thread.id)
+    reads, coach_ids = mark_reads(thread.id)
     names = _names(couple, {m.author_id for m in page if m.author_id} | set(reads))
-    marks = seen_marks(thread, page, reads)
+    marks = seen_marks(thread, page, reads, coach_ids)
     partner = next((p for p in couple.partners if p.id == thread.partner_id), None)
     policy = thread_policy(thread)
     shown = [
@@ -328,7 +329,7 @@ def open_attachment(reader: Reader, attachment_id: int) -> tuple[MessageAttachme
         select(MessageAttachment)
         .join(Message, Message.id == MessageAttachment.message_id)
         .join(MessageThread, MessageThread.id == Message.thread_id)
-        .where(MessageAttachment.id == attachment_id, readable(reader))
+        .where(MessageAttachment.id == attachment_id, readable(reader), message_readable(reader))
     )
     if found is None:
         raise NotFound()
@@ -346,7 +347,7 @@ def exported_messages(reader: Reader | None, couple: Couple, zone) -> list[dict]
     rows = db.session.execute(
         select(Message, MessageThread.partner_id)
         .join(MessageThread, MessageThread.id == Message.thread_id)
-        .where(MessageThread.couple_id == couple.id)
+        .where(MessageThread.couple_id == couple.id, message_readable(reader))
         .where(readable(reader) if reader is not None else true())
         .options(selectinload(Message.attachments))
         .order_by(Message.id)

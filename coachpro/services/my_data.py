@@ -25,6 +25,7 @@ from coachpro.models import (
     Partner,
     Pulse,
     TextNumber,
+    TimeOut,
     User,
 )
 from coachpro.services.message_threads import Reader
@@ -138,4 +139,10 @@ def partner_data(partner: Partner, now: datetime) -> dict[str, Any]:
         "messages": exported_messages(Reader(user, partner), partner.couple, zone)
         if user is not None
         else [],
+        "your_time_outs": [
+            {"started": _at(t.started_at, zone), "shared_with_your_coach": t.shared_at is not None}
+            for t in db.session.scalars(
+                select(TimeOut).where(TimeOut.partner_id == partner.id).order_by(TimeOut.id)
+            )
+        ],
     }

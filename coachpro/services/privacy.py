@@ -26,6 +26,7 @@ from coachpro.models import (
     OutboxMessage,
     Payment,
     StatusChange,
+    TimeOut,
     User,
 )
 from coachpro.models.types import utcnow
@@ -185,6 +186,15 @@ def export_couple(couple: Couple) -> dict[str, Any]:
             )
         ],
         "messages": exported_messages(None, couple, zone),
+        # Only those a partner shared: the others are theirs alone.
+        "time_outs_shared_with_you": [
+            {"partner": names.get(t.partner_id, ""), "started": _local(t.started_at, zone)}
+            for t in db.session.scalars(
+                select(TimeOut)
+                .where(TimeOut.partner_id.in_(partner_ids), TimeOut.shared_at.is_not(None))
+                .order_by(TimeOut.id)
+            )
+        ],
     }
 
 

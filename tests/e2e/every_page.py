@@ -28,6 +28,7 @@ from coachpro.models import (
     User,
 )
 from coachpro.models.payment import PaymentMethod
+from coachpro.models.types import utcnow
 from coachpro.services import coaching, consult_links, consults, homework, jar, payments
 from coachpro.services.accounts import make_reset_token
 from coachpro.services.couples import add_note
@@ -35,6 +36,7 @@ from coachpro.services.email_preferences import unsubscribe_url
 from coachpro.services.message_threads import Reader, threads_of
 from coachpro.services.messages import Upload, mark_bring_up, send_message
 from coachpro.services.secrets_policy import PRESETS, accept_policy, save_policy
+from coachpro.services.time_outs import take_time_out
 from tests.booking_helpers import booking, free_slots_ahead
 from tests.homework_helpers import assign_builtin, couple_today
 from tests.services.test_coaching import session_slots
@@ -111,6 +113,7 @@ def build(app, coach, create_couple) -> Site:
                             files, now)  # fmt: skip
         mark_bring_up(rosa, said.id, True, now)
         send_message(rosa, private, "Thank you for telling me.", [], now)
+        take_time_out(first, utcnow())  # its page shows the running timer while sweeping
         invited = create_couple(("Sam", "Alex"))
         other = db.session.scalar(select(Partner).where(Partner.user_id == invited.partner_a.id))
         other.user_id, other.email = None, "sam.invited@example.com"

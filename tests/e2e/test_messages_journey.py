@@ -1,13 +1,17 @@
 """Messages in a real browser: the coach writes the secrets policy at a desk; Maya accepts it on
 her phone and writes privately with a photo; the coach reads it (the photo is CoachPro's
 re-encoded copy), answers and marks it for the joint session; in the joint thread Jordan
-writes on his phone and Maya's open page shows it without a reload, with read receipts."""
+writes on his phone and Maya's open page shows it without a reload, with read receipts. And an
+"answer, then reveal" the coach assigns: neither answer shows until both are written."""
 
 from io import BytesIO
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
+from coachpro.extensions import db
+from coachpro.models import Exercise
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -120,5 +124,43 @@ def test_private_and_joint_messages_on_phones_and_a_desktop(
     jordan.get_by_role("button", name="Save the change").click()
     assert jordan.get_by_text("Can we talk on Saturday?").is_visible()
     assert jordan.get_by_text("edited").is_visible()
+    for page in (rosa, maya, jordan):
+        page.context.close()
+
+
+def test_answer_then_reveal_shows_both_answers_only_after_the_second(
+    browser, live_server, app, coach, create_couple
+):
+    couple = create_couple(("Maya", "Jordan"))
+    with app.app_context():
+        slug = Exercise.slug == "answer-then-reveal"
+        exercise = db.session.scalar(select(Exercise.id).where(slug))
+    rosa = signed_in(browser, live_server, coach, {"width": 1280, "height": 900}, "/coach/")
+    rosa.goto(f"/coach/couples/{couple.couple_id}/assign?exercise={exercise}")
+    rosa.get_by_label("How often").select_option("daily")
+    rosa.get_by_role("button", name="Assign").click()
+    assert rosa.get_by_text("Answer, then reveal").first.is_visible()
+
+    maya = signed_in(browser, live_server, couple.partner_a, PHONE, "/portal/intake")
+    jordan = signed_in(browser, live_server, couple.partner_b, PHONE, "/portal/intake")
+    maya.get_by_role("link", name="Answer, then reveal").first.click()
+    assert maya.locator(".reveal-status").inner_text().startswith("Answer on your own: Jordan")
+    maya.get_by_label("Your answer").fill("When you make tea without asking.")
+    maya.get_by_label("The two of us", exact=True).check()
+    maya.get_by_role("button", name="Mark as done").click()
+    assert maya.get_by_text("Jordan sees it once they have answered too").is_visible()
+    assert_accessible(maya)
+
+    jordan.get_by_role("link", name="Answer, then reveal").first.click()
+    assert jordan.get_by_text("Maya has answered.").is_visible()
+    assert "make tea" not in jordan.content()
+    jordan.get_by_label("Your answer").fill("When you leave me a note on the fridge.")
+    jordan.get_by_role("button", name="Mark as done").click()
+    assert jordan.get_by_text("Both answers are in").is_visible()
+    assert jordan.get_by_text("When you make tea without asking.").is_visible()
+    no_sideways_scroll(jordan)
+
+    maya.reload()
+    assert maya.get_by_text("When you leave me a note on the fridge.").is_visible()
     for page in (rosa, maya, jordan):
         page.context.close()

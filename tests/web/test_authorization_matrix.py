@@ -18,6 +18,7 @@ from coachpro.services.couples import add_note
 from coachpro.services.message_threads import Reader, threads_of
 from coachpro.services.messages import Upload, send_message
 from coachpro.services.secrets_policy import accept_policy, save_policy
+from coachpro.services.time_outs import take_time_out
 from tests.homework_helpers import assign_builtin, couple_today
 from tests.services.test_coaching import session_slots
 
@@ -52,7 +53,8 @@ ACCESS = {
             "portal.send_text_code", "portal.confirm_text_code", "portal.stop_texts",
             "portal.messages", "portal.message_thread", "portal.message_news",
             "portal.accept_policy", "portal.edit_message", "portal.remove_message",
-            "portal.message_file",
+            "portal.message_file", "portal.time_out_page", "portal.take_time_out",
+            "portal.share_time_out",
         ],
         CLIENT,
     ),
@@ -62,7 +64,7 @@ ACCESS = {
 
 
 # Ids of things that belong to one couple (in a portal URL): another couple's are a 404.
-OWNED_IDS = r"<(?:int:)?(assignment|slip|thread|message|attachment)_id>"
+OWNED_IDS = r"<(?:int:)?(assignment|slip|thread|message|attachment|time_out)_id>"
 
 
 def access_of(endpoint: str) -> str:
@@ -101,6 +103,7 @@ def world(app, create_couple, coach):
             Reader(db.session.get(User, zelda.user_id), zelda), private, "C2-MESSAGE-SECRET",
             [Upload("C2-FILE-SECRET.pdf", b"%PDF-1.4 C2-FILE-SECRET")], utcnow(),
         )  # fmt: skip
+        time_out = take_time_out(zelda, utcnow())
         attachment_id = db.session.scalar(
             select(MessageAttachment.id).where(MessageAttachment.message_id == message.id)
         )
@@ -115,6 +118,7 @@ def world(app, create_couple, coach):
             "message_id": message.id,
             "thread_id": private.id,
             "attachment_id": attachment_id,
+            "time_out_id": time_out.id,
             "sha256": "0" * 64,
             "colour": "6b3a6e",
             "kind": "portal_invite",

@@ -20,6 +20,7 @@ from coachpro.models.types import utcnow
 from coachpro.services.mail_delivery import deliver_due
 from coachpro.services.message_notices import send_message_notices
 from coachpro.services.message_threads import Reader, threads_of
+from tests.homework_helpers import assign_builtin, couple_today
 
 JOINT = "JOINT-SECRET"  # Maya, in the joint thread
 MAYA = "MAYA-PRIVATE-SECRET"  # Maya, in her private thread
@@ -27,15 +28,21 @@ MAYA_FILE = "MAYA-FILE-SECRET"  # the bytes of the PDF she sent with it
 COACH_TO_MAYA = "COACH-TO-MAYA-SECRET"  # the coach's answer in Maya's private thread
 JORDAN = "JORDAN-PRIVATE-SECRET"  # Jordan, in his private thread
 PRIYA = "OTHER-COUPLE-SECRET"  # Priya, in her own couple's joint thread
-SECRETS = (JOINT, MAYA, MAYA_FILE, COACH_TO_MAYA, JORDAN, PRIYA)
+TIME_OUT = "I need 20 minutes. I will come back."  # Maya's time-out note, not shared
+HELD = "MAYA-HELD-ANSWER"  # an "answer, then reveal" only Maya has answered so far
+MAYA_REVEALED = "MAYA-REVEALED-ANSWER"  # both answered; Maya showed it to the two of them
+JORDAN_REVEALED = "JORDAN-REVEALED-ANSWER"  # both answered; Jordan showed it to the coach too
+SECRETS = (JOINT, MAYA, MAYA_FILE, COACH_TO_MAYA, JORDAN, PRIYA, TIME_OUT, HELD,
+           MAYA_REVEALED, JORDAN_REVEALED)  # fmt: skip
 
 MAY_READ = {
-    "maya": {JOINT, MAYA, MAYA_FILE, COACH_TO_MAYA},
-    "jordan": {JOINT, JORDAN},
-    "coach": {JOINT, MAYA, MAYA_FILE, COACH_TO_MAYA, JORDAN, PRIYA},
+    "maya": {JOINT, MAYA, MAYA_FILE, COACH_TO_MAYA, TIME_OUT, HELD, MAYA_REVEALED,
+             JORDAN_REVEALED},
+    "jordan": {JOINT, JORDAN, TIME_OUT, MAYA_REVEALED, JORDAN_REVEALED},
+    "coach": {JOINT, MAYA, MAYA_FILE, COACH_TO_MAYA, JORDAN, PRIYA, JORDAN_REVEALED},
     "priya": {PRIYA},
     "visitor": set(),
-}
+}  # fmt: skip
 
 
 def signed_in(app, account):
@@ -89,13 +96,25 @@ def world(app, create_couple, coach, clock, texting, caplog):
     post(clients["coach"], f"/coach/messages/{maya_t}", COACH_TO_MAYA)
     post(clients["jordan"], f"/portal/messages/{jordan_t}", JORDAN)
     post(clients["priya"], f"/portal/messages/{priya_joint}", PRIYA)
+    assert clients["maya"].post("/portal/time-out").status_code == 302
+    # Two "answer, then reveal" exercises: one only Maya has answered, one both have.
+    day = couple_today(app, couple.couple_id)
+    held = assign_builtin(app, couple.couple_id, "answer-then-reveal", day)
+    both = assign_builtin(app, couple.couple_id, "answer-then-reveal", day)
+    for who, aid, words, to in (("maya", held, HELD, "us"), ("maya", both, MAYA_REVEALED, "us"),
+                                ("jordan", both, JORDAN_REVEALED, "coach")):  # fmt: skip
+        answered = clients[who].post(f"/portal/homework/{aid}/{day.isoformat()}",
+                                     data={"reflection": words, "visibility": to})  # fmt: skip
+        assert answered.status_code == 302
     # The notices go out (to everyone, by email and text) and are delivered.
     clock.travel(timedelta(minutes=20))
     with app.app_context():
         assert send_message_notices(clock.now()) > 0
         deliver_due(now=clock.now())
     threads = {"joint": joint, "maya": maya_t, "jordan": jordan_t, "priya": priya_joint}
-    return {"clients": clients, "threads": threads, "couple": couple, "other": other}
+    entries = [f"/portal/homework/{aid}/{day.isoformat()}" for aid in (held, both)]
+    return {"clients": clients, "threads": threads, "couple": couple, "other": other,
+            "entries": entries}  # fmt: skip
 
 
 def reachable(app, world, who) -> str:
@@ -106,7 +125,7 @@ def reachable(app, world, who) -> str:
     urls = ["/portal/", "/portal/messages", "/portal/my-data", "/portal/my-data.json",
             "/coach/", "/coach/messages", f"/coach/couples/{couple_id}",
             f"/coach/couples/{couple_id}/export.json",
-            f"/coach/couples/{other_id}/export.json"]  # fmt: skip
+            f"/coach/couples/{other_id}/export.json", *world["entries"]]  # fmt: skip
     for thread in world["threads"].values():
         for area in ("portal", "coach"):
             urls += [f"/{area}/messages/{thread}", f"/{area}/messages/{thread}/news?after=0"]
