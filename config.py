@@ -88,6 +88,11 @@ class Config:
     # the web server never serves directly (see coachpro/integrations/file_storage.py).
     FILE_STORAGE = os.environ.get("FILE_STORAGE", "local")
     FILE_STORAGE_DIR = os.environ.get("FILE_STORAGE_DIR", str(INSTANCE / "files"))
+    # FILE_STORAGE "s3": a bucket (S3, or an S3-compatible service at FILE_STORAGE_ENDPOINT).
+    FILE_STORAGE_BUCKET = os.environ.get("FILE_STORAGE_BUCKET", "")
+    FILE_STORAGE_PREFIX = os.environ.get("FILE_STORAGE_PREFIX", "")
+    FILE_STORAGE_ENDPOINT = os.environ.get("FILE_STORAGE_ENDPOINT", "")
+    FILE_STORAGE_REGION = os.environ.get("FILE_STORAGE_REGION", "")
 
     # Sites allowed to embed the booking page and call the booking API from the browser.
     BOOKING_ALLOWED_ORIGINS = [

@@ -55,6 +55,14 @@ def validate_config(app: Flask) -> None:
                 "lets anyone sign in as anyone. Generate one with: "
                 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
             )
+    storage = app.config.get("FILE_STORAGE", "local")
+    if storage not in ("local", "s3"):
+        raise ConfigurationError(
+            f"FILE_STORAGE={storage!r}: use 'local' (a folder, FILE_STORAGE_DIR) or 's3' "
+            "(a bucket, FILE_STORAGE_BUCKET)."
+        )
+    if storage == "s3" and not app.config.get("FILE_STORAGE_BUCKET"):
+        raise ConfigurationError("FILE_STORAGE=s3 needs FILE_STORAGE_BUCKET, the bucket's name.")
     try:
         ZoneInfo(app.config["PRACTICE_TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as exc:

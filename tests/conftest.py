@@ -411,6 +411,27 @@ def ics_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A local S3 (moto's server) for the suite; each test makes its own bucket."""
+    from tests.support.s3 import s3_server
+
+    with s3_server(free_port()) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def bucket(s3_endpoint):
+    """A fresh, empty bucket: (endpoint, name)."""
+    import uuid
+
+    from tests.support.s3 import make_bucket
+
+    name = f"coachpro-{uuid.uuid4().hex[:12]}"
+    make_bucket(s3_endpoint, name)
+    return s3_endpoint, name
+
+
 @pytest.fixture
 def fake_twilio():
     """The fake Twilio API on a free localhost port."""

@@ -28,6 +28,7 @@ from coachpro.services.message_threads import (
     Reader,
     open_thread,
     reader_for,
+    thread_couple,
     threads_of,
     unread_by_thread,
 )
@@ -69,10 +70,12 @@ def thread_page(area: str, thread_id: int):
             flash(_("Sent."), "success")
             return redirect(_thread_url(area, thread))
     before = _before()
-    view = messaging.thread_view(me, thread, now, before=before)
+    # Writes first (the couple's other threads on first use, the read mark): a commit after
+    # the page's messages were loaded would expire them, and each would be loaded again.
+    threads = threads_of(me, thread_couple(thread))
     if before is None and request.method == "GET":
-        messaging.mark_read(me, thread, view.last_id, now)
-    threads = threads_of(me, view.couple)
+        messaging.mark_read(me, thread, now)
+    view = messaging.thread_view(me, thread, now, before=before)
     return render_template(
         "messages/thread.html",
         area=area,
@@ -98,9 +101,9 @@ def news(area: str, thread_id: int):
     if after is None:
         return jsonify(error="bad_request", message=_("Say which message you have.")), 400
     now = utcnow()
+    messaging.mark_read(me, thread, now)
     view = messaging.thread_view(me, thread, now)
     fresh = [m for m in view.messages if m.message.id > after]
-    messaging.mark_read(me, thread, view.last_id, now)
     html = render_template(
         "messages/_messages.html", area=area, view=view, shown=fresh, me=me, now=now,
         action_form=ActionForm(),

@@ -98,6 +98,15 @@ def create_missing_threads(couple: Couple) -> None:
                 pass
 
 
+def thread_couple(thread: MessageThread) -> Couple:
+    """The couple a thread belongs to, with both partners."""
+    couple = db.session.scalar(
+        select(Couple).where(Couple.id == thread.couple_id).options(selectinload(Couple.partners))
+    )
+    assert couple is not None  # a thread's couple cannot be missing: the foreign key cascades
+    return couple
+
+
 def threads_of(reader: Reader, couple: Couple) -> list[MessageThread]:
     """The couple's threads `reader` may read, joint first, then by partner; made on first
     use (a couple's threads exist from the first time anyone opens them)."""

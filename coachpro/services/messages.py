@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, true
+from sqlalchemy import delete, func, select, true
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
@@ -36,6 +36,7 @@ from coachpro.services.message_threads import (
     open_thread,
     readable,
     seen_marks,
+    thread_couple,
 )
 from coachpro.services.secrets_policy import Standing, standing
 from coachpro.services.unit_of_work import transactional
@@ -235,9 +236,13 @@ def _read_up_to(thread_id: int, user_id: int, message_id: int, now: datetime) ->
 
 
 @transactional(retry=True)
-def mark_read(reader: Reader, thread: MessageThread, up_to: int, now: datetime) -> None:
-    """`reader` has seen the thread up to message `up_to` (and is reading it now)."""
-    _read_up_to(thread.id, reader.user.id, up_to, now)
+def mark_read(reader: Reader, thread: MessageThread, now: datetime) -> None:
+    """`reader` is reading the thread now and has seen all of it they may read. (Called before
+    the page is built: committing after would expire every message the page then shows.)"""
+    newest = db.session.scalar(
+        select(func.max(Message.id)).where(Message.thread_id == thread.id, message_readable(reader))
+    )
+    _read_up_to(thread.id, reader.user.id, newest or 0, now)
 
 
 @dataclass(frozen=True)
@@ -277,10 +282,7 @@ def thread_view(
 ) -> ThreadView:
     """A page of the thread, oldest first: its newest PAGE_SIZE messages (or those before
     `before`), with files, names and read receipts, in a fixed number of queries."""
-    couple = db.session.scalar(
-        select(Couple).where(Couple.id == thread.couple_id).options(selectinload(Couple.partners))
-    )
-    assert couple is not None  # a thread's couple cannot be missing: the foreign key cascades
+    couple = thread_couple(thread)
     query = (
         select(Message)
         .where(Message.thread_id == thread.id, message_readable(reader))

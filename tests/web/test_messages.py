@@ -420,3 +420,56 @@ def test_each_partner_exports_what_they_may_read_and_the_coach_everything(app, w
     everything = world["rosa"].get(f"/coach/couples/{world['couple'].couple_id}/export.json")
     text = everything.get_data(as_text=True)
     assert all(w in text for w in ("JOINT-WORDS", "MAYA-PRIVATE", "JORDAN-PRIVATE"))
+
+
+def test_with_files_in_a_bucket_they_are_served_and_erased_the_same_way(app, world, bucket):
+    from tests.support.s3 import keys_in
+
+    endpoint, name = bucket
+    app.config.update(FILE_STORAGE="s3", FILE_STORAGE_BUCKET=name, FILE_STORAGE_ENDPOINT=endpoint,
+                      FILE_STORAGE_REGION="us-east-1")  # fmt: skip
+    joint = world["threads"].joint
+    page = send(world["maya"], "portal", joint, "In the bucket", files=[("us.jpg", photo())])
+    assert "Sent." in page.text
+    couple_id = world["couple"].couple_id
+    [key] = keys_in(endpoint, name)
+    assert key.startswith(f"couples/{couple_id}/messages/") and key.endswith(".jpg")
+    url = re.search(r'src="(/portal/messages/files/\d+)"', page.text)[1]
+    served = world["jordan"].get(url)
+    assert served.mimetype == "image/jpeg" and b"PhoneMaker" not in served.data
+    assert world["priya"].get(url).status_code == 404
+    with app.app_context():
+        from coachpro.models import Couple
+
+        erase_couple(db.session.get(Couple, couple_id), "Maya & Jordan",
+                     db.session.get(User, world["coach"].id))  # fmt: skip
+    assert keys_in(endpoint, name) == []
+
+
+def test_a_long_thread_is_paged_and_costs_the_same_queries_as_a_short_one(app, world):
+    joint = world["threads"].joint
+    maya = world["couple"].partner_a.id
+    with app.app_context():
+        db.session.add_all(
+            Message(thread_id=joint, author_id=maya, body=f"Message number {n}") for n in range(3)
+        )
+        db.session.commit()
+
+    def queries():
+        with count_queries(app) as statements:
+            assert world["rosa"].get(f"/coach/messages/{joint}").status_code == 200
+        return len(statements)
+
+    few = queries()
+    with app.app_context():
+        db.session.add_all(
+            Message(thread_id=joint, author_id=maya, body=f"Message number {n}")
+            for n in range(3, 120)
+        )
+        db.session.commit()
+    assert queries() == few
+    page = world["rosa"].get(f"/coach/messages/{joint}").text
+    assert "Message number 119" in page and "Message number 69<" not in page
+    earlier = re.search(r'href="(/coach/messages/\d+\?before=\d+)"', page)[1]
+    older = world["rosa"].get(earlier.replace("&amp;", "&")).text
+    assert "Message number 69<" in older and "Message number 119" not in older
