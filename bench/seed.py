@@ -32,11 +32,14 @@ from coachpro.models import (
     Couple,
     Enrollment,
     Exercise,
+    Message,
+    MessageThread,
     Package,
     Partner,
     Payment,
     Pulse,
     StatusChange,
+    ThreadRead,
     User,
     WeeklyHours,
 )
@@ -50,6 +53,7 @@ COUPLES = 200
 ENTRIES = 20_000
 CONSULTS = 1_000
 SESSIONS = 1_000
+MESSAGES = 10_000
 HISTORY_DAYS = 730
 # The benchmark books consults far out, beyond what it measures, so the booking run
 # never eats into the slots the slots-API run asks for.
@@ -73,6 +77,7 @@ class Sizes:
     entries: int
     consults: int
     sessions: int
+    messages: int
 
     @classmethod
     def at(cls, scale: float) -> "Sizes":
@@ -81,6 +86,7 @@ class Sizes:
             entries=max(40, round(ENTRIES * scale)),
             consults=max(10, round(CONSULTS * scale)),
             sessions=max(10, round(SESSIONS * scale)),
+            messages=max(100, round(MESSAGES * scale)),
         )
 
 
@@ -216,9 +222,39 @@ def seed(scale: float, now: datetime | None = None, *, seed_value: int = 8) -> S
             for n in range(1, sizes.couples + 1, 3)
         ],
     )
+    _seed_messages(sizes, coach_id, now)
     _bump_sequences()
     db.session.commit()
     return sizes
+
+
+def _seed_messages(sizes, coach_id: int, now: datetime) -> None:
+    """A joint thread per couple; MESSAGES messages between the signed-in partner and the
+    coach, spread over the couples (the measured couple's thread is longer than a page)."""
+    threads = [dict(id=n, couple_id=n, created_at=now) for n in range(1, sizes.couples + 1)]
+    _bulk(MessageThread, threads)
+    rows = []
+    for i in range(sizes.messages):
+        couple = 1 + (i % sizes.couples) if i >= 80 else MEASURED_COUPLE_ID
+        rows.append(
+            dict(
+                thread_id=couple,
+                author_id=coach_id if i % 2 else coach_id + couple,
+                body=_REFLECTIONS[i % len(_REFLECTIONS)],
+                created_at=now - timedelta(minutes=sizes.messages - i),
+                coach_may_read=True,
+            )
+        )
+    _bulk(Message, rows)
+    # The coach has read up to a little before the end, so the inbox has unread threads.
+    _bulk(
+        ThreadRead,
+        [
+            dict(thread_id=n, user_id=coach_id, last_read_id=max(0, sizes.messages - 400),
+                 notified_up_to=0)
+            for n in range(1, sizes.couples + 1)
+        ],
+    )  # fmt: skip
 
 
 def _seed_homework(sizes, rng, exercises, couples, today: date, now: datetime) -> None:
@@ -430,7 +466,7 @@ def _bump_sequences() -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move them past the seeded rows."""
     if db.engine.dialect.name != "postgresql":
         return
-    for model in (User, Couple, Partner, Enrollment, Assignment):
+    for model in (User, Couple, Partner, Enrollment, Assignment, MessageThread):
         table = model.__tablename__
         top = db.session.scalar(select(func.max(model.id)))
         db.session.execute(
