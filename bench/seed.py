@@ -43,6 +43,7 @@ from coachpro.models import (
     User,
     WeeklyHours,
 )
+from coachpro.services.messages import refresh_summary
 
 COACH_EMAIL = "coach@bench.example"
 CLIENT_EMAIL = "partner1a@bench.example"  # the measured couple's first partner
@@ -246,6 +247,7 @@ def _seed_messages(sizes, coach_id: int, now: datetime) -> None:
             )
         )
     _bulk(Message, rows)
+    refresh_summary(None)  # the threads' newest-message ids, as the app keeps them
     # The coach has read up to a little before the end, so the inbox has unread threads.
     _bulk(
         ThreadRead,

@@ -40,6 +40,7 @@ from coachpro.services.accounts import create_user, find_user_by_email
 from coachpro.services.calendar import open_slots, practice_zone
 from coachpro.services.couples import change_status, enroll
 from coachpro.services.homework import schedule_of
+from coachpro.services.messages import refresh_summary
 from coachpro.services.secrets_policy import PRESETS
 from coachpro.services.unit_of_work import transactional
 
@@ -241,6 +242,8 @@ def _seed_messages(couple: Couple, now) -> None:
     )
     if nervous is not None:
         nervous.bring_up_at = now - timedelta(days=4)
+    for thread in (joint, private):
+        refresh_summary(thread.id)
 
 
 def _seed_history(couple: Couple, enrollment: Enrollment, status: str, arrived, now) -> None:

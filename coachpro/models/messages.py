@@ -36,6 +36,11 @@ class MessageThread(Model):
         ForeignKey("partners.id", ondelete="CASCADE"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept by services/messages as messages are written, removed or shared, so the coach's
+    # inbox and unread count read one row per thread instead of every message: the newest
+    # message the coach may read, and the newest of those still there that a partner wrote.
+    last_message_id: Mapped[int | None] = mapped_column(index=True)
+    last_from_couple_id: Mapped[int | None]
 
     @property
     def is_joint(self) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from coachpro.extensions import db
 from coachpro.i18n import writing_for
 from coachpro.links import absolute_url
-from coachpro.models import Couple, Message, MessageThread, Role, ThreadRead, User
+from coachpro.models import Couple, Message, MessageThread, Partner, Role, ThreadRead, User
 from coachpro.services.message_threads import members, reading_now
 from coachpro.services.outbox import enqueue_templated
 from coachpro.services.practice_settings import practice
@@ -49,7 +49,7 @@ def send_message_notices(now: datetime) -> int:
         for c in db.session.scalars(
             select(Couple)
             .where(Couple.id.in_({t.couple_id for t in threads}))
-            .options(selectinload(Couple.partners))
+            .options(selectinload(Couple.partners).joinedload(Partner.user))
         )
     }
     reads = {

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, true
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
@@ -25,6 +25,7 @@ from coachpro.models import (
     MessageAttachment,
     MessageThread,
     Partner,
+    Role,
     ThreadRead,
     User,
 )
@@ -136,7 +137,28 @@ def _record(
     db.session.add(message)
     db.session.flush()
     _read_up_to(thread.id, reader.user.id, message.id, now)  # one's own message is read
+    refresh_summary(thread.id)
     return message
+
+
+def refresh_summary(thread_id: int | None) -> None:
+    """Bring a thread's newest-message ids (what the coach's inbox and count read) up to
+    date after a message was written, removed or shared: two index lookups, one row.
+    `None`: every thread (after messages were loaded in bulk: the demo, the benchmark)."""
+    readable_by_coach = (Message.thread_id == MessageThread.id, Message.coach_may_read.is_(True))
+    newest = select(func.max(Message.id)).where(*readable_by_coach).scalar_subquery()
+    from_couple = (
+        select(func.max(Message.id))
+        .join(User, User.id == Message.author_id)
+        .where(*readable_by_coach, Message.removed_at.is_(None), User.role == Role.CLIENT)
+        .scalar_subquery()
+    )
+    statement = update(MessageThread).values(
+        last_message_id=newest, last_from_couple_id=from_couple
+    )
+    if thread_id is not None:
+        statement = statement.where(MessageThread.id == thread_id)
+    db.session.execute(statement)
 
 
 def open_message(reader: Reader, message_id: int) -> tuple[Message, MessageThread]:
@@ -209,6 +231,8 @@ def _remove(reader: Reader, message_id: int, now: datetime) -> list[str]:
     message.body = ""
     message.removed_at = now
     message.bring_up_at = None
+    db.session.flush()
+    refresh_summary(message.thread_id)
     return keys
 
 

@@ -17,6 +17,7 @@ from coachpro.marks import N_
 from coachpro.models import Message, MessageThread, Partner, TimeOut
 from coachpro.models.messages import TIME_OUT_MINUTES
 from coachpro.services.message_threads import create_missing_threads
+from coachpro.services.messages import refresh_summary
 from coachpro.services.unit_of_work import transactional
 
 LOG_SHOWN = 20
@@ -81,6 +82,8 @@ def share_time_out(time_out: TimeOut, now: datetime) -> None:
         note = db.session.get(Message, time_out.message_id)
         if note is not None:
             note.coach_may_read = True
+            db.session.flush()
+            refresh_summary(note.thread_id)
 
 
 def my_time_outs(partner: Partner) -> list[TimeOut]:

@@ -34,6 +34,8 @@ def upgrade():
     sa.Column('couple_id', sa.Integer(), nullable=False),
     sa.Column('partner_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_message_id', sa.Integer(), nullable=True),
+    sa.Column('last_from_couple_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['couple_id'], ['couples.id'], name=op.f('fk_message_threads_couple_id_couples'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_message_threads_partner_id_partners'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_message_threads')),
@@ -41,6 +43,7 @@ def upgrade():
     )
     with op.batch_alter_table('message_threads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_threads_couple_id'), ['couple_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_message_threads_last_message_id'), ['last_message_id'], unique=False)
         batch_op.create_index('uq_message_threads_joint', ['couple_id'], unique=True, sqlite_where=sa.text('partner_id IS NULL'), postgresql_where=sa.text('partner_id IS NULL'))
 
     op.create_table('policy_acceptances',
@@ -127,6 +130,7 @@ def downgrade():
     op.drop_table('policy_acceptances')
     with op.batch_alter_table('message_threads', schema=None) as batch_op:
         batch_op.drop_index('uq_message_threads_joint', sqlite_where=sa.text('partner_id IS NULL'), postgresql_where=sa.text('partner_id IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_message_threads_last_message_id'))
         batch_op.drop_index(batch_op.f('ix_message_threads_couple_id'))
 
     op.drop_table('message_threads')

@@ -224,7 +224,9 @@ def test_removing_a_message_takes_its_words_and_files_and_says_so(app, world):
     world["rosa"].post(f"/coach/messages/message/{message.id}/remove")
     assert messages_in(app, joint)[0].removed_at is None
 
+    assert 'badge-unread">1<' in world["rosa"].get("/coach/").text
     world["maya"].post(f"/portal/messages/message/{message.id}/remove")
+    assert "badge-unread" not in world["rosa"].get("/coach/").text  # nothing left to read
     removed = messages_in(app, joint)[0]
     assert removed.removed_at is not None and removed.body == ""
     assert not stored.exists()
@@ -473,3 +475,37 @@ def test_a_long_thread_is_paged_and_costs_the_same_queries_as_a_short_one(app, w
     earlier = re.search(r'href="(/coach/messages/\d+\?before=\d+)"', page)[1]
     older = world["rosa"].get(earlier.replace("&amp;", "&")).text
     assert "Message number 69<" in older and "Message number 119" not in older
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Null\x00byte and \x1b[31m escape codes\x07",
+        "Right-to-left \u202eoverride\u202c and emoji 🫶🏽 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+        "W" * 4000,  # one unbroken word, on a phone
+        "<img src=x onerror=alert(1)> **[link](javascript:alert(1))**",
+        "Line\r\nbreaks\u2028of\u0085every kind",
+    ],
+)
+def test_odd_words_are_stored_cleanly_and_shown_escaped(app, world, words):
+    joint = world["threads"].joint
+    page = send(world["maya"], "portal", joint, words, files=[("we\x00ird\u202e.pdf", PDF)])
+    assert page.status_code == 200 and "Sent." in page.text
+    assert "<img src=x" not in page.text and 'href="javascript' not in page.text
+    [message] = messages_in(app, joint)
+    assert "\x00" not in message.body and "\x1b" not in message.body
+    with app.app_context():
+        filename = db.session.scalar(select(MessageAttachment.filename))
+    assert filename == "we ird .pdf" or (filename.endswith(".pdf") and "\x00" not in filename)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-1", "1e9", "x", "0"])
+def test_paging_and_news_parameters_at_their_ends_answer_cleanly(world, value):
+    joint = world["threads"].joint
+    assert world["maya"].get(f"/portal/messages/{joint}?before={value}").status_code == 200
+    news = world["maya"].get(f"/portal/messages/{joint}/news?after={value}")
+    assert news.status_code in (200, 400)
+    # The search as typed, a percent sign, NUL, a lone surrogate and broken UTF-8.
+    for q in (value, "%25", "_", "%00", "%ED%A0%80", "%C0"):
+        inbox = world["rosa"].get(f"/coach/messages?q={q}&page={value}")
+        assert inbox.status_code == 200
