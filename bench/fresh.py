@@ -27,10 +27,13 @@ from sqlalchemy.engine import make_url
 
 from bench.seed import CLIENT_EMAIL, COACH_EMAIL, MEASURED_COUPLE_ID
 from coachpro.extensions import db
-from coachpro.models import Couple, CoupleStatus, Package, Partner, User
+from coachpro.models import Couple, CoupleStatus, MessageThread, Package, Partner, User
+from coachpro.models.types import utcnow
 from coachpro.services import consult_requests, consults, couples, progress
 from coachpro.services.accounts import request_password_reset
 from coachpro.services.consult_requests import ConsultRequest
+from coachpro.services.message_threads import Reader
+from coachpro.services.messages import send_message
 from coachpro.services.unit_of_work import unit_of_work
 
 SAMPLES = 40
@@ -165,6 +168,21 @@ class Writer:
     def encouragement(self, n: int) -> str:
         return self._as_coach(f"Well done {self._name(n)}", progress.send_encouragement)
 
+    def partner_message(self, n: int) -> str:
+        """The measured couple's signed-in partner writes in their joint thread: it tops the
+        coach's inbox and ends the thread."""
+        text = f"Message {self._name(n)}"
+        with self.app.app_context():
+            partner = db.session.scalar(
+                select(Partner).where(
+                    Partner.couple_id == MEASURED_COUPLE_ID, Partner.user_id.is_not(None)
+                )
+            )
+            thread = db.session.get(MessageThread, MEASURED_COUPLE_ID)
+            send_message(Reader(partner.user, partner), thread, text, [], utcnow())
+            db.session.remove()
+        return text
+
     def _as_coach(self, text: str, write: Callable[[Couple, User, str], object]) -> str:
         """The coach writes `text` about the measured couple through `write`."""
         with self.app.app_context():
@@ -204,6 +222,13 @@ def fresh_latencies(
         ("/coach/couples", "coach", "/coach/couples", writer.newest_couple_renamed),
         ("a couple's page", "coach", f"/coach/couples/{MEASURED_COUPLE_ID}", writer.coach_note),
         ("/portal/ (Today)", "client", "/portal/", writer.encouragement),
+        ("/coach/messages (inbox)", "coach", "/coach/messages", writer.partner_message),
+        (
+            "a couple's joint thread",
+            "coach",
+            f"/coach/messages/{MEASURED_COUPLE_ID}",
+            writer.partner_message,
+        ),
         ("calendar feed", None, feed_path, writer.consult_request),
     ]
     results = {}
