@@ -137,7 +137,7 @@ def _unread_condition(reader: Reader) -> ColumnElement[bool]:
     )
 
 
-def _waiting(reader: Reader) -> ColumnElement[bool]:
+def _waiting() -> ColumnElement[bool]:
     """Threads with something new for the coach, from the thread's own row (its newest
     message from the couple against how far the coach has read): no message is read."""
     return MessageThread.last_from_couple_id > func.coalesce(ThreadRead.last_read_id, 0)
@@ -164,7 +164,7 @@ def unread_count(reader: Reader) -> int:
         .where(readable(reader))
     )
     if reader.is_coach:
-        query = query.where(_waiting(reader))
+        query = query.where(_waiting())
     return count(query)
 
 
