@@ -268,7 +268,6 @@ def members(thread: MessageThread, couple: Couple) -> list[Partner]:
 
 
 def seen_marks(
-    thread: MessageThread,
     messages: list[Message],
     reads: dict[int, ThreadRead],
     coach_ids: Collection[int] = (),

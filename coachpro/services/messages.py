@@ -321,7 +321,7 @@ def thread_view(
     page = list(reversed(newest_first[:PAGE_SIZE]))
     reads, coach_ids = mark_reads(thread.id)
     names = _names(couple, {m.author_id for m in page if m.author_id} | set(reads))
-    marks = seen_marks(thread, page, reads, coach_ids)
+    marks = seen_marks(page, reads, coach_ids)
     partner = next((p for p in couple.partners if p.id == thread.partner_id), None)
     policy = thread_policy(thread)
     shown = [

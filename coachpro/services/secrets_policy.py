@@ -98,7 +98,3 @@ def accept_policy(partner: Partner, version: int, now: datetime) -> PolicyAccept
     acceptance = PolicyAcceptance(partner_id=partner.id, policy_id=version, accepted_at=now)
     db.session.add(acceptance)
     return acceptance
-
-
-def standings(partner_ids: list[int]) -> dict[int, Standing]:
-    return {pid: standing(pid) for pid in partner_ids}

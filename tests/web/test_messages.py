@@ -509,3 +509,41 @@ def test_paging_and_news_parameters_at_their_ends_answer_cleanly(world, value):
     for q in (value, "%25", "_", "%00", "%ED%A0%80", "%C0"):
         inbox = world["rosa"].get(f"/coach/messages?q={q}&page={value}")
         assert inbox.status_code == 200
+
+
+def test_the_notice_email_read_back_from_smtp_says_where_not_what(smtp_app, smtp_server):
+    """Delivered through a real SMTP server and parsed: a link to the thread, no words."""
+    from email import policy
+    from email.parser import BytesParser
+
+    from coachpro.models import Couple, Role
+    from coachpro.services.accounts import create_user
+    from coachpro.services.mail_delivery import deliver_due
+
+    with smtp_app.app_context():
+        rosa = create_user(email="rosa@example.com", display_name="Rosa", role=Role.COACH,
+                           password="a-long-password-1")  # fmt: skip
+        maya_user = create_user(email="maya@example.com", display_name="Maya", role=Role.CLIENT,
+                                password="a-long-password-1")  # fmt: skip
+        couple = Couple(status="active")
+        couple.partners.append(Partner(position=1, first_name="Maya", email="maya@example.com",
+                                       user=maya_user))  # fmt: skip
+        db.session.add(couple)
+        db.session.commit()
+        joint = threads_of(Reader(rosa), couple)[0]
+        from coachpro.services.messages import send_message
+
+        sent_at = utcnow() - timedelta(minutes=5)
+        send_message(Reader(rosa), joint, "WORDS-NOT-IN-EMAIL", [], sent_at)
+        assert send_message_notices(utcnow()) == 1
+        deliver_due(now=utcnow())
+        joint_id = joint.id
+    [raw] = smtp_server.messages
+    mail = BytesParser(policy=policy.default).parsebytes(raw.as_bytes())
+    assert mail["To"] == "maya@example.com"
+    assert mail["Subject"].startswith("A new message at ")
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert f"/portal/messages/{joint_id}" in text and f"/portal/messages/{joint_id}" in html
+    assert "the conversation with your coach and your partner" in text
+    assert "WORDS-NOT-IN-EMAIL" not in text + html
