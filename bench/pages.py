@@ -44,6 +44,12 @@ def pages_to_measure(today: date, feed_secret: str) -> list[Page]:
         Page("/portal/ (Today)", "/portal/", PRIVATE, "client"),
         Page("/coach/messages (inbox)", "/coach/messages", PRIVATE, "coach"),
         Page("a couple's joint thread", f"/coach/messages/{MEASURED_COUPLE_ID}", PRIVATE, "coach"),
+        Page(
+            "a couple's outcomes",
+            f"/coach/couples/{MEASURED_COUPLE_ID}/outcomes",
+            PRIVATE,
+            "coach",
+        ),
         Page("calendar feed", feed, FEED),
         Page("calendar feed, If-None-Match", feed, FEED, conditional=True),
     ]

@@ -32,6 +32,10 @@ from coachpro.models import (
     Couple,
     Enrollment,
     Exercise,
+    Instrument,
+    MeasureAnswer,
+    MeasureRequest,
+    MeasureSchedule,
     Message,
     MessageThread,
     Package,
@@ -224,9 +228,59 @@ def seed(scale: float, now: datetime | None = None, *, seed_value: int = 8) -> S
         ],
     )
     _seed_messages(sizes, coach_id, now)
+    _seed_outcomes(rng, couples, enrollments, packages, now)
     _bump_sequences()
     db.session.commit()
     return sizes
+
+
+def _seed_outcomes(rng, couples, enrollments, packages, now: datetime) -> None:
+    """The CSI-4 asked of every package at the start and every 4 weeks: each partner of a
+    couple being seen answered (a few missed), their scores wandering up or down, so the
+    dashboard has alerts to work out and each couple's Outcomes page a long series."""
+    csi4 = db.session.scalar(select(Instrument).where(Instrument.slug == "csi-4"))
+    csi4.rc_sd, csi4.rc_reliability, csi4.rc_source = 2.0, 0.8, "Bench figures"
+    _bulk(
+        MeasureSchedule,
+        [
+            dict(instrument_id=csi4.id, package_id=p.id, at_intake=True, every_weeks=4,
+                 at_end=True, created_at=now)
+            for p in packages
+        ],
+    )  # fmt: skip
+    requests, answers = [], []
+    request_id = 0
+    for couple, enrollment in zip(couples, enrollments, strict=True):
+        if couple["status"] not in ("active", "paused", "completed"):
+            continue
+        start = enrollment["start_date"]
+        for position in (1, 2):
+            partner_id = 2 * couple["id"] - 2 + position
+            level = rng.randint(8, 18)
+            for week in range(0, (now.date() - start).days // 7 + 1, 4):
+                due = start + timedelta(weeks=week)
+                level = min(21, max(0, level + rng.choice((-3, -1, 0, 0, 1, 2, 3))))
+                sent = rng.random() > 0.1
+                request_id += 1
+                at = datetime.combine(due, time(20, 0), tzinfo=UTC)
+                requests.append(
+                    dict(id=request_id, couple_id=couple["id"], partner_id=partner_id,
+                         instrument_id=csi4.id, occasion="intake" if week == 0 else f"week-{week}",
+                         week=week, due_on=due, open_until=due + timedelta(days=14),
+                         created_at=at, noticed_at=at, started_at=at if sent else None,
+                         completed_at=at if sent else None, score=float(level) if sent else None,
+                         partner_may_see=position == 1)
+                )  # fmt: skip
+                if sent:  # four answers adding up to the level (item 1 goes to 6)
+                    first = min(6, level)
+                    rest = level - first
+                    values = (first, min(5, rest), min(5, max(0, rest - 5)), max(0, rest - 10))
+                    answers.extend(
+                        dict(request_id=request_id, item_key=str(k), value=v)
+                        for k, v in enumerate(values, 1)
+                    )
+    _bulk(MeasureRequest, requests)
+    _bulk(MeasureAnswer, answers)
 
 
 def _seed_messages(sizes, coach_id: int, now: datetime) -> None:
@@ -468,7 +522,7 @@ def _bump_sequences() -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move them past the seeded rows."""
     if db.engine.dialect.name != "postgresql":
         return
-    for model in (User, Couple, Partner, Enrollment, Assignment, MessageThread):
+    for model in (User, Couple, Partner, Enrollment, Assignment, MessageThread, MeasureRequest):
         table = model.__tablename__
         top = db.session.scalar(select(func.max(model.id)))
         db.session.execute(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from coachpro.domain.instruments import score
 from coachpro.domain.occurrences import Cadence, occurrences
 from coachpro.extensions import db
 from coachpro.models import (
@@ -21,6 +22,10 @@ from coachpro.models import (
     CoupleStatus,
     Enrollment,
     Exercise,
+    Instrument,
+    MeasureAnswer,
+    MeasureRequest,
+    MeasureSchedule,
     Message,
     MessageThread,
     Package,
@@ -40,6 +45,7 @@ from coachpro.services.accounts import create_user, find_user_by_email
 from coachpro.services.calendar import open_slots, practice_zone
 from coachpro.services.couples import change_status, enroll
 from coachpro.services.homework import schedule_of
+from coachpro.services.instruments import definition
 from coachpro.services.messages import refresh_summary
 from coachpro.services.secrets_policy import PRESETS
 from coachpro.services.unit_of_work import transactional
@@ -196,9 +202,58 @@ def seed_demo() -> DemoSummary:
             _seed_history(couple, enrollment, status, arrived, now)
         if can_sign_in and not created:
             _seed_messages(couple, now)
+            _seed_outcomes(couple, now)
         created += 1
     _seed_consults(packages, now)
     return DemoSummary(DEMO_COACH_EMAIL, client_emails, DEMO_PASSWORD, created)
+
+
+def _seed_outcomes(couple: Couple, now) -> None:
+    """The CSI-4 asked of the couple's package at the start and every 4 weeks, and both
+    partners' intake answers (no reliable-change figures: the coach adds the ones they trust)."""
+    csi4 = db.session.scalar(select(Instrument).where(Instrument.slug == "csi-4"))
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.couple_id == couple.id))
+    if csi4 is None or enrollment is None:
+        return
+    if not db.session.scalar(
+        select(MeasureSchedule.id).where(
+            MeasureSchedule.instrument_id == csi4.id,
+            MeasureSchedule.package_id == enrollment.package_id,
+        )
+    ):
+        db.session.add(
+            MeasureSchedule(
+                instrument_id=csi4.id,
+                package_id=enrollment.package_id,
+                at_intake=True,
+                every_weeks=4,
+                at_end=True,
+            )
+        )
+    doc = definition(csi4)
+    sent = datetime.combine(enrollment.start_date, time(19, 0), tzinfo=ZoneInfo(couple.timezone))
+    for partner, values in zip(couple.partners, ((4, 3, 3, 4), (3, 3, 2, 3)), strict=False):
+        given = {item.key: v for item, v in zip(doc.items, values, strict=True)}
+        request = MeasureRequest(
+            couple_id=couple.id,
+            partner_id=partner.id,
+            instrument_id=csi4.id,
+            occasion="intake",
+            week=0,
+            due_on=enrollment.start_date,
+            open_until=enrollment.start_date + timedelta(days=14),
+            created_at=sent,
+            noticed_at=sent,
+            started_at=sent,
+            completed_at=sent,
+            score=score(doc, given).total,
+            partner_may_see=partner.position == 1,
+        )
+        db.session.add(request)
+        db.session.flush()
+        db.session.add_all(
+            MeasureAnswer(request_id=request.id, item_key=k, value=v) for k, v in given.items()
+        )
 
 
 def _seed_messages(couple: Couple, now) -> None:

@@ -6,6 +6,7 @@ from coachpro.coach import (  # noqa: E402, F401
     calendar_routes,
     couple_routes,
     homework_routes,
+    measure_routes,
     message_routes,
     payment_routes,
     practice_routes,

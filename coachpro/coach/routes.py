@@ -22,7 +22,7 @@ from coachpro.links import safe_next_path
 from coachpro.models import Consult, ConsultStatus, Package, Role
 from coachpro.models.types import utcnow
 from coachpro.query_args import int_arg
-from coachpro.services import consult_requests, consults, privacy, working_hours
+from coachpro.services import consult_requests, consults, outcomes, privacy, working_hours
 from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.calendar_feed import feed_urls
 from coachpro.services.consult_followup import (
@@ -47,6 +47,8 @@ def dashboard():
         overview=practice_overview(now),
         banners=dashboard_banners(now),
         zone=practice_zone(),
+        outcome_alerts=outcomes.dashboard_alerts(now),
+        missed_measures=outcomes.missed_measures(now),
     )
 
 

@@ -46,6 +46,7 @@ from coachpro.models.messages import (
     TimeOut,
 )
 from coachpro.models.outbox import Channel, OutboxMessage, OutboxStatus
+from coachpro.models.outcomes import Instrument, MeasureAnswer, MeasureRequest, MeasureSchedule
 from coachpro.models.package import Package
 from coachpro.models.payment import (
     Payment,
@@ -96,10 +97,14 @@ __all__ = [
     "ExternalBusy",
     "ExternalCalendar",
     "HomeworkTally",
+    "Instrument",
     "IntakeAnswer",
     "IntakeQuestion",
     "JarDrawRequest",
     "JarSlip",
+    "MeasureAnswer",
+    "MeasureRequest",
+    "MeasureSchedule",
     "Message",
     "MessageAttachment",
     "MessageThread",

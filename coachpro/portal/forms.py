@@ -98,3 +98,26 @@ class TimezoneForm(Form):
         + [SelectChoice(tag, name) for tag, name in LOCALE_CHOICES],
     )
     submit = SubmitField(_l("Save"))
+
+
+class MeasureStartForm(Form):
+    """Before the first question: may the other partner see this partner's score?"""
+
+    partner_may_see = RadioField(
+        _l("May your partner see your score?"),
+        choices=[
+            SelectChoice("no", _l("No, only my coach and I see it")),
+            SelectChoice("yes", _l("Yes, my partner may see my score (never my answers)")),
+        ],
+        default="no",
+        validators=[DataRequired(_l("Choose who may see your score."))],
+    )
+
+
+class MeasureAnswerForm(Form):
+    """One question; its choices are the item's answers, set by the view."""
+
+    # Checked against the item's answers by the service; empty is allowed when pausing.
+    answer = RadioField(validate_choice=False, coerce=int, validators=[Optional()])
+    pause = SubmitField(_l("Stop here, finish later"))
+    submit = SubmitField(_l("Next"))

@@ -12,7 +12,7 @@ from coachpro.models import CoachingSession, Role
 from coachpro.models.types import utcnow
 from coachpro.portal import bp
 from coachpro.portal.forms import ActionForm, BookSessionForm, IntakeForm
-from coachpro.services import coaching, homework, intake, pulse
+from coachpro.services import coaching, homework, intake, measures, pulse
 from coachpro.services.balances import balance
 from coachpro.services.calendar import booking_settings, practice_zone
 from coachpro.services.consult_requests import parse_start
@@ -97,6 +97,7 @@ def today():
             me.couple, me, now, weeks_shown=8, assignments=assignments, completions=done
         ),
         pulse_done=pulse.this_weeks_pulse(me, now) is not None,
+        questionnaires=measures.waiting(me, now),
     )
 
 

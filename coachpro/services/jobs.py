@@ -25,6 +25,7 @@ from coachpro.services.consult_notices import send_due_reminders
 from coachpro.services.external_calendars import push_due_writes, refresh_due
 from coachpro.services.homework_digests import send_homework_digests
 from coachpro.services.mail_delivery import deliver_due
+from coachpro.services.measures import open_due_measures
 from coachpro.services.message_notices import send_message_notices
 from coachpro.services.retention import purge_expired
 from coachpro.services.sql import changed
@@ -61,6 +62,11 @@ def _homework_digests(now: datetime) -> str:
 def _message_notices(now: datetime) -> str:
     told = send_message_notices(now)
     return f"told {told} {'person' if told == 1 else 'people'} of new messages"
+
+
+def _measures(now: datetime) -> str:
+    report = open_due_measures(now)
+    return f"opened {report.opened} questionnaires, reminded {report.reminded}"
 
 
 def _retention(now: datetime) -> str:
@@ -101,6 +107,7 @@ JOBS: tuple[Job, ...] = (
     Job("consult-reminders", N_("Reminders"), timedelta(minutes=1), _reminders),
     Job("homework-digests", N_("Daily homework emails"), timedelta(minutes=1), _homework_digests),
     Job("message-notices", N_("Tell of new messages"), timedelta(minutes=1), _message_notices),
+    Job("measures", N_("Open questionnaires and remind"), timedelta(minutes=10), _measures),
     Job("retention", N_("Delete what is past its retention"), timedelta(minutes=10), _retention),
     # Each calendar is read every CALENDAR_REFRESH_MINUTES; the job looks for due ones.
     Job("calendars", N_("Read your calendars"), timedelta(minutes=1), _calendars),

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coachpro.domain.privacy import Viewer, can_read
 from coachpro.extensions import db
@@ -22,6 +22,7 @@ from coachpro.models import (
     CoachingSession,
     Completion,
     JarSlip,
+    MeasureRequest,
     Partner,
     Pulse,
     TextNumber,
@@ -30,6 +31,7 @@ from coachpro.models import (
 )
 from coachpro.services.message_threads import Reader
 from coachpro.services.messages import exported_messages
+from coachpro.services.outcomes import exported_measures
 
 WHO_READS = {
     "me": _l("only you"),
@@ -139,6 +141,18 @@ def partner_data(partner: Partner, now: datetime) -> dict[str, Any]:
         "messages": exported_messages(Reader(user, partner), partner.couple, zone)
         if user is not None
         else [],
+        # Their own questionnaires, with answers they have not sent yet.
+        "your_questionnaires": exported_measures(
+            list(
+                db.session.scalars(
+                    select(MeasureRequest)
+                    .where(MeasureRequest.partner_id == partner.id)
+                    .options(selectinload(MeasureRequest.instrument))
+                    .order_by(MeasureRequest.due_on, MeasureRequest.id)
+                )
+            ),
+            include_unsent=True,
+        ),
         "your_time_outs": [
             {"started": _at(t.started_at, zone), "shared_with_your_coach": t.shared_at is not None}
             for t in db.session.scalars(

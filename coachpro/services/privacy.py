@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Text, cast, delete, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from coachpro.domain.money import format_money
 from coachpro.domain.privacy import Viewer, can_read
@@ -21,6 +22,7 @@ from coachpro.models import (
     Enrollment,
     Exercise,
     IntakeAnswer,
+    MeasureRequest,
     Message,
     MessageThread,
     OutboxMessage,
@@ -33,12 +35,18 @@ from coachpro.models.types import utcnow
 from coachpro.services.consult_rules import can_erase
 from coachpro.services.external_calendars import forget_in_calendars
 from coachpro.services.messages import couple_folder, exported_messages, storage
+from coachpro.services.outcomes import exported_measures
 from coachpro.services.sql import changed, count
 from coachpro.services.unit_of_work import transactional
 
 
 class EraseRefused(ValueError):
     pass
+
+
+def _with_rows(requests: list[MeasureRequest]):
+    sent = [r for r in requests if r.completed_at is not None]
+    return zip(sent, exported_measures(sent, include_unsent=False), strict=True)
 
 
 def _iso(value) -> str | None:
@@ -186,6 +194,20 @@ def export_couple(couple: Couple) -> dict[str, Any]:
             )
         ],
         "messages": exported_messages(None, couple, zone),
+        # Sent questionnaires only: unsent answers are the partner's alone.
+        "questionnaires": [
+            {"partner": names.get(r.partner_id, ""), **row}
+            for r, row in _with_rows(
+                list(
+                    db.session.scalars(
+                        select(MeasureRequest)
+                        .where(MeasureRequest.couple_id == couple.id)
+                        .options(selectinload(MeasureRequest.instrument))
+                        .order_by(MeasureRequest.due_on, MeasureRequest.id)
+                    )
+                )
+            )
+        ],
         # Only those a partner shared: the others are theirs alone.
         "time_outs_shared_with_you": [
             {"partner": names.get(t.partner_id, ""), "started": _local(t.started_at, zone)}
@@ -225,6 +247,7 @@ def _erase_couple_rows(couple: Couple, confirmation: str, actor: User, now: date
         "sessions": _count(CoachingSession, CoachingSession.couple_id == couple.id),
         "consults": _count(Consult, Consult.couple_id == couple.id),
         "intake_answers": _count(IntakeAnswer, IntakeAnswer.partner_id.in_(partner_ids)),
+        "questionnaires": _count(MeasureRequest, MeasureRequest.couple_id == couple.id),
         "messages": count(
             select(func.count(Message.id))
             .join(MessageThread, MessageThread.id == Message.thread_id)

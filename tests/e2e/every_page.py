@@ -22,6 +22,8 @@ from coachpro.models import (
     Enrollment,
     Exercise,
     ExternalCalendar,
+    Instrument,
+    MeasureRequest,
     MessageAttachment,
     Package,
     Partner,
@@ -29,16 +31,26 @@ from coachpro.models import (
 )
 from coachpro.models.payment import PaymentMethod
 from coachpro.models.types import utcnow
-from coachpro.services import coaching, consult_links, consults, homework, jar, payments
+from coachpro.services import (
+    coaching,
+    consult_links,
+    consults,
+    homework,
+    jar,
+    measures,
+    payments,
+)
 from coachpro.services.accounts import make_reset_token
 from coachpro.services.couples import add_note
 from coachpro.services.email_preferences import unsubscribe_url
+from coachpro.services.instruments import set_change_figures
 from coachpro.services.message_threads import Reader, threads_of
 from coachpro.services.messages import Upload, mark_bring_up, send_message
 from coachpro.services.secrets_policy import PRESETS, accept_policy, save_policy
 from coachpro.services.time_outs import take_time_out
 from tests.booking_helpers import booking, free_slots_ahead
 from tests.homework_helpers import assign_builtin, couple_today
+from tests.outcome_helpers import sent_scores
 from tests.services.test_coaching import session_slots
 
 VISITOR, COACH, PARTNER = "visitor", "coach", "partner"
@@ -114,6 +126,27 @@ def build(app, coach, create_couple) -> Site:
         mark_bring_up(rosa, said.id, True, now)
         send_message(rosa, private, "Thank you for telling me.", [], now)
         take_time_out(first, utcnow())  # its page shows the running timer while sweeping
+        # Outcomes: the CSI-4 at intake and week 4 (a drift apart, reliable change both
+        # ways), and a CSI-16 Maya has started (her question and review pages).
+        csi4 = db.session.scalar(select(Instrument).where(Instrument.slug == "csi-4"))
+        set_change_figures(csi4, sd=2.0, reliability=0.8, critical=None, source="Test norms",
+                           gap=None)  # fmt: skip
+        measures.save_schedule(csi4, package=couple.package, at_intake=True, every_weeks=4,
+                               at_end=True)  # fmt: skip
+        start = today - timedelta(weeks=4)
+        sent_scores(couple, "csi-4", "intake", 0, start, {1: (4, 3, 4, 4), 2: (4, 3, 4, 4)},
+                    now - timedelta(weeks=4))  # fmt: skip
+        sent_scores(couple, "csi-4", "week-4", 4, today, {1: (5, 4, 4, 5), 2: (2, 2, 2, 2)}, now,
+                    partner_may_see=True)  # fmt: skip
+        csi16 = db.session.scalar(select(Instrument).where(Instrument.slug == "csi-16"))
+        measures.ask_now(couple, csi16, utcnow())
+        asked = db.session.scalar(
+            select(MeasureRequest).where(
+                MeasureRequest.partner_id == first.id, MeasureRequest.completed_at.is_(None)
+            )
+        )
+        measures.begin(asked, True, utcnow())
+        measures.save_answer(asked, "1", 4, utcnow())
         invited = create_couple(("Sam", "Alex"))
         other = db.session.scalar(select(Partner).where(Partner.user_id == invited.partner_a.id))
         other.user_id, other.email = None, "sam.invited@example.com"
@@ -129,6 +162,9 @@ def build(app, coach, create_couple) -> Site:
             "consult_id": consult.id,
             "calendar_id": calendars[0].id,
             "thread_id": private.id,
+            "request_id": asked.id,
+            "instrument_id": csi16.id,
+            "number": 11,
             "message_id": said.id,
             "attachment_id": db.session.scalar(
                 select(MessageAttachment.id).order_by(MessageAttachment.id)

@@ -11,9 +11,17 @@ import pytest
 from sqlalchemy import select
 
 from coachpro.extensions import db
-from coachpro.models import Assignment, Couple, MessageAttachment, Partner, User
+from coachpro.models import (
+    Assignment,
+    Couple,
+    Instrument,
+    MeasureRequest,
+    MessageAttachment,
+    Partner,
+    User,
+)
 from coachpro.models.types import utcnow
-from coachpro.services import coaching, homework, jar
+from coachpro.services import coaching, homework, jar, measures
 from coachpro.services.couples import add_note
 from coachpro.services.message_threads import Reader, threads_of
 from coachpro.services.messages import Upload, send_message
@@ -55,6 +63,8 @@ ACCESS = {
             "portal.accept_policy", "portal.edit_message", "portal.remove_message",
             "portal.message_file", "portal.time_out_page", "portal.take_time_out",
             "portal.share_time_out",
+            "portal.measures_page", "portal.measure_start", "portal.measure_question",
+            "portal.measure_review", "portal.measure_visibility",
         ],
         CLIENT,
     ),
@@ -64,7 +74,7 @@ ACCESS = {
 
 
 # Ids of things that belong to one couple (in a portal URL): another couple's are a 404.
-OWNED_IDS = r"<(?:int:)?(assignment|slip|thread|message|attachment|time_out)_id>"
+OWNED_IDS = r"<(?:int:)?(assignment|slip|thread|message|attachment|time_out|request)_id>"
 
 
 def access_of(endpoint: str) -> str:
@@ -104,6 +114,15 @@ def world(app, create_couple, coach):
             [Upload("C2-FILE-SECRET.pdf", b"%PDF-1.4 C2-FILE-SECRET")], utcnow(),
         )  # fmt: skip
         time_out = take_time_out(zelda, utcnow())
+        csi4 = db.session.scalar(select(Instrument).where(Instrument.slug == "csi-4"))
+        measures.ask_now(couple, csi4, utcnow())
+        asked = db.session.scalar(
+            select(MeasureRequest).where(MeasureRequest.partner_id == zelda.id)
+        )
+        measures.begin(asked, False, utcnow())
+        schedule = measures.save_schedule(
+            csi4, couple=couple, at_intake=True, every_weeks=4, at_end=True
+        )
         attachment_id = db.session.scalar(
             select(MessageAttachment.id).where(MessageAttachment.message_id == message.id)
         )
@@ -119,6 +138,10 @@ def world(app, create_couple, coach):
             "thread_id": private.id,
             "attachment_id": attachment_id,
             "time_out_id": time_out.id,
+            "request_id": asked.id,
+            "instrument_id": csi4.id,
+            "schedule_id": schedule.id,
+            "number": 1,
             "sha256": "0" * 64,
             "colour": "6b3a6e",
             "kind": "portal_invite",
