@@ -27,6 +27,11 @@ def _mine(request_id: int) -> tuple[Partner, MeasureRequest]:
     return me, asked
 
 
+def _answering(me: Partner, asked: MeasureRequest) -> bool:
+    """Started, not sent, still open: otherwise the start page says where things stand."""
+    return asked.started_at is not None and measures.is_open(asked, local_today(me, utcnow()))
+
+
 @bp.get("/questionnaires")
 @role_required(Role.CLIENT)
 def measures_page():
@@ -45,7 +50,6 @@ def measures_page():
         missed=[r for r in mine if r.completed_at is None and r.open_until < today],
         theirs=measures.shared_scores(partner) if partner else [],
         definition=definition,
-        form=ActionForm(),
     )
 
 
@@ -87,11 +91,11 @@ def measure_start(request_id: int):
 @bp.route("/questionnaires/<int:request_id>/<int:number>", methods=["GET", "POST"])
 @role_required(Role.CLIENT)
 def measure_question(request_id: int, number: int):
-    _me, asked = _mine(request_id)
+    me, asked = _mine(request_id)
     doc = definition(asked.instrument)
     if not 1 <= number <= len(doc.items):
         abort(404)
-    if asked.completed_at is not None or asked.started_at is None:
+    if not _answering(me, asked):
         return redirect(url_for("portal.measure_start", request_id=asked.id))
     item = doc.items[number - 1]
     answers = measures.answers_of(asked)
@@ -136,8 +140,8 @@ def measure_question(request_id: int, number: int):
 @bp.route("/questionnaires/<int:request_id>/review", methods=["GET", "POST"])
 @role_required(Role.CLIENT)
 def measure_review(request_id: int):
-    _me, asked = _mine(request_id)
-    if asked.completed_at is not None or asked.started_at is None:
+    me, asked = _mine(request_id)
+    if not _answering(me, asked):
         return redirect(url_for("portal.measure_start", request_id=asked.id))
     doc = definition(asked.instrument)
     form = ActionForm()

@@ -88,7 +88,7 @@ def _shorter(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@transactional()
+@transactional(retry=True)
 def add_instrument(data: bytes) -> Instrument:
     """Load an uploaded instrument. Its slug must be new: a changed questionnaire is a new
     instrument, so scores given on the old wording keep the wording they were given on."""

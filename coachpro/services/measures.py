@@ -50,7 +50,7 @@ class MeasureError(Exception):
 # --- schedules ------------------------------------------------------------------------------
 
 
-@transactional()
+@transactional(retry=True)
 def save_schedule(
     instrument: Instrument,
     *,
@@ -277,7 +277,7 @@ def _tell(
             )  # fmt: skip
 
 
-@transactional()
+@transactional(retry=True)
 def ask_now(couple: Couple, instrument: Instrument, now: datetime | None = None) -> int:
     """Open the instrument for both partners today, outside any schedule; returns how many."""
     now = now or utcnow()
@@ -407,7 +407,7 @@ def begin(request: MeasureRequest, partner_may_see: bool, now: datetime | None =
     request.started_at = request.started_at or now
 
 
-@transactional()
+@transactional(retry=True)
 def save_answer(
     request: MeasureRequest, item_key: str, value: int, now: datetime | None = None
 ) -> None:

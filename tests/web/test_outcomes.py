@@ -409,3 +409,40 @@ def test_outcomes_page_costs_the_same_queries_with_more_occasions(app, world, cl
     with count_queries(app) as report:
         world["rosa"].get(url + "/report")
     assert len(report) <= len(many) + 1
+
+
+def test_the_questionnaire_email_read_back_from_smtp_has_a_link_and_no_scores(
+    smtp_app, smtp_server
+):
+    """Delivered through a real SMTP server and parsed: what is asked, until when, a link."""
+    from email import policy
+    from email.parser import BytesParser
+
+    from coachpro.models import Role
+    from coachpro.models.types import utcnow
+    from coachpro.services.accounts import create_user
+    from coachpro.services.mail_delivery import deliver_due
+
+    with smtp_app.app_context():
+        maya = create_user(email="maya@example.com", display_name="Maya", role=Role.CLIENT,
+                           password="a-long-password-1")  # fmt: skip
+        couple = Couple(status="active", timezone="UTC")
+        couple.partners.append(
+            Partner(position=1, first_name="Maya", email="maya@example.com", user=maya)
+        )
+        db.session.add(couple)
+        db.session.commit()
+        csi16 = db.session.scalar(select(Instrument).where(Instrument.slug == "csi-16"))
+        assert measures.ask_now(couple, csi16, utcnow()) == 1
+        request_id = db.session.scalar(select(MeasureRequest.id))
+        deliver_due(now=utcnow())
+    [raw] = smtp_server.messages
+    mail = BytesParser(policy=policy.default).parsebytes(raw.as_bytes())
+    assert mail["To"] == "maya@example.com"
+    assert mail["Subject"].startswith("A short questionnaire from ")
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    link = f"/portal/questionnaires/{request_id}"
+    assert link in text and link in html
+    assert "CSI-16, 16 questions" in text and "you can stop and come back" in text
+    assert "Please indicate the degree of happiness" not in text + html  # no question in mail
