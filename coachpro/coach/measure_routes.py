@@ -132,23 +132,30 @@ def questionnaire_active(instrument_id: int):
     return redirect(url_for("coach.questionnaire", instrument_id=row.id))
 
 
+def _saved(form: ScheduleForm, **target) -> bool:
+    """Save the schedule the form describes for a package or a couple; False (with the
+    reason flashed) when the service refuses it."""
+    try:
+        measures.save_schedule(
+            get_or_404(Instrument, form.instrument.data),
+            at_intake=form.at_intake.data,
+            every_weeks=form.every_weeks.data,
+            at_end=form.at_end.data,
+            **target,
+        )
+    except measures.MeasureError as error:
+        flash(str(error), "error")
+        return False
+    return True
+
+
 @bp.post("/questionnaires/schedules")
 @role_required(Role.COACH)
 def add_package_schedule():
     form = _schedule_form()
     if form.validate_on_submit():
         package = get_or_404(Package, form.package.data)
-        try:
-            measures.save_schedule(
-                get_or_404(Instrument, form.instrument.data),
-                package=package,
-                at_intake=form.at_intake.data,
-                every_weeks=form.every_weeks.data,
-                at_end=form.at_end.data,
-            )
-        except measures.MeasureError as error:
-            flash(str(error), "error")
-        else:
+        if _saved(form, package=package):
             flash(_("Saved. Couples in %(package)s are asked on this schedule.",
                     package=package.name), "success")  # fmt: skip
     else:
@@ -202,17 +209,7 @@ def add_couple_schedule(couple_id: int):
     form = _schedule_form()
     form.package.data = None
     if form.validate_on_submit():
-        try:
-            measures.save_schedule(
-                get_or_404(Instrument, form.instrument.data),
-                couple=couple,
-                at_intake=form.at_intake.data,
-                every_weeks=form.every_weeks.data,
-                at_end=form.at_end.data,
-            )
-        except measures.MeasureError as error:
-            flash(str(error), "error")
-        else:
+        if _saved(form, couple=couple):
             flash(_("Saved. %(names)s are asked on this schedule.", names=couple.display_name),
                   "success")  # fmt: skip
     else:
