@@ -3,7 +3,7 @@ outcomes with a printable report, and the practice's outcomes."""
 
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -114,6 +114,18 @@ def questionnaire(instrument_id: int):
         doc=definition(row),
         form=form,
     ), status
+
+
+@bp.get("/questionnaires/<int:instrument_id>.json")
+@role_required(Role.COACH)
+def questionnaire_file(instrument_id: int):
+    """The questionnaire's document as loaded: an example to start a new one from."""
+    row = get_or_404(Instrument, instrument_id)
+    return Response(
+        row.document,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{row.slug}.json"'},
+    )
 
 
 @bp.post("/questionnaires/<int:instrument_id>/active")

@@ -357,6 +357,15 @@ def test_uploading_an_instrument(app, world):
             follow_redirects=True,
         )
 
+    # The included questionnaires download as files to start from.
+    example = rosa.get(f"/coach/questionnaires/{world['csi4']}.json")
+    assert (
+        example.mimetype == "application/json"
+        and "attachment" in example.headers["Content-Disposition"]
+    )
+    assert json.loads(example.data)["items"][1]["text"] == (
+        "I have a warm and comfortable relationship with my partner"
+    )
     page = upload(instrument_file(reliable_change={"critical_difference": 4, "source": "Me"}))
     assert "My trust scale is loaded" in page.text and "4.0 points or more (Me)" in page.text
     assert "is already loaded" in upload(instrument_file()).text
