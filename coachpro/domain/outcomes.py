@@ -78,6 +78,7 @@ class Alert:
     after: float | None = None
     gap_before: float | None = None
     gap_after: float | None = None
+    higher_is_better: bool = True  # which side of the cutoff is the clinical one
 
 
 def partner_alerts(instrument: Instrument, points: Sequence[Point], partner: int) -> list[Alert]:
@@ -90,7 +91,16 @@ def partner_alerts(instrument: Instrument, points: Sequence[Point], partner: int
     if in_clinical_range(instrument, last.total) and not in_clinical_range(
         instrument, previous.total
     ):
-        alerts.append(Alert(AlertKind.BELOW_CUTOFF, last.on, partner, previous.total, last.total))
+        alerts.append(
+            Alert(
+                AlertKind.BELOW_CUTOFF,
+                last.on,
+                partner,
+                previous.total,
+                last.total,
+                higher_is_better=instrument.higher_is_better,
+            )
+        )
     if change(instrument, first.total, last.total) is Change.DETERIORATED:
         alerts.append(Alert(AlertKind.DETERIORATED, last.on, partner, first.total, last.total))
     return alerts

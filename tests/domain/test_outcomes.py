@@ -78,6 +78,13 @@ def test_crossing_below_the_cutoff_and_a_reliable_deterioration():
     ]
 
 
+def test_when_lower_is_better_the_alert_is_for_crossing_above_the_cutoff():
+    worse_up = read_instrument(small(scoring={"method": "sum", "higher_is": "worse"}, cutoff=12))
+    [alert] = partner_alerts(worse_up, points(10, 14), partner=0)
+    assert alert.kind is AlertKind.BELOW_CUTOFF and not alert.higher_is_better
+    assert partner_alerts(worse_up, points(14, 10), partner=0) == []
+
+
 def test_partners_drifting_apart():
     # Maya rises 16 -> 22, Jordan falls 17 -> 12: opposite directions, the gap 1 -> 10.
     alert = drift_alert(TRUST, points(16, 22), points(17, 12), gap_threshold=None)
