@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import psycopg
@@ -27,9 +28,18 @@ from sqlalchemy.engine import make_url
 
 from bench.seed import CLIENT_EMAIL, COACH_EMAIL, MEASURED_COUPLE_ID
 from coachpro.extensions import db
-from coachpro.models import Couple, CoupleStatus, MessageThread, Package, Partner, User
+from coachpro.models import (
+    Couple,
+    CoupleStatus,
+    Instrument,
+    MeasureRequest,
+    MessageThread,
+    Package,
+    Partner,
+    User,
+)
 from coachpro.models.types import utcnow
-from coachpro.services import consult_requests, consults, couples, progress
+from coachpro.services import consult_requests, consults, couples, measures, progress
 from coachpro.services.accounts import request_password_reset
 from coachpro.services.consult_requests import ConsultRequest
 from coachpro.services.message_threads import Reader
@@ -183,6 +193,37 @@ class Writer:
             db.session.remove()
         return text
 
+    def partner_score(self, n: int) -> str:
+        """The measured couple's signed-in partner answers and sends a CSI-4 (through the
+        service a partner's phone uses): a new column on the couple's outcomes page."""
+        self.written += 1
+        with self.app.app_context():
+            partner = db.session.scalar(
+                select(Partner).where(
+                    Partner.couple_id == MEASURED_COUPLE_ID, Partner.user_id.is_not(None)
+                )
+            )
+            csi4 = db.session.scalar(select(Instrument).where(Instrument.slug == "csi-4"))
+            today = utcnow().date()
+            with unit_of_work():
+                asked = MeasureRequest(
+                    couple_id=MEASURED_COUPLE_ID,
+                    partner_id=partner.id,
+                    instrument_id=csi4.id,
+                    occasion=f"bench-{self.tag}-{self.written}",
+                    week=0,
+                    due_on=today - timedelta(days=1),
+                    open_until=today + timedelta(days=14),
+                )
+                db.session.add(asked)
+            measures.begin(asked, True)
+            for key, value in (("1", 4), ("2", 3), ("3", 4), ("4", n % 6)):
+                measures.save_answer(asked, key, value)
+            measures.send_answers(asked)
+            marker = f"/coach/questionnaires/answers/{asked.id}"
+            db.session.remove()
+        return marker
+
     def _as_coach(self, text: str, write: Callable[[Couple, User, str], object]) -> str:
         """The coach writes `text` about the measured couple through `write`."""
         with self.app.app_context():
@@ -228,6 +269,12 @@ def fresh_latencies(
             "coach",
             f"/coach/messages/{MEASURED_COUPLE_ID}",
             writer.partner_message,
+        ),
+        (
+            "a couple's outcomes",
+            "coach",
+            f"/coach/couples/{MEASURED_COUPLE_ID}/outcomes",
+            writer.partner_score,
         ),
         ("calendar feed", None, feed_path, writer.consult_request),
     ]
