@@ -151,12 +151,15 @@ def _open(couples: list[Couple], now: datetime) -> int:
             by_package.setdefault(s.package_id, []).append(s)
         elif s.couple_id is not None:
             by_couple.setdefault(s.couple_id, []).append(s)
+    # Only recent occasions can be opened, so only recent requests can be in the way (two
+    # days' slack for the couples' own dates against the server's).
+    recent = (now - timedelta(days=LATE_DAYS + 2)).date()
     existing: set[tuple[int, int, str]] = {
         (partner_id, instrument_id, occasion)
         for partner_id, instrument_id, occasion in db.session.execute(
             select(
                 MeasureRequest.partner_id, MeasureRequest.instrument_id, MeasureRequest.occasion
-            ).where(MeasureRequest.couple_id.in_(ids))
+            ).where(MeasureRequest.couple_id.in_(ids), MeasureRequest.due_on >= recent)
         )
     }
     opened = 0

@@ -455,3 +455,13 @@ def test_the_questionnaire_email_read_back_from_smtp_has_a_link_and_no_scores(
     assert link in text and link in html
     assert "CSI-16, 16 questions" in text and "you can stop and come back" in text
     assert "Please indicate the degree of happiness" not in text + html  # no question in mail
+
+
+def test_a_schedule_added_late_does_not_ask_an_old_occasion(app, world, clock):
+    clock.travel(timedelta(weeks=10))
+    schedule_csi4(world)  # intake and every 4 weeks: intake and week 8 are long past
+    assert run_worker(app, clock) == measures.OpenReport(opened=0, reminded=0)
+    clock.travel(timedelta(weeks=2))  # week 12 is due today
+    assert run_worker(app, clock).opened == 2
+    with app.app_context():
+        assert set(db.session.scalars(select(MeasureRequest.occasion))) == {"week-12"}
