@@ -48,6 +48,7 @@ from coachpro.models import (
     WeeklyHours,
 )
 from coachpro.services.messages import refresh_summary
+from coachpro.services.outcomes import refresh_alerts
 
 COACH_EMAIL = "coach@bench.example"
 CLIENT_EMAIL = "partner1a@bench.example"  # the measured couple's first partner
@@ -281,6 +282,10 @@ def _seed_outcomes(rng, couples, enrollments, packages, now: datetime) -> None:
                     )
     _bulk(MeasureRequest, requests)
     _bulk(MeasureAnswer, answers)
+    # The alerts those scores raise, kept as the app keeps them when a score is sent.
+    seen = sorted({r["couple_id"] for r in requests})
+    for i in range(0, len(seen), 500):
+        refresh_alerts((c, csi4.id) for c in seen[i : i + 500])
 
 
 def _seed_messages(sizes, coach_id: int, now: datetime) -> None:

@@ -47,6 +47,7 @@ from coachpro.services.couples import change_status, enroll
 from coachpro.services.homework import schedule_of
 from coachpro.services.instruments import definition
 from coachpro.services.messages import refresh_summary
+from coachpro.services.outcomes import refresh_alerts
 from coachpro.services.secrets_policy import PRESETS
 from coachpro.services.unit_of_work import transactional
 
@@ -254,6 +255,7 @@ def _seed_outcomes(couple: Couple, now) -> None:
         db.session.add_all(
             MeasureAnswer(request_id=request.id, item_key=k, value=v) for k, v in given.items()
         )
+    refresh_alerts([(couple.id, csi4.id)])
 
 
 def _seed_messages(couple: Couple, now) -> None:

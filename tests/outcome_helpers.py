@@ -9,6 +9,7 @@ from coachpro.domain.instruments import score
 from coachpro.extensions import db
 from coachpro.models import Couple, Instrument, MeasureAnswer, MeasureRequest
 from coachpro.services.instruments import definition
+from coachpro.services.outcomes import refresh_alerts
 
 
 def sent_scores(
@@ -51,4 +52,5 @@ def sent_scores(
             MeasureAnswer(request_id=request.id, item_key=k, value=v) for k, v in given.items()
         )
         made.append(request)
+    refresh_alerts([(couple.id, instrument.id)])
     return made

@@ -92,7 +92,7 @@ def questionnaire(instrument_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            catalogue.set_change_figures(
+            outcomes.save_change_figures(
                 row,
                 sd=_float(form.sd.data),
                 reliability=_float(form.reliability.data),

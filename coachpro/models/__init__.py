@@ -46,7 +46,13 @@ from coachpro.models.messages import (
     TimeOut,
 )
 from coachpro.models.outbox import Channel, OutboxMessage, OutboxStatus
-from coachpro.models.outcomes import Instrument, MeasureAnswer, MeasureRequest, MeasureSchedule
+from coachpro.models.outcomes import (
+    Instrument,
+    MeasureAnswer,
+    MeasureRequest,
+    MeasureSchedule,
+    OutcomeAlert,
+)
 from coachpro.models.package import Package
 from coachpro.models.payment import (
     Payment,
@@ -111,6 +117,7 @@ __all__ = [
     "Mode",
     "OutboxMessage",
     "OutboxStatus",
+    "OutcomeAlert",
     "Package",
     "Partner",
     "Payment",

@@ -155,3 +155,34 @@ class MeasureAnswer(Model):
     )
     item_key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int]
+
+
+class OutcomeAlert(Model):
+    """An alert the couple's sent scores raise, kept by the service that records a score (and
+    worked out again when the coach changes a questionnaire's figures), so the dashboard reads
+    a few rows instead of every couple's history."""
+
+    __tablename__ = "outcome_alerts"
+    __table_args__ = (
+        CheckConstraint("kind IN ('below_cutoff', 'deteriorated', 'drifting')", name="kind_known"),
+        # A partner's own alert names them; the couple's drifting apart names no one.
+        CheckConstraint("(kind = 'drifting') = (partner_id IS NULL)", name="partner_when_own"),
+        Index("ix_outcome_alerts_raised_on", "raised_on"),
+        Index("ix_outcome_alerts_couple_instrument", "couple_id", "instrument_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"))
+    instrument_id: Mapped[int] = mapped_column(
+        ForeignKey("instruments.id", ondelete="CASCADE"), index=True
+    )
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    raised_on: Mapped[date] = mapped_column(Date)
+    before: Mapped[float | None] = mapped_column(Float)
+    after: Mapped[float | None] = mapped_column(Float)
+    gap_before: Mapped[float | None] = mapped_column(Float)
+    gap_after: Mapped[float | None] = mapped_column(Float)
+    higher_is_better: Mapped[bool] = mapped_column(default=True, server_default=true())

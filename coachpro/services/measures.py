@@ -30,6 +30,7 @@ from coachpro.services.calendar import couple_today
 from coachpro.services.homework import local_today
 from coachpro.services.instruments import definition
 from coachpro.services.outbox import enqueue_templated
+from coachpro.services.outcomes import refresh_alerts
 from coachpro.services.practice_settings import practice
 from coachpro.services.texting import confirmed_numbers, enqueue_text
 from coachpro.services.unit_of_work import transactional
@@ -444,6 +445,8 @@ def send_answers(request: MeasureRequest, now: datetime | None = None) -> Score:
         )
     request.score = result.total
     request.completed_at = now
+    db.session.flush()
+    refresh_alerts([(request.couple_id, request.instrument_id)])
     return result
 
 

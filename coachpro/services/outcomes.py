@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, delete, select
 from sqlalchemy.orm import selectinload
 
 from coachpro.domain.formats import format_day
@@ -28,13 +28,15 @@ from coachpro.models import (
     Instrument,
     MeasureAnswer,
     MeasureRequest,
+    OutcomeAlert,
     Package,
     Partner,
 )
 from coachpro.models.types import utcnow
 from coachpro.models.workspace import Enrollment
 from coachpro.services.couples import couple_names
-from coachpro.services.instruments import definition, drift_gap
+from coachpro.services.instruments import definition, drift_gap, set_change_figures
+from coachpro.services.unit_of_work import transactional
 
 # Alerts about a score older than this are history, not news for the dashboard.
 ALERT_DAYS = 45
@@ -255,30 +257,15 @@ class DashboardAlert:
     partner_name: str | None
 
 
-def dashboard_alerts(now: datetime | None = None) -> list[DashboardAlert]:
-    """Alerts from recent sent scores of couples the coach is working with (a fixed number
-    of queries, however many couples)."""
-    now = now or utcnow()
-    since = now.date() - timedelta(days=ALERT_DAYS)
-    couples = select(Couple.id).where(
-        Couple.status.in_((CoupleStatus.ACTIVE, CoupleStatus.PAUSED, CoupleStatus.COMPLETED))
-    )
-    # Only couple-instrument pairs with a score sent lately can raise an alert worth showing.
-    recent = (
-        select(MeasureRequest.couple_id, MeasureRequest.instrument_id)
-        .where(
-            MeasureRequest.couple_id.in_(couples),
-            MeasureRequest.completed_at.is_not(None),
-            MeasureRequest.due_on >= since,
-        )
-        .distinct()
-    )
-    pairs = set(db.session.execute(recent).all())
-    if not pairs:
-        return []
-    couple_ids = {c for c, _ in pairs}
-    # Plain columns, not objects: a practice has many couples, and this runs on every visit
-    # to the dashboard.
+def refresh_alerts(pairs: Iterable[tuple[int, int]]) -> None:
+    """Work out again the stored alerts of these (couple, instrument) pairs from their sent
+    scores: called by whoever records a score or changes how scores are judged, in the same
+    transaction."""
+    wanted = set(pairs)
+    if not wanted:
+        return
+    couple_ids = {c for c, _ in wanted}
+    instrument_ids = {i for _, i in wanted}
     points: dict[tuple[int, int], dict[int, list[Point]]] = defaultdict(lambda: defaultdict(list))
     for couple_id, instrument_id, partner_id, occasion, due_on, total in db.session.execute(
         select(
@@ -291,36 +278,118 @@ def dashboard_alerts(now: datetime | None = None) -> list[DashboardAlert]:
         )
         .where(
             MeasureRequest.couple_id.in_(couple_ids),
+            MeasureRequest.instrument_id.in_(instrument_ids),
             MeasureRequest.completed_at.is_not(None),
         )
         .order_by(MeasureRequest.due_on, MeasureRequest.completed_at, MeasureRequest.id)
     ):
-        if (couple_id, instrument_id) in pairs and total is not None:
+        if (couple_id, instrument_id) in wanted and total is not None:
             points[(couple_id, instrument_id)][partner_id].append(Point(occasion, due_on, total))
     members: dict[int, list[Partner]] = defaultdict(list)
     for partner in db.session.scalars(
         select(Partner).where(Partner.couple_id.in_(couple_ids)).order_by(Partner.position)
     ):
         members[partner.couple_id].append(partner)
-    instruments = {
-        i.id: i
-        for i in db.session.scalars(
-            select(Instrument).where(Instrument.id.in_({i for _, i in pairs}))
-        )
+    docs = {
+        i.id: definition(i)
+        for i in db.session.scalars(select(Instrument).where(Instrument.id.in_(instrument_ids)))
     }
-    names = couple_names(couple_ids)
-    found = []
-    for (couple_id, instrument_id), by_partner in points.items():
-        doc = definition(instruments[instrument_id])
+    for couple_id, instrument_id in wanted:
+        db.session.execute(
+            delete(OutcomeAlert).where(
+                OutcomeAlert.couple_id == couple_id, OutcomeAlert.instrument_id == instrument_id
+            )
+        )
+        by_partner = points.get((couple_id, instrument_id), {})
         scores = [PartnerScores(p, by_partner.get(p.id, [])) for p in members[couple_id]]
-        for alert in _alerts(doc, scores):
-            if alert.on < since:
-                continue
-            who = scores[alert.partner].partner.first_name if alert.partner is not None else None
-            found.append(DashboardAlert(couple_id, names[couple_id], doc.short_name, alert, who))
-    severity = {AlertKind.DETERIORATED: 0, AlertKind.DRIFTING: 1, AlertKind.BELOW_CUTOFF: 2}
-    found.sort(key=lambda a: (severity[a.alert.kind], -a.alert.on.toordinal(), a.couple_name))
-    return found
+        for alert in _alerts(docs[instrument_id], scores):
+            db.session.add(
+                OutcomeAlert(
+                    couple_id=couple_id,
+                    instrument_id=instrument_id,
+                    partner_id=scores[alert.partner].partner.id
+                    if alert.partner is not None
+                    else None,
+                    kind=alert.kind.value,
+                    raised_on=alert.on,
+                    before=alert.before,
+                    after=alert.after,
+                    gap_before=alert.gap_before,
+                    gap_after=alert.gap_after,
+                    higher_is_better=alert.higher_is_better,
+                )
+            )
+
+
+@transactional()
+def refresh_instrument_alerts(instrument_id: int, chunk: int = 500) -> None:
+    """Every couple's alerts on one questionnaire (its figures changed), a chunk at a time."""
+    couple_ids = sorted(
+        set(
+            db.session.scalars(
+                select(MeasureRequest.couple_id).where(
+                    MeasureRequest.instrument_id == instrument_id,
+                    MeasureRequest.completed_at.is_not(None),
+                )
+            )
+        )
+    )
+    for i in range(0, len(couple_ids), chunk):
+        refresh_alerts((c, instrument_id) for c in couple_ids[i : i + chunk])
+
+
+@transactional()
+def save_change_figures(row: Instrument, **figures) -> None:
+    """The coach's reliable-change figures and drift gap, and every alert they change."""
+    set_change_figures(row, **figures)
+    db.session.flush()
+    refresh_instrument_alerts(row.id)
+
+
+def dashboard_alerts(now: datetime | None = None, limit: int = 50) -> list[DashboardAlert]:
+    """The stored alerts raised lately for couples the coach is working with, the most
+    serious and newest first (a fixed number of queries, however many couples)."""
+    now = now or utcnow()
+    since = now.date() - timedelta(days=ALERT_DAYS)
+    severity = case(
+        (OutcomeAlert.kind == AlertKind.DETERIORATED.value, 0),
+        (OutcomeAlert.kind == AlertKind.DRIFTING.value, 1),
+        else_=2,
+    )
+    rows = db.session.execute(
+        select(OutcomeAlert, Instrument.short_name, Partner.first_name)
+        .join(Couple, Couple.id == OutcomeAlert.couple_id)
+        .join(Instrument, Instrument.id == OutcomeAlert.instrument_id)
+        .outerjoin(Partner, Partner.id == OutcomeAlert.partner_id)
+        .where(
+            OutcomeAlert.raised_on >= since,
+            Couple.status.in_((CoupleStatus.ACTIVE, CoupleStatus.PAUSED, CoupleStatus.COMPLETED)),
+        )
+        .order_by(severity, OutcomeAlert.raised_on.desc(), OutcomeAlert.id)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return []
+    names = couple_names({a.couple_id for a, *_ in rows})
+    return [
+        DashboardAlert(
+            a.couple_id,
+            names[a.couple_id],
+            short_name,
+            Alert(
+                AlertKind(a.kind),
+                a.raised_on,
+                None,
+                a.before,
+                a.after,
+                a.gap_before,
+                a.gap_after,
+                a.higher_is_better,
+            ),
+            first_name,
+        )
+        for a, short_name, first_name in rows
+    ]
 
 
 @dataclass(frozen=True)
