@@ -91,7 +91,9 @@ def remove_schedule(schedule: MeasureSchedule) -> None:
     db.session.delete(schedule)
 
 
-def schedules(*, package_id: int | None = None, couple_id: int | None = None):
+def schedules(
+    *, package_id: int | None = None, couple_id: int | None = None
+) -> list[MeasureSchedule]:
     query = select(MeasureSchedule).options(selectinload(MeasureSchedule.instrument))
     if package_id is not None:
         query = query.where(MeasureSchedule.package_id == package_id)

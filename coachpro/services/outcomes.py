@@ -65,7 +65,6 @@ class PartnerScores:
 class InstrumentOutcome:
     instrument: Instrument
     doc: InstrumentDoc
-    columns: list[str]
     rows: list[tuple[str, list[MeasureRequest | None]]]  # occasion label, per partner
     partners: list[PartnerScores]
     alerts: list[Alert]
@@ -149,7 +148,6 @@ def couple_outcomes(couple: Couple) -> list[InstrumentOutcome]:
             InstrumentOutcome(
                 instrument=instrument,
                 doc=doc,
-                columns=[occasions[k][1] for k in order],
                 rows=table,
                 partners=scores,
                 alerts=_alerts(doc, scores),
