@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
+from coachpro.domain.outcomes import asked_key
 from coachpro.extensions import db
 from coachpro.models import (
     Assignment,
@@ -280,6 +281,19 @@ def _seed_outcomes(rng, couples, enrollments, packages, now: datetime) -> None:
                         dict(request_id=request_id, item_key=str(k), value=v)
                         for k, v in enumerate(values, 1)
                     )
+    # Whether the measured partner's last occasion is still open depends on the day the
+    # benchmark runs; the coach asking today makes their Today page show one every day.
+    # (Asked yesterday: their own time zone may still be a day behind.)
+    request_id += 1
+    asked_on = now.date() - timedelta(days=1)
+    started = enrollments[MEASURED_COUPLE_ID - 1]["start_date"]
+    requests.append(
+        dict(id=request_id, couple_id=MEASURED_COUPLE_ID, partner_id=2 * MEASURED_COUPLE_ID - 1,
+             instrument_id=csi4.id, occasion=asked_key(asked_on),
+             week=(asked_on - started).days // 7, due_on=asked_on,
+             open_until=asked_on + timedelta(days=14), created_at=now, noticed_at=now,
+             started_at=None, completed_at=None, score=None, partner_may_see=False)
+    )  # fmt: skip
     _bulk(MeasureRequest, requests)
     _bulk(MeasureAnswer, answers)
     # The alerts those scores raise, kept as the app keeps them when a score is sent.

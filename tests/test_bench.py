@@ -17,9 +17,10 @@ from bench.pages import (
 )
 from bench.pure import Timing
 from bench.report import Block, PageResult, Settings, render
-from bench.seed import seed
+from bench.seed import CLIENT_EMAIL, MEASURED_COUPLE_ID, seed
 from coachpro.extensions import db
-from coachpro.models import Completion, Consult, Couple
+from coachpro.models import Completion, Consult, Couple, Partner, User
+from coachpro.services import measures
 from tests.conftest import reset_database
 
 
@@ -31,7 +32,12 @@ def _measure(app, scale: float):
             db.session.scalar(select(func.count()).select_from(Completion)),
             db.session.scalar(select(func.count()).select_from(Consult)),
         )
+        # The measured partner's Today page is measured with a questionnaire waiting,
+        # whatever the day (the one their schedule last opened may have closed).
+        partner = db.session.scalar(select(Partner).join(User).where(User.email == CLIENT_EMAIL))
+        waiting = measures.waiting(partner, datetime.now(UTC))
     assert counts == (sizes.couples, sizes.entries, sizes.consults)
+    assert partner.couple_id == MEASURED_COUPLE_ID and waiting
     today = datetime.now(UTC).astimezone(ZoneInfo(PRACTICE_ZONE)).date()
     pages = pages_to_measure(today, feed_secret(app))
     starts = free_starts(app.test_client(), today, 340, 364)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coachpro.domain.instruments import InstrumentError, Score, score
 from coachpro.domain.outcomes import asked_key, latest_occasion
@@ -335,13 +335,16 @@ def is_open(request: MeasureRequest, today: date) -> bool:
     return request.completed_at is None and request.due_on <= today <= request.open_until
 
 
+# The partner's lists below join their instrument in the same query (joinedload, not
+# selectinload): a selectin query runs only when the list has rows, so the Today page would
+# cost one query more on the days a questionnaire is waiting. The lists are short.
 def partner_requests(partner: Partner) -> list[MeasureRequest]:
     """The partner's own requests, newest first (open, sent and missed)."""
     return list(
         db.session.scalars(
             select(MeasureRequest)
             .where(MeasureRequest.partner_id == partner.id)
-            .options(selectinload(MeasureRequest.instrument))
+            .options(joinedload(MeasureRequest.instrument))
             .order_by(MeasureRequest.due_on.desc(), MeasureRequest.id.desc())
         )
     )
@@ -359,7 +362,7 @@ def waiting(partner: Partner, now: datetime) -> list[MeasureRequest]:
                 MeasureRequest.due_on <= today,
                 MeasureRequest.open_until >= today,
             )
-            .options(selectinload(MeasureRequest.instrument))
+            .options(joinedload(MeasureRequest.instrument))
             .order_by(MeasureRequest.open_until, MeasureRequest.id)
         )
     )
@@ -375,7 +378,7 @@ def shared_scores(partner: Partner) -> list[MeasureRequest]:
                 MeasureRequest.completed_at.is_not(None),
                 MeasureRequest.partner_may_see,
             )
-            .options(selectinload(MeasureRequest.instrument))
+            .options(joinedload(MeasureRequest.instrument))
             .order_by(MeasureRequest.due_on.desc(), MeasureRequest.id.desc())
         )
     )
