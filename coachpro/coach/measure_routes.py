@@ -34,10 +34,21 @@ def _packages() -> list[Package]:
     return list(db.session.scalars(select(Package).order_by(Package.position, Package.name)))
 
 
+def _questionnaire_choices() -> list[tuple[int, str]]:
+    """What a coach may ask: a retired questionnaire keeps its scores but is not asked again."""
+    return [(i.id, i.name) for i in catalogue.instruments(active_only=True)]
+
+
 def _schedule_form(**kwargs) -> ScheduleForm:
     form = ScheduleForm(**kwargs)
-    form.instrument.choices = [(i.id, i.name) for i in catalogue.instruments(active_only=True)]
+    form.instrument.choices = _questionnaire_choices()
     form.package.choices = [(p.id, p.name) for p in _packages()]
+    return form
+
+
+def _ask_form() -> AskNowForm:
+    form = AskNowForm(prefix="ask")
+    form.instrument.choices = _questionnaire_choices()
     return form
 
 
@@ -198,8 +209,7 @@ def remove_schedule(schedule_id: int):
 @role_required(Role.COACH)
 def couple_outcomes(couple_id: int):
     couple = get_or_404(Couple, couple_id)
-    ask = AskNowForm(prefix="ask")
-    ask.instrument.choices = [(i.id, i.name) for i in catalogue.instruments(active_only=True)]
+    ask = _ask_form()
     return render_template(
         "coach/outcomes.html",
         couple=couple,
@@ -233,8 +243,7 @@ def add_couple_schedule(couple_id: int):
 @role_required(Role.COACH)
 def ask_questionnaire_now(couple_id: int):
     couple = get_or_404(Couple, couple_id)
-    form = AskNowForm(prefix="ask")
-    form.instrument.choices = [(i.id, i.name) for i in catalogue.instruments(active_only=True)]
+    form = _ask_form()
     if form.validate_on_submit():
         try:
             count = measures.ask_now(couple, get_or_404(Instrument, form.instrument.data))
@@ -249,6 +258,8 @@ def ask_questionnaire_now(couple_id: int):
                 ),
                 "success",
             )
+    else:
+        flash(_("Choose a questionnaire to ask."), "error")
     return redirect(url_for("coach.couple_outcomes", couple_id=couple.id))
 
 

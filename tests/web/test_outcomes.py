@@ -318,6 +318,12 @@ def test_the_coach_can_ask_now_and_schedule_for_one_couple(app, world):
         follow_redirects=True,
     )
     assert "Both partners were already asked this today" in again.text
+    unknown = rosa.post(
+        f"/coach/couples/{couple_id}/outcomes/ask",
+        data={"ask-instrument": "999999"},
+        follow_redirects=True,
+    )
+    assert unknown.status_code == 200 and "Choose a questionnaire to ask." in unknown.text
     page = rosa.post(
         f"/coach/couples/{couple_id}/outcomes/schedule",
         data={"instrument": csi16, "every_weeks": "2"},
