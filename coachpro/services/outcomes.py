@@ -344,7 +344,9 @@ def save_change_figures(row: Instrument, **figures) -> None:
     refresh_instrument_alerts(row.id)
 
 
-def dashboard_alerts(now: datetime | None = None, limit: int = 50) -> list[DashboardAlert]:
+def dashboard_alerts(
+    now: datetime | None = None, limit: int = DASHBOARD_ROWS
+) -> list[DashboardAlert]:
     """The stored alerts raised lately for couples the coach is working with, the most
     serious and newest first (a fixed number of queries, however many couples)."""
     now = now or utcnow()
