@@ -67,6 +67,10 @@ class Scale:
     def high(self) -> int:
         return max(self.values)
 
+    def label_of(self, value: int | None) -> str | None:
+        """The printed answer that scores `value` (None for no answer)."""
+        return next((o.label for o in self.options if o.value == value), None)
+
 
 @dataclass(frozen=True)
 class Item:

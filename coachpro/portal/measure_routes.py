@@ -163,10 +163,7 @@ def measure_review(request_id: int):
         asked=asked,
         doc=doc,
         answers=answers,
-        labels={
-            i.key: next((o.label for o in i.scale.options if o.value == answers.get(i.key)), None)
-            for i in doc.items
-        },
+        labels={i.key: i.scale.label_of(answers.get(i.key)) for i in doc.items},
         form=form,
     )
 

@@ -180,25 +180,32 @@ def _chart_label(name: str, when: str, p: Point, doc: InstrumentDoc, first: floa
     return text
 
 
+def _answers(request_ids: Iterable[int]) -> defaultdict[int, dict[str, int]]:
+    """The given answers of these requests, by request and item, in one query (none when
+    there are no requests). Callers choose which requests may be read."""
+    ids = list(request_ids)
+    given: defaultdict[int, dict[str, int]] = defaultdict(dict)
+    if ids:
+        for request_id, key, value in db.session.execute(
+            select(MeasureAnswer.request_id, MeasureAnswer.item_key, MeasureAnswer.value).where(
+                MeasureAnswer.request_id.in_(ids)
+            )
+        ):
+            given[request_id][key] = value
+    return given
+
+
 def sent_answers(requests: Sequence[MeasureRequest]) -> dict[int, list[tuple[str, str | None]]]:
     """Each sent request's answers as (question, chosen answer), in one query; unsent
     requests are left out: their answers are the partner's alone."""
     sent = {r.id: r for r in requests if r.completed_at is not None}
-    given: dict[int, dict[str, int]] = defaultdict(dict)
-    if sent:
-        for request_id, key, value in db.session.execute(
-            select(MeasureAnswer.request_id, MeasureAnswer.item_key, MeasureAnswer.value).where(
-                MeasureAnswer.request_id.in_(sent)
-            )
-        ):
-            given[request_id][key] = value
+    given = _answers(sent)
     result = {}
     for request_id, request in sent.items():
         doc = definition(request.instrument)
         answered = []
         for item in doc.items:
-            chosen = given[request_id].get(item.key)
-            label = next((o.label for o in item.scale.options if o.value == chosen), None)
+            label = item.scale.label_of(given[request_id].get(item.key))
             if label is not None and item.scale.poles:
                 label = f"{label} ({item.scale.poles[0]} … {item.scale.poles[1]})"
             answered.append((item.text, label))
@@ -212,23 +219,14 @@ def exported_measures(
     """Questionnaires for an export: what was asked, when, the score and each answer. The
     coach's export has sent ones only; a partner's own has their unsent answers too."""
     wanted = [r for r in requests if include_unsent or r.completed_at is not None]
-    given: dict[int, dict[str, int]] = defaultdict(dict)
-    if wanted:
-        for request_id, key, value in db.session.execute(
-            select(MeasureAnswer.request_id, MeasureAnswer.item_key, MeasureAnswer.value).where(
-                MeasureAnswer.request_id.in_([r.id for r in wanted])
-            )
-        ):
-            given[request_id][key] = value
+    given = _answers([r.id for r in wanted])
     exported = []
     for r in wanted:
         doc = definition(r.instrument)
-        chosen = given[r.id]
-        answers = []
-        for item in doc.items:
-            picked = chosen.get(item.key)
-            label = next((o.label for o in item.scale.options if o.value == picked), None)
-            answers.append({"question": item.text, "answer": label})
+        answers = [
+            {"question": item.text, "answer": item.scale.label_of(given[r.id].get(item.key))}
+            for item in doc.items
+        ]
         exported.append(
             {
                 "questionnaire": doc.name,

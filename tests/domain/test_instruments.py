@@ -107,6 +107,11 @@ def test_csi4_hand_computed_scores():
     high = score(CSI4, {"1": 4, "2": 5, "3": 5, "4": 5})
     assert high.total == 19 and not in_clinical_range(CSI4, 19)
     assert not in_clinical_range(CSI4, 13.5)  # the cutoff itself is not below it
+    # What the coach's report and the partner's review print for those answers.
+    happiness, truth = CSI4.item("1").scale, CSI4.item("2").scale
+    assert (happiness.label_of(3), happiness.label_of(6)) == ("Happy", "Perfect")
+    assert truth.label_of(3) == "Mostly TRUE"
+    assert happiness.label_of(None) is None and happiness.label_of(7) is None
 
 
 def test_csi16_semantic_pairs_score_the_value_printed_under_the_chosen_circle():
